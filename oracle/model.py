@@ -1,0 +1,51 @@
+"""The one model of a test case that flows from suites to reports."""
+
+from __future__ import annotations
+
+import shlex
+from dataclasses import dataclass
+from urllib.parse import quote
+
+# Characters kept as they are in case ids; everything else is %-escaped, so an id
+# is one greppable word whatever the test file is called.
+_ID_SAFE = "/._-+=,~"
+
+
+@dataclass(frozen=True, slots=True)
+class Case:
+    """One test program, built for one arch at one candidate opt level."""
+
+    id: str
+    suite: str
+    test: str  # the test's name inside its suite (a relative path)
+    arch: str
+    opt: str  # candidate flags for this case, e.g. "-O0"
+    sources: tuple[str, ...] = ()  # absolute paths; the first is the test itself
+    flags: tuple[str, ...] = ()  # the test's own flags, after the opt level
+    ref_opts: tuple[str, ...] = ("-O0", "-O2")  # the reference builds at each of these
+    unsupported: str | None = None
+    timeout_factor: float = 1.0
+
+    @property
+    def group(self) -> str:
+        """Cases sharing a reference outcome (same test, same arch, any opt)."""
+        return f"{self.suite}/{quote(self.test, safe=_ID_SAFE)}@{self.arch}"
+
+    @property
+    def opt_argv(self) -> list[str]:
+        return shlex.split(self.opt)
+
+    def record(self) -> dict:
+        return {"id": self.id, "suite": self.suite, "test": self.test, "arch": self.arch, "opt": self.opt}
+
+
+def case_id(suite: str, test: str, arch: str, opt: str) -> str:
+    return f"{suite}/{quote(test, safe=_ID_SAFE)}@{arch}{quote(opt.replace(' ', '+'), safe=_ID_SAFE)}"
+
+
+def normalise_opt(opt: str) -> str:
+    """`O2`, `-O2` and ` -O2 ` are all `-O2`; other flag sets are kept as given."""
+    opt = " ".join(opt.split())
+    if opt and opt[0] == "O":
+        opt = "-" + opt
+    return opt

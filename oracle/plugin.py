@@ -1,0 +1,179 @@
+"""The pytest plugin: cases become items, results travel back as user properties.
+
+Thin on purpose: collection, items, and handing records to the reports.
+Verdicts are decided in pipeline.py, never here. Loaded through the `pytest11`
+entry point, it stays inert unless oracle options are given:
+
+    pytest -n 2 --oracle-compiler tcc --oracle-suite smoke
+"""
+
+from __future__ import annotations
+
+import json
+import traceback
+
+import pytest
+
+from . import verdict as V
+from .config import OPTIONS, RunConfig, build
+from .errors import OracleError
+from .model import Case
+from .pipeline import Judge, Result
+from .reports import casedir
+from .run import Recorder
+
+PROP = "oracle"
+RUNNER = "oracle-runner"
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    group = parser.getgroup("oracle", "differential testing of a C compiler against GCC")
+    for opt in OPTIONS:
+        kwargs: dict = {"dest": f"oracle_{opt.dest}", "help": opt.help}
+        if opt.flag:
+            kwargs.update(action="store_true", default=False)
+        else:
+            kwargs.update(action="append" if opt.append else "store", metavar=opt.metavar,
+                          default=None if opt.append else opt.default)
+            if opt.type is not str:
+                kwargs["type"] = opt.type
+        group.addoption(f"--oracle-{opt.name}", **kwargs)
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    workerinput = getattr(config, "workerinput", None)
+    if workerinput is not None:
+        if "oracle_config" in workerinput:
+            config.pluginmanager.register(Runner(RunConfig.from_json(workerinput["oracle_config"])), RUNNER)
+        return
+    if config.pluginmanager.get_plugin(RUNNER) is not None:
+        return  # `oracle run` registered a runner with its configuration already
+    values = {opt.dest: getattr(config.option, f"oracle_{opt.dest}", None) for opt in OPTIONS}
+    if not values.get("compiler"):
+        if getattr(config.option, "oracle_suite", "torture") != "torture":
+            raise pytest.UsageError("oracle: --oracle-suite needs --oracle-compiler")
+        return
+    try:
+        cfg = build(values)
+    except OracleError as exc:
+        raise pytest.UsageError(f"oracle: {exc}") from None
+    config.pluginmanager.register(Runner(cfg, recorder=Recorder(cfg)), RUNNER)
+
+
+class CaseFailure(Exception):
+    """Raised by an item whose case the candidate failed (or oracle could not judge)."""
+
+
+class CaseItem(pytest.Item):
+    def __init__(self, *, case: Case, runner: "Runner", **kwargs):
+        super().__init__(**kwargs)
+        self.case = case
+        self.runner = runner
+
+    def runtest(self) -> None:
+        res = self.runner.judge(self.case)
+        self.user_properties.append((PROP, json.dumps(res.record())))
+        if res.verdict.is_failure or res.verdict is V.INFRA_ERROR:
+            raise CaseFailure(f"{res.verdict.name}: {res.reason}")
+        if res.verdict is not V.PASS:
+            pytest.skip(f"{res.verdict.name}: {res.reason}")
+
+    def repr_failure(self, excinfo, style=None):
+        if isinstance(excinfo.value, CaseFailure):
+            return f"{self.case.id}\n{excinfo.value}"
+        return super().repr_failure(excinfo, style)
+
+    def reportinfo(self):
+        return self.path, None, self.case.id
+
+
+class SuiteCollector(pytest.Collector):
+    def collect(self):  # never called: items are made directly in pytest_collection
+        return []
+
+
+class Runner:
+    """The per-process plugin object: judges on workers, records on the controller."""
+
+    def __init__(self, cfg: RunConfig, recorder: Recorder | None = None):
+        self.cfg = cfg
+        self.recorder = recorder
+        self._judge: Judge | None = None
+
+    # ---------------------------------------------------------------- workers and in-process runs
+
+    def judge(self, case: Case) -> Result:
+        if self._judge is None:
+            self._judge = Judge(self.cfg)
+        res = self._judge.judge(case)
+        if casedir.wanted(res):
+            try:
+                casedir.write(self.cfg.out_dir, res, self.cfg)
+            except OSError:
+                res.reason += f" (its case folder could not be written: {traceback.format_exc(limit=0).strip()})"
+        return res
+
+    @pytest.hookimpl(tryfirst=True)
+    def pytest_collection(self, session: pytest.Session):
+        from .run import select_cases
+
+        cases = select_cases(self.cfg)
+        parent = SuiteCollector.from_parent(session, name="oracle")
+        session.items = [CaseItem.from_parent(parent, name=c.id, case=c, runner=self) for c in cases]
+        if len(self.cfg.opts) > 1:  # a test's opt levels on one worker, so its reference is built once
+            for item in session.items:
+                item.add_marker(pytest.mark.xdist_group(item.case.group))
+        if self.recorder is not None:
+            self.recorder.expect(len(cases))
+        session.testscollected = len(session.items)
+        hook = session.config.hook
+        hook.pytest_collection_modifyitems(session=session, config=session.config, items=session.items)
+        hook.pytest_collection_finish(session=session)
+        return True
+
+    def pytest_sessionfinish(self, session: pytest.Session, exitstatus) -> None:
+        if self._judge is not None:
+            self._judge.close()
+        if self.recorder is not None:
+            self.recorder.finish(interrupted=exitstatus in (pytest.ExitCode.INTERRUPTED,
+                                                            pytest.ExitCode.INTERNAL_ERROR))
+
+    # ---------------------------------------------------------------- controller
+
+    @pytest.hookimpl(optionalhook=True)
+    def pytest_configure_node(self, node) -> None:
+        node.workerinput["oracle_config"] = self.cfg.to_json()
+
+    @pytest.hookimpl(optionalhook=True)
+    def pytest_xdist_node_collection_finished(self, node, ids) -> None:
+        if self.recorder is not None:
+            self.recorder.expect(len(ids))
+
+    def pytest_runtest_logreport(self, report: pytest.TestReport) -> None:
+        if self.recorder is None:
+            return
+        for name, value in report.user_properties:
+            if name == PROP and report.when == "call":
+                self.recorder.add(json.loads(value))
+                return
+        if report.failed and report.when != "teardown":
+            # No record: the item died before it could judge (a worker crash, a setup error).
+            why = str(report.longrepr).strip().splitlines()
+            self.recorder.add_lost(_case_id(report.nodeid), why[-1] if why else "worker lost")
+
+    def pytest_terminal_summary(self, terminalreporter) -> None:
+        if self.recorder is not None and not self.recorder.quiet:
+            for line in self.recorder.summary_lines():
+                terminalreporter.write_line(line)
+
+
+def _case_id(nodeid: str) -> str:
+    """The case id in a node id, without the `@group` suffix xdist's loadgroup adds."""
+    rest = nodeid.rsplit("::", 1)[-1]  # case ids never hold "::" (':' is %-escaped)
+    at = len(rest)
+    while (at := rest.rfind("@", 0, at)) > 0:
+        if rest[:at].startswith(rest[at + 1 :] + "-") or rest[:at].startswith(rest[at + 1 :]):
+            if "@" in rest[:at]:
+                return rest[:at]
+    return rest
+

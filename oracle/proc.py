@@ -1,0 +1,220 @@
+"""Running one untrusted process: own process group, rlimits, bounded capture,
+and the whole group killed on timeout or when the leader exits.
+
+Compilers under test and the programs they build can hang, fork, flood their
+output or leave children behind; nothing here trusts them to end on their own.
+"""
+
+from __future__ import annotations
+
+import os
+import resource
+import selectors
+import signal
+import subprocess
+import time
+from dataclasses import dataclass, field
+
+EXIT = "exit"
+SIGNAL = "signal"
+TIMEOUT = "timeout"
+NOSTART = "nostart"  # the program could not be started at all (missing, not executable)
+
+MiB = 1 << 20
+
+
+@dataclass(frozen=True, slots=True)
+class Status:
+    """How a process ended: exit code, signal number, timeout, or never started."""
+
+    kind: str
+    code: int = 0
+
+    def __str__(self) -> str:
+        if self.kind == EXIT:
+            return f"exit {self.code}"
+        if self.kind == SIGNAL:
+            return f"killed by {signal_name(self.code)}"
+        if self.kind == TIMEOUT:
+            return "timed out"
+        return "could not start"
+
+    @property
+    def ok(self) -> bool:
+        return self.kind == EXIT and self.code == 0
+
+    def to_json(self) -> list:
+        return [self.kind, self.code]
+
+    @classmethod
+    def from_json(cls, data: list) -> "Status":
+        return cls(data[0], int(data[1]))
+
+
+def signal_name(num: int) -> str:
+    try:
+        return signal.Signals(num).name
+    except ValueError:
+        return f"signal {num}"
+
+
+@dataclass(frozen=True, slots=True)
+class Limits:
+    """Per-process resource limits, applied in the child before exec."""
+
+    cpu_s: int | None = None  # backstop to the wall-clock timeout
+    address_space: int | None = None
+    file_size: int | None = 256 * MiB
+    open_files: int | None = 256
+    processes: int | None = None  # RLIMIT_NPROC is per user: only meaningful as non-root
+
+    def apply(self) -> None:
+        setrl = resource.setrlimit
+        setrl(resource.RLIMIT_CORE, (0, 0))
+        if self.cpu_s is not None:
+            setrl(resource.RLIMIT_CPU, (self.cpu_s, self.cpu_s + 1))
+        if self.address_space is not None:
+            setrl(resource.RLIMIT_AS, (self.address_space, self.address_space))
+        if self.file_size is not None:
+            setrl(resource.RLIMIT_FSIZE, (self.file_size, self.file_size))
+        if self.open_files is not None:
+            setrl(resource.RLIMIT_NOFILE, (self.open_files, self.open_files))
+        if self.processes is not None:
+            setrl(resource.RLIMIT_NPROC, (self.processes, self.processes))
+
+
+@dataclass(frozen=True, slots=True)
+class ProcResult:
+    argv: tuple[str, ...]
+    status: Status
+    stdout: bytes = b""
+    stdout_truncated: bool = False
+    stderr: bytes = b""
+    duration: float = 0.0
+    error: str = ""  # why it could not start
+
+
+@dataclass(slots=True)
+class _Capture:
+    limit: int
+    chunks: list[bytes] = field(default_factory=list)
+    size: int = 0
+    truncated: bool = False
+
+    def add(self, data: bytes) -> bool:
+        """Keep data up to the limit; returns False once the limit is passed."""
+        room = self.limit - self.size
+        if room > 0:
+            self.chunks.append(data[:room])
+            self.size += min(room, len(data))
+        if len(data) > room:
+            self.truncated = True
+        return not self.truncated
+
+    def value(self) -> bytes:
+        return b"".join(self.chunks)
+
+
+ENV = {**os.environ, "LC_ALL": "C", "LANG": "C"}
+ENV.pop("LANGUAGE", None)
+
+
+def run(
+    argv: list[str] | tuple[str, ...],
+    *,
+    timeout: float,
+    cwd: str | None = None,
+    stdout_limit: int = 1 * MiB,
+    stderr_limit: int = 64 * 1024,
+    kill_on_stdout_overflow: bool = True,
+    limits: Limits = Limits(),
+    env: dict[str, str] | None = None,
+) -> ProcResult:
+    """Run argv with stdin from /dev/null; never blocks longer than timeout (+ a little).
+
+    stdout beyond stdout_limit marks the result truncated (and, by default, kills
+    the program: its output can no longer compare equal to anything). stderr
+    beyond its limit is read and dropped, so a chatty compiler never stalls.
+    """
+    argv = tuple(argv)
+    start = time.monotonic()
+    cpu = limits.cpu_s if limits.cpu_s is not None else int(timeout) + 2
+    lim = Limits(cpu, limits.address_space, limits.file_size, limits.open_files, limits.processes)
+    try:
+        proc = subprocess.Popen(
+            argv,
+            cwd=cwd,
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            start_new_session=True,
+            preexec_fn=lim.apply,
+            env=env or ENV,
+            close_fds=True,
+        )
+    except OSError as exc:
+        return ProcResult(argv, Status(NOSTART, exc.errno or 0), error=exc.strerror or str(exc))
+    try:
+        return _supervise(proc, argv, start, timeout, stdout_limit, stderr_limit, kill_on_stdout_overflow)
+    finally:
+        if proc.returncode is None:  # interrupted: the leader is not reaped, so its group id is safe
+            _kill_group(proc.pid)
+            proc.wait()
+        for stream in (proc.stdout, proc.stderr):
+            if stream is not None:
+                stream.close()
+
+
+def _supervise(proc, argv, start, timeout, stdout_limit, stderr_limit, kill_on_overflow) -> ProcResult:
+    out, err = _Capture(stdout_limit), _Capture(stderr_limit)
+    deadline = start + timeout
+    pidfd = os.pidfd_open(proc.pid)
+    sel = selectors.DefaultSelector()
+    sel.register(proc.stdout, selectors.EVENT_READ, out)
+    sel.register(proc.stderr, selectors.EVENT_READ, err)
+    sel.register(pidfd, selectors.EVENT_READ, None)
+    timed_out = exited = False
+    try:
+        while not (exited and not sel.get_map()):
+            remaining = deadline - time.monotonic()
+            if remaining <= 0:
+                timed_out = True
+                break
+            for key, _ in sel.select(remaining):
+                if key.data is None:  # the leader exited (still a zombie: its group id is safe to kill)
+                    exited = True
+                    sel.unregister(pidfd)
+                    # Children that outlive the leader would hold the pipes open: end them now.
+                    _kill_group(proc.pid)
+                    continue
+                data = os.read(key.fd, 65536)
+                if not data:
+                    sel.unregister(key.fileobj)
+                    continue
+                if not key.data.add(data) and key.data is out and kill_on_overflow:
+                    _kill_group(proc.pid)
+    finally:
+        sel.close()
+        os.close(pidfd)
+    if timed_out:
+        _kill_group(proc.pid)
+        proc.wait()
+        status = Status(TIMEOUT)
+    else:
+        code = proc.wait()
+        status = Status(SIGNAL, -code) if code < 0 else Status(EXIT, code)
+    return ProcResult(
+        argv,
+        status,
+        stdout=out.value(),
+        stdout_truncated=out.truncated,
+        stderr=err.value(),
+        duration=time.monotonic() - start,
+    )
+
+
+def _kill_group(pgid: int) -> None:
+    try:
+        os.killpg(pgid, signal.SIGKILL)
+    except (ProcessLookupError, PermissionError):
+        pass

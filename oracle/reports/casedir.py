@@ -1,0 +1,137 @@
+"""One folder per failing case: the sources, the exact commands, both outputs and a
+repro.sh that re-runs the comparison by itself, from any directory."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import re
+import shlex
+import shutil
+from pathlib import Path
+
+from .. import verdict as V
+from ..config import RunConfig
+from ..pipeline import Result, compile_argv, run_argv
+from ..targets import TARGETS
+
+_INCLUDE = re.compile(rb'^\s*#\s*include\s*"([^"]+)"', re.M)
+
+
+def slug(case_id: str) -> str:
+    """A safe folder name for a case id: names from tests never become paths unsanitised."""
+    base = re.sub(r"[^A-Za-z0-9._-]+", "_", case_id).strip("._")[:100]
+    return f"{base}-{hashlib.sha1(case_id.encode()).hexdigest()[:8]}"
+
+
+def write(out_dir: str, res: Result, cfg: RunConfig) -> Path:
+    case = res.case
+    d = Path(out_dir, "cases", slug(case.id))
+    if d.exists():
+        shutil.rmtree(d)
+    d.mkdir(parents=True)
+    rel_sources = _copy_sources(case.sources, d / "src")
+    (d / "verdict.txt").write_text(f"{case.id}\n{res.verdict.name}: {res.reason}\n", errors="backslashreplace")
+    if res.traceback:
+        (d / "traceback.txt").write_text(res.traceback)
+    cmds = []
+    if res.ref:
+        for b, r in zip(res.ref.builds, res.ref.runs + [None] * len(res.ref.builds)):
+            cmds.append(f"# reference: {b.status}\n{shlex.join(b.argv)}")
+            if r is not None:
+                cmds.append(f"# reference run: {r.status}\n{shlex.join(r.argv)}")
+        if res.ref.runs:
+            (d / "reference.stdout").write_bytes(res.ref.expected.stdout)
+            (d / "reference.status").write_text(f"{res.ref.expected.status}\n")
+    if res.build:
+        cmds.append(f"# candidate: {res.build.status}\n{shlex.join(res.build.argv)}")
+        (d / "candidate.compile.log").write_bytes(res.build.stderr + res.build.stdout)
+    if res.run:
+        cmds.append(f"# candidate run: {res.run.status}\n{shlex.join(res.run.argv)}")
+        (d / "candidate.stdout").write_bytes(res.run.stdout)
+        (d / "candidate.stderr").write_bytes(res.run.stderr)
+        (d / "candidate.status").write_text(f"{res.run.status}{' (stdout truncated)' if res.run.stdout_truncated else ''}\n")
+    (d / "commands.txt").write_text("\n\n".join(cmds) + "\n")
+    if res.verdict.is_failure:
+        script = d / "repro.sh"
+        script.write_text(repro_script(res, cfg, rel_sources))
+        script.chmod(0o755)
+    return d
+
+
+def _copy_sources(sources: tuple[str, ...], dest: Path) -> list[str]:
+    """Copy the sources and the headers they include with quotes; returns paths relative to dest's parent."""
+    base = Path(sources[0]).parent
+    out, seen = [], set()
+
+    def place(path: Path) -> str:
+        rel = os.path.relpath(path, base)
+        if rel.startswith(".."):
+            rel = os.path.join("extra", path.name)
+        target = dest / rel
+        target.parent.mkdir(parents=True, exist_ok=True)
+        if path.exists():
+            shutil.copyfile(path, target)
+        return os.path.join("src", rel)
+
+    def walk(path: Path, depth: int) -> None:
+        if path in seen or depth > 8 or not path.is_file():
+            return
+        seen.add(path)
+        place(path)
+        for inc in _INCLUDE.findall(path.read_bytes()):
+            walk((path.parent / inc.decode(errors="replace")).resolve(), depth + 1)
+
+    for s in sources:
+        out.append(place(Path(s)))
+        walk(Path(s), 0)
+    return out
+
+
+def repro_script(res: Result, cfg: RunConfig, sources: list[str]) -> str:
+    case = res.case
+    ref = cfg.references[case.arch].argv
+    cand = cfg.candidates[case.arch].argv
+    emu = cfg.emulators[case.arch].argv
+    level = case.ref_opts[0]
+    run_t = int(cfg.run_timeout * TARGETS[case.arch].slowdown * case.timeout_factor) + 1
+    q = shlex.join
+    return f"""#!/bin/sh
+# Reproduces {case.id}
+# oracle said: {res.verdict.name}: {res.reason}
+# Exit 0: the candidate now matches the reference; 1: it still fails; 2: the reference itself failed.
+set -u
+HERE=$(cd "$(dirname "$0")" && pwd)
+W=$(mktemp -d "${{TMPDIR:-/tmp}}/oracle-repro.XXXXXX")
+trap 'rm -rf "$W"' EXIT
+cp -R "$HERE/src" "$W/src"
+cd "$W"
+
+# Reference: {cfg.references[case.arch].version}
+{q(compile_argv(ref, level.split(), case, sources, "./ref"))} || {{ echo "the reference does not build"; exit 2; }}
+timeout -s KILL {run_t} {q(run_argv(emu, "./ref"))} > ref.out < /dev/null
+ref_status=$?
+
+# Candidate: {cfg.candidates[case.arch].version}
+timeout -s KILL {int(cfg.compile_timeout) + 1} {q(compile_argv(cand, case.opt_argv, case, sources, "./cand"))}
+st=$?
+if [ $st -eq 137 ]; then echo "compile-timeout"; exit 1; fi
+if [ $st -gt 128 ]; then echo "compiler-crash: signal $((st - 128))"; exit 1; fi
+if [ $st -ne 0 ] || [ ! -f ./cand ]; then echo "compile-error: the candidate exited $st"; exit 1; fi
+timeout -s KILL {run_t} {q(run_argv(emu, "./cand"))} > cand.out < /dev/null
+cand_status=$?
+
+if [ "$cand_status" -eq 137 ] && [ "$ref_status" -ne 137 ]; then echo "timeout (or killed)"; exit 1; fi
+if [ "$cand_status" -ne "$ref_status" ]; then
+  echo "wrong-exit or crash: candidate status $cand_status, reference $ref_status"; exit 1
+fi
+if ! cmp -s ref.out cand.out; then
+  echo "wrong-output:"; diff ref.out cand.out | head -n 20; exit 1
+fi
+echo "pass: the candidate matches the reference"
+exit 0
+"""
+
+
+def wanted(res: Result) -> bool:
+    return res.verdict.is_failure or res.verdict is V.INFRA_ERROR

@@ -1,0 +1,21 @@
+"""errors.log: exactly one `ERROR <case-id> <verdict>: <reason>` line per candidate failure.
+
+oracle's own failures follow as `INFRA` lines, so `grep ^ERROR` sees only the candidate's.
+"""
+
+from __future__ import annotations
+
+from .. import verdict as V
+from ..text import clean
+from . import atomic_write
+
+
+def line(r: dict) -> str:
+    return f"ERROR {r['id']} {r['verdict']}: {clean(r['reason'] or V.by_name(r['verdict']).label, 400)}"
+
+
+def write(path, records: list[dict]) -> None:
+    lines = [line(r) for r in records if V.by_name(r["verdict"]).is_failure]
+    lines += [f"INFRA {r['id']} infra-error: {clean(r['reason'], 400)}" for r in records
+              if r["verdict"] == V.INFRA_ERROR.name]
+    atomic_write(path, "".join(ln + "\n" for ln in lines))
