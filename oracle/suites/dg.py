@@ -209,8 +209,8 @@ def plan(directives: list[Directive], ctx: Context, opt: list[str], default_flag
                 exclude = tcl.as_list(a[3]) if len(a) > 3 else [""]
                 flags = opt + options + extra
                 if selector(a[1], ctx) and _opts_match(include, flags) and not _opts_match(exclude, flags):
-                    why = tcl.as_text(a[0]) if a[0] else "dg-skip-if"
-                    p.unsupported = f"dg-skip-if: {why or 'skipped'} ({ctx.arch} {' '.join(opt)})"
+                    why = tcl.as_text(a[0]).strip()
+                    p.unsupported = f"dg-skip-if excludes {ctx.arch} {' '.join(opt)}" + (f": {why}" if why else "")
                     return p
             elif d.name == "dg-require-effective-target":
                 if not a:

@@ -1,0 +1,55 @@
+"""Shared fixtures: real compilers, hostile fake compilers, small test programs."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from oracle import config
+
+FIXTURES = Path(__file__).parent / "fixtures"
+COMPILERS = FIXTURES / "compilers"
+PROGRAMS = FIXTURES / "programs"
+ORACLE = [sys.executable, "-m", "oracle.cli"]
+
+
+def have(*tools: str) -> bool:
+    return all(shutil.which(t) for t in tools)
+
+
+needs_aarch64 = pytest.mark.skipif(not have("aarch64-linux-gnu-gcc", "qemu-aarch64"),
+                                   reason="aarch64 cross toolchain not installed: run make setup")
+needs_tcc = pytest.mark.skipif(not have("tcc"), reason="tcc not installed: run make setup")
+
+
+@pytest.fixture
+def program_dir(tmp_path):
+    """Copy chosen fixture programs into a fresh folder suite."""
+
+    def make(*names: str) -> Path:
+        d = tmp_path / "suite"
+        d.mkdir(exist_ok=True)
+        for n in names:
+            shutil.copy(PROGRAMS / n, d / n)
+        return d
+
+    return make
+
+
+@pytest.fixture
+def make_config(tmp_path):
+    def make(compilers: list[str], suite: Path | str, **values) -> config.RunConfig:
+        v = {"compiler": compilers, "suite": str(suite), "out": str(tmp_path / "out"), "run_timeout": 2.0,
+             "compile_timeout": 5.0, **values}
+        return config.build(v)
+
+    return make
+
+
+def run_cli(*args: str, cwd: Path | None = None, timeout: float = 600, env=None) -> subprocess.CompletedProcess:
+    return subprocess.run([*ORACLE, *args], capture_output=True, text=True, timeout=timeout, cwd=cwd, env=env,
+                          stdin=subprocess.DEVNULL)

@@ -1,0 +1,50 @@
+"""Option parsing that needs no compiler: specs, shards, usage errors."""
+
+from __future__ import annotations
+
+import pytest
+
+from oracle import config
+from oracle.errors import UsageError
+from oracle.targets import HOST_ARCH
+from oracle.toolchain import parse_specs
+
+
+def test_compiler_specs():
+    specs = parse_specs(["tcc", "aarch64=clang --target=aarch64-linux-gnu"])
+    assert specs[HOST_ARCH] == ("tcc",)
+    assert specs["aarch64"] == ("clang", "--target=aarch64-linux-gnu")
+    assert parse_specs(["./ccc -DX=1"])[HOST_ARCH] == ("./ccc", "-DX=1")
+
+
+@pytest.mark.parametrize("specs", [["mips=gcc"], ["gcc", "gcc"], ["aarch64="], ["x86_64='unclosed"]])
+def test_bad_compiler_specs(specs):
+    with pytest.raises(UsageError):
+        parse_specs(specs)
+
+
+@pytest.mark.parametrize("value", ["0/2", "3/2", "a/b", "1", "1/0"])
+def test_bad_shard(value):
+    with pytest.raises(UsageError, match="--shard"):
+        config.parse_shard(value)
+
+
+def test_shard_ok():
+    assert config.parse_shard(" 2/4 ") == (2, 4)
+
+
+@pytest.mark.parametrize(
+    "values, words",
+    [
+        ({}, "no candidate compiler"),
+        ({"compiler": ["gcc"], "arch": "aarch64"}, "no candidate compiler for aarch64"),
+        ({"compiler": ["gcc"], "arch": "sparc"}, "unknown arch"),
+        ({"compiler": ["gcc"], "ratio": 0.0}, "--ratio"),
+        ({"compiler": ["gcc"], "filter": "("}, "--filter"),
+        ({"compiler": ["gcc"], "suite": "no-such-suite"}, "unknown suite"),
+        ({"compiler": ["definitely-not-a-compiler"], "suite": "smoke"}, "not found"),
+    ],
+)
+def test_usage_errors(values, words):
+    with pytest.raises(UsageError, match=words):
+        config.build(values, probe_toolchains=False)

@@ -1,0 +1,72 @@
+"""Reports stay valid whatever bytes a program printed."""
+
+from __future__ import annotations
+
+import json
+import xml.etree.ElementTree as ET
+
+from oracle import verdict as V
+from oracle.reports import errors_log, junit, summary
+from oracle.text import clean, describe_diff, show
+
+NASTY = "bad \x00\x01\x1b[31m \udcff \ufffe ]]> <tag> & \"quote\"\n second line"
+
+
+def records():
+    return [
+        {"id": "s/a.c@x86_64-O0", "suite": "s", "test": "a.c", "arch": "x86_64", "opt": "-O0", "verdict": "pass",
+         "reason": "", "duration_s": 0.1},
+        {"id": "s/b.c@x86_64-O0", "suite": "s", "test": "b.c", "arch": "x86_64", "opt": "-O0",
+         "verdict": "wrong-output", "reason": NASTY, "duration_s": 0.2},
+        {"id": "s/c.c@aarch64-O0", "suite": "s", "test": "c.c", "arch": "aarch64", "opt": "-O0",
+         "verdict": "ref-invalid", "reason": NASTY, "duration_s": 0.2},
+        {"id": "s/d.c@aarch64-O0", "suite": "s", "test": "d.c", "arch": "aarch64", "opt": "-O0",
+         "verdict": "infra-error", "reason": "boom", "duration_s": 0.0},
+    ]
+
+
+def test_junit_is_valid_xml_with_nasty_reasons(tmp_path):
+    path = tmp_path / "junit.xml"
+    junit.write(path, records())
+    root = ET.parse(path).getroot()
+    cases = root.findall(".//testcase")
+    assert len(cases) == 4
+    assert len(root.findall(".//failure")) == 1 and len(root.findall(".//skipped")) == 1
+    assert len(root.findall(".//error")) == 1
+
+
+def test_errors_log_has_one_line_per_failure(tmp_path):
+    path = tmp_path / "errors.log"
+    errors_log.write(path, records())
+    lines = path.read_text().splitlines()
+    assert [ln for ln in lines if ln.startswith("ERROR ")] == [lines[0]]
+    assert lines[0].startswith("ERROR s/b.c@x86_64-O0 wrong-output: bad \\x00")
+    assert lines[1].startswith("INFRA s/d.c@aarch64-O0")
+
+
+def test_summary_is_short_whatever_the_failures():
+    many = [{"id": f"s/{i}.c@x86_64-O0", "suite": "s", "test": f"{i}.c", "arch": "x86_64", "opt": "-O0",
+             "verdict": "crash", "reason": "killed by SIGSEGV", "duration_s": 0} for i in range(1000)]
+    out = summary.lines(many, ("x86_64",))
+    assert len(out) <= 7
+    assert out[0] == "x86_64: 0/1000 passed (0.0%) · 1000 crash"
+
+
+def test_clean_and_show_are_single_line_and_safe():
+    text = clean(NASTY)
+    assert "\n" not in text and "\x00" not in text and "\x1b" not in text
+    json.loads(json.dumps(text))
+    assert show(b"\xff\x00ok") == '"\\xff\\x00ok"'
+
+
+def test_describe_diff():
+    assert "line 2" in describe_diff(b"a\nb\n", b"a\nc\n")
+    assert "extra bytes" in describe_diff(b"a\n", b"a\nmore")
+    assert "stops at byte" in describe_diff(b"a\nb\n", b"a\n")
+
+
+def test_verdict_set_is_closed():
+    assert {v.name for v in V.FAILURES} == {"compile-error", "compiler-crash", "compile-timeout", "wrong-exit",
+                                            "wrong-output", "crash", "timeout"}
+    assert {v.name for v in V.ALL if not v.is_failure} == {"pass", "ref-invalid", "unstable", "unsupported",
+                                                           "infra-error", "not-run"}
