@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import signal
 import sys
 from pathlib import Path
 
@@ -92,10 +93,16 @@ def cmd_run(args: argparse.Namespace) -> int:
         raise UsageError("--jobs must be at least 1")
     values = {opt.dest: getattr(args, opt.dest) for opt in OPTIONS}
     cfg = build(values)
+    # SIGTERM ends the run like Ctrl-C: children killed, finished results still written.
+    signal.signal(signal.SIGTERM, _interrupt)
     recorder = execute(cfg, args.jobs, progress=sys.stderr.isatty() and not args.no_progress)
     for line in recorder.summary_lines():
         print(line)
     return recorder.exit_code
+
+
+def _interrupt(signum, frame):
+    raise KeyboardInterrupt
 
 
 def cmd_corpus(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:

@@ -172,8 +172,7 @@ class Judge:
         cwd = work / f"run{self._next()}"
         cwd.mkdir()
         emulator = self.cfg.emulators[case.arch].argv
-        # qemu reserves a large guest address space, so RLIMIT_AS would stop qemu itself.
-        limits = proc.Limits(address_space=None if emulator else 4 * GiB, file_size=64 << 20)
+        limits = proc.Limits(address_space=4 * GiB, file_size=64 << 20)  # 4 GiB leaves qemu room
         return proc.run(run_argv(emulator, exe), timeout=self._run_timeout(case), cwd=str(cwd),
                         stdout_limit=self.cfg.stdout_limit, limits=limits, env=env)
 

@@ -7,6 +7,7 @@ output or leave children behind; nothing here trusts them to end on their own.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import resource
 import selectors
@@ -68,19 +69,40 @@ class Limits:
     open_files: int | None = 256
     processes: int | None = None  # RLIMIT_NPROC is per user: only meaningful as non-root
 
-    def apply(self) -> None:
-        setrl = resource.setrlimit
-        setrl(resource.RLIMIT_CORE, (0, 0))
+    def pairs(self) -> list[tuple[int, int]]:
+        """(resource, soft limit) pairs for a child about to start."""
+        out = [(resource.RLIMIT_CORE, 0)]
         if self.cpu_s is not None:
-            setrl(resource.RLIMIT_CPU, (self.cpu_s, self.cpu_s + 1))
-        if self.address_space is not None:
-            setrl(resource.RLIMIT_AS, (self.address_space, self.address_space))
-        if self.file_size is not None:
-            setrl(resource.RLIMIT_FSIZE, (self.file_size, self.file_size))
-        if self.open_files is not None:
-            setrl(resource.RLIMIT_NOFILE, (self.open_files, self.open_files))
-        if self.processes is not None:
-            setrl(resource.RLIMIT_NPROC, (self.processes, self.processes))
+            # A child's CPU clock starts at zero, but the limit is inherited as set on us:
+            # add what we have used so far, or we would be the one stopped.
+            used = resource.getrusage(resource.RUSAGE_SELF)
+            out.append((resource.RLIMIT_CPU, int(used.ru_utime + used.ru_stime) + self.cpu_s + 1))
+        for res, value in ((resource.RLIMIT_AS, self.address_space), (resource.RLIMIT_FSIZE, self.file_size),
+                           (resource.RLIMIT_NOFILE, self.open_files), (resource.RLIMIT_NPROC, self.processes)):
+            if value is not None:
+                out.append((res, value))
+        return out
+
+
+@contextlib.contextmanager
+def inherited_limits(limits: Limits):
+    """Lower our own soft limits just while a child is spawned, so it inherits them.
+
+    This keeps the spawn on the fast vfork path: a preexec_fn would force a full fork
+    of this (large) Python process for every compile and every run.
+    """
+    saved = []
+    try:
+        for res, value in limits.pairs():
+            soft, hard = resource.getrlimit(res)
+            if hard != resource.RLIM_INFINITY:
+                value = min(value, hard)
+            resource.setrlimit(res, (value, hard))
+            saved.append((res, soft, hard))
+        yield
+    finally:
+        for res, soft, hard in reversed(saved):
+            resource.setrlimit(res, (soft, hard))
 
 
 @dataclass(frozen=True, slots=True)
@@ -141,17 +163,17 @@ def run(
     cpu = limits.cpu_s if limits.cpu_s is not None else int(timeout) + 2
     lim = Limits(cpu, limits.address_space, limits.file_size, limits.open_files, limits.processes)
     try:
-        proc = subprocess.Popen(
-            argv,
-            cwd=cwd,
-            stdin=subprocess.DEVNULL,
-            stdout=subprocess.PIPE,
-            stderr=subprocess.PIPE,
-            start_new_session=True,
-            preexec_fn=lim.apply,
-            env=env or ENV,
-            close_fds=True,
-        )
+        with inherited_limits(lim):
+            proc = subprocess.Popen(
+                argv,
+                cwd=cwd,
+                stdin=subprocess.DEVNULL,
+                stdout=subprocess.PIPE,
+                stderr=subprocess.PIPE,
+                start_new_session=True,
+                env=env or ENV,
+                close_fds=True,
+            )
     except OSError as exc:
         return ProcResult(argv, Status(NOSTART, exc.errno or 0), error=exc.strerror or str(exc))
     try:

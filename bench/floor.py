@@ -1,0 +1,62 @@
+"""The floor: the same compile-and-run commands oracle issues, as a plain `xargs -P` shell pipeline.
+
+    python bench/floor.py --compiler tcc --suite torture --arch x86_64 [-j 2]
+
+prints the wall time of the shell pipeline, for comparison with `oracle run` on the same cases.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import shlex
+import subprocess
+import sys
+import tempfile
+import time
+
+from oracle import config
+from oracle.pipeline import compile_argv, run_argv
+from oracle.run import select_cases
+from oracle.targets import TARGETS
+
+
+def case_script(cfg: config.RunConfig, case, work: str) -> str:
+    """One case as oracle runs it: reference at each level (+ a rerun when it prints), candidate."""
+    ref, cand = cfg.references[case.arch].argv, cfg.candidates[case.arch].argv
+    emu = cfg.emulators[case.arch].argv
+    t = cfg.run_timeout * TARGETS[case.arch].slowdown * case.timeout_factor
+    d = f"{work}/{abs(hash(case.id))}"
+    steps = [f"mkdir -p {d} && cd {d}"]
+    for i, level in enumerate(case.ref_opts):
+        exe = f"./r{i}"
+        steps.append(f"{shlex.join(compile_argv(ref, level.split(), case, case.sources, exe))} 2>/dev/null")
+        steps.append(f"out=$(timeout -s KILL {t:g} {shlex.join(run_argv(emu, exe))} </dev/null)")
+    steps.append(f'[ -n "$out" ] && timeout -s KILL {t:g} {shlex.join(run_argv(emu, "./r1"))} </dev/null >/dev/null')
+    steps.append(f"{shlex.join(compile_argv(cand, case.opt_argv, case, case.sources, './c'))} 2>/dev/null "
+                 f"&& timeout -s KILL {t:g} {shlex.join(run_argv(emu, './c'))} </dev/null >/dev/null")
+    steps.append(f"cd / && rm -rf {d}")
+    return "; ".join(steps)
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--compiler", action="append", required=True)
+    ap.add_argument("--suite", default="torture")
+    ap.add_argument("--arch")
+    ap.add_argument("-j", "--jobs", type=int, default=os.cpu_count())
+    args = ap.parse_args()
+    cfg = config.build({"compiler": args.compiler, "suite": args.suite, "arch": args.arch})
+    cases = [c for c in select_cases(cfg) if not c.unsupported]
+    with tempfile.TemporaryDirectory(prefix="oracle-floor-") as work:
+        lines = "".join(case_script(cfg, c, work).replace("\n", " ") + "\n" for c in cases)
+        start = time.monotonic()
+        subprocess.run(["xargs", "-d", "\n", "-P", str(args.jobs), "-n", "1", "sh", "-c"], input=lines.encode(),
+                       stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        wall = time.monotonic() - start
+    print(f"floor: {len(cases)} cases, xargs -P{args.jobs}: {wall:.1f}s")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
