@@ -95,6 +95,7 @@ def cmd_run(args: argparse.Namespace) -> int:
     cfg = build(values)
     # SIGTERM ends the run like Ctrl-C: children killed, finished results still written.
     signal.signal(signal.SIGTERM, _interrupt)
+    signal.signal(signal.SIGINT, _interrupt)
     recorder = execute(cfg, args.jobs, progress=sys.stderr.isatty() and not args.no_progress)
     for line in recorder.summary_lines():
         print(line)
@@ -102,7 +103,27 @@ def cmd_run(args: argparse.Namespace) -> int:
 
 
 def _interrupt(signum, frame):
+    # Workers stop at once too (a terminal's Ctrl-C reaches them, a `kill` does not).
+    for pid in _children(os.getpid()):
+        try:
+            os.kill(pid, signal.SIGINT)
+        except OSError:
+            pass
     raise KeyboardInterrupt
+
+
+def _children(ppid: int) -> list[int]:
+    out = []
+    for entry in os.listdir("/proc"):
+        if entry.isdigit():
+            try:
+                with open(f"/proc/{entry}/stat") as f:
+                    fields = f.read().rsplit(")", 1)[1].split()
+                if int(fields[1]) == ppid:
+                    out.append(int(entry))
+            except (OSError, IndexError, ValueError):
+                continue
+    return out
 
 
 def cmd_corpus(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:

@@ -10,6 +10,7 @@ entry point, it stays inert unless oracle options are given:
 from __future__ import annotations
 
 import json
+import signal
 import traceback
 
 import pytest
@@ -44,6 +45,8 @@ def pytest_configure(config: pytest.Config) -> None:
     workerinput = getattr(config, "workerinput", None)
     if workerinput is not None:
         if "oracle_config" in workerinput:
+            signal.signal(signal.SIGINT, _interrupt_once)
+            signal.signal(signal.SIGTERM, _interrupt_once)
             config.pluginmanager.register(Runner(RunConfig.from_json(workerinput["oracle_config"])), RUNNER)
         return
     if config.pluginmanager.get_plugin(RUNNER) is not None:
@@ -58,6 +61,13 @@ def pytest_configure(config: pytest.Config) -> None:
     except OracleError as exc:
         raise pytest.UsageError(f"oracle: {exc}") from None
     config.pluginmanager.register(Runner(cfg, recorder=Recorder(cfg)), RUNNER)
+
+
+def _interrupt_once(signum, frame):
+    """A worker stops its case (killing its processes) on the first signal, and ignores repeats."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_IGN)
+    raise KeyboardInterrupt
 
 
 class CaseFailure(Exception):

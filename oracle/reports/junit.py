@@ -28,10 +28,11 @@ def write(path, records: list[dict]) -> None:
             case.result = [Error(msg, verdict.name)]
         elif verdict is not V.PASS:
             case.result = [Skipped(msg)]
-        suite.add_testcase(case)
+        suite.append(case)  # add_testcase recounts the whole suite each time: quadratic
     for suite in suites.values():
         suite.update_statistics()
         xml.add_testsuite(suite)
+    xml.update_statistics()
     with tempfile.TemporaryDirectory() as tmp:
         xml.write(str(Path(tmp, "junit.xml")), pretty=True)
         atomic_write(path, Path(tmp, "junit.xml").read_bytes())
