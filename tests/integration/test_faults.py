@@ -1,0 +1,85 @@
+"""Faults in oracle's own machinery: a worker that dies, a run that is stopped."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+
+from ..conftest import COMPILERS, ORACLE
+
+
+def test_killed_worker_gives_infra_error_and_the_run_completes(tmp_path, program_dir):
+    suite = program_dir("ok.c", "wrong_exit.c", "wrong_output.c", "crash.c")
+    (tmp_path / "conftest.py").write_text(
+        "import os\n"
+        "def pytest_runtest_call(item):\n"
+        "    if 'wrong_exit' in item.name and os.environ.get('PYTEST_XDIST_WORKER'):\n"
+        "        os._exit(1)\n")
+    res = subprocess.run(
+        [sys.executable, "-m", "pytest", "-p", "no:cacheprovider", "--rootdir", str(tmp_path), "-n", "2",
+         "--oracle-compiler",
+         str(COMPILERS / "gcc-bug"), "--oracle-suite", str(suite), "--oracle-out", str(tmp_path / "out")],
+        capture_output=True, text=True, cwd=tmp_path, timeout=300)
+    doc = json.loads((tmp_path / "out" / "results.json").read_text())
+    verdicts = {c["test"]: (c["verdict"], c["reason"]) for c in doc["cases"]}
+    assert verdicts["wrong_exit.c"][0] == "infra-error", res.stdout
+    assert "crashed" in verdicts["wrong_exit.c"][1]
+    assert verdicts["ok.c"][0] == "pass"
+    assert verdicts["wrong_output.c"][0] == "wrong-output"
+    assert verdicts["crash.c"][0] == "crash"
+    assert "INFRA" in (tmp_path / "out" / "errors.log").read_text()
+
+
+def _descendants(pid: int) -> set[int]:
+    kids: dict[int, list[int]] = {}
+    for entry in os.listdir("/proc"):
+        if entry.isdigit():
+            try:
+                with open(f"/proc/{entry}/stat") as f:
+                    ppid = int(f.read().rsplit(")", 1)[1].split()[1])
+                kids.setdefault(ppid, []).append(int(entry))
+            except (OSError, IndexError, ValueError):
+                pass
+    out, todo = set(), [pid]
+    while todo:
+        for k in kids.get(todo.pop(), []):
+            out.add(k)
+            todo.append(k)
+    return out
+
+
+def test_sigterm_stops_quickly_and_keeps_finished_results(tmp_path):
+    suite = tmp_path / "many"
+    suite.mkdir()
+    for i in range(60):  # slow programs: the run is surely mid-way when stopped
+        (suite / f"slow{i:02}.c").write_text(
+            "#include <unistd.h>\n#include <stdio.h>\nint main(void){ usleep(150000); puts(\"ok\"); return 0; }\n")
+    out = tmp_path / "out"
+    p = subprocess.Popen([*ORACLE, "run", "--compiler", "gcc", "--suite", str(suite), "--out", str(out), "-j", "2"],
+                         stdout=subprocess.PIPE, stderr=subprocess.PIPE, stdin=subprocess.DEVNULL, text=True)
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline and not list((out / "cases").glob("*")) and p.poll() is None:
+        time.sleep(0.5)
+        if len(_descendants(p.pid)) > 4:  # workers up and compiling
+            time.sleep(3)
+            break
+    procs = _descendants(p.pid)
+    start = time.monotonic()
+    p.send_signal(signal.SIGTERM)
+    stdout, stderr = p.communicate(timeout=30)
+    assert time.monotonic() - start < 5, stderr
+    assert p.returncode == 3, stdout + stderr
+    assert "interrupted" in stdout
+    doc = json.loads((out / "results.json").read_text())
+    assert doc["complete"] is False and len(doc["cases"]) == 60
+    verdicts = [c["verdict"] for c in doc["cases"]]
+    assert "pass" in verdicts and "not-run" in verdicts
+    assert set(verdicts) <= {"pass", "not-run"}
+    time.sleep(0.5)
+    alive = [pid for pid in procs if os.path.exists(f"/proc/{pid}") and
+             open(f"/proc/{pid}/stat").read().rsplit(")", 1)[1].split()[0] != "Z"]
+    assert alive == []
