@@ -23,8 +23,12 @@ examples:
   oracle run --compiler ./ccc --compiler aarch64=./ccc-arm --suite torture
   oracle run --compiler 'aarch64=clang --target=aarch64-linux-gnu' --suite torture --fast
   oracle corpus fetch torture
+  oracle tasks --max-tasks 20                 # current_tasks/: one file per failure cluster
+  oracle reduce 'torture/pr12345.c@x86_64-O0' --budget 120
+  oracle gate --baseline oracle-baseline.json merged/results.json
 
 exit status: 0 no candidate failures, 1 candidate failures, 2 usage error, 3 run not completed.
+With --baseline: 0 no regression, 1 regressions.
 """
 
 
@@ -58,6 +62,51 @@ def make_parser() -> argparse.ArgumentParser:
     run.add_argument("-j", "--jobs", type=int, default=os.cpu_count() or 1,
                      help="parallel workers (pytest-xdist); default: all cores")
     run.add_argument("--no-progress", action="store_true", help="no progress bar (it is shown only on a terminal)")
+    run.add_argument("--tasks", metavar="DIR", help="also write task files for the failures into DIR "
+                     "(see 'oracle tasks')")
+    run.add_argument("--max-tasks", type=int, metavar="N", help="with --tasks: keep the N most valuable tasks")
+    _gate_options(run, results=False)
+    run.add_argument("--agent", action="store_true", help="agent view: no progress bar, at most 10 lines, the "
+                     "last one says where the task files are (default: on when $AGENT_ID is set and stdout is "
+                     "not a terminal); writes task files (--tasks, default current_tasks)")
+
+    tasks = sub.add_parser("tasks", help="write one task file per failure cluster of a run (for agents)",
+                           description="Cluster a run's failures by root cause and keep one plain-text task "
+                           "file per cluster in DIR. Claimed files (a 'Claimed-by:' line, or renamed) are never "
+                           "overwritten; tasks whose cases all pass are removed, or marked 'Resolved:' if claimed.")
+    _results_options(tasks)
+    tasks.add_argument("--dir", default="current_tasks", help="the task folder (default: current_tasks)")
+    tasks.add_argument("--max-tasks", type=int, metavar="N", help="keep only the N most valuable tasks "
+                       "(biggest clusters, then those failing on every arch)")
+    tasks.add_argument("--reduce", action="store_true", help="reduce each task's representative with C-Vise "
+                       "and put the reduced program in the task file")
+    tasks.add_argument("--budget", type=float, default=120.0, metavar="S",
+                       help="with --reduce: seconds per reduction (default: 120)")
+    tasks.add_argument("-n", type=int, default=os.cpu_count() or 1, metavar="N",
+                       help="with --reduce: C-Vise's parallelism (default: all cores)")
+
+    red = sub.add_parser("reduce", help="minimise a failing case with C-Vise (same verdict, UB-clean)",
+                         description="Reduce the test of CASE-ID (from a run's errors.log) with C-Vise, keeping "
+                         "only variants that fail the same way, that the reference builds and runs the same at "
+                         "-O0 and -O2, that run clean under -fsanitize=undefined,address and that gcc -Wall "
+                         "finds no uninitialised use or missing return in. Output: RUN/reduced/<case>/.")
+    red.add_argument("case_id", metavar="CASE-ID")
+    _results_options(red)
+    red.add_argument("--budget", type=float, default=300.0, metavar="S", help="seconds C-Vise may take (default: 300)")
+    red.add_argument("-n", type=int, default=os.cpu_count() or 1, metavar="N",
+                     help="C-Vise's parallelism (default: all cores)")
+
+    gate = sub.add_parser("gate", help="CI gate: exit 1 iff a case the baseline requires to pass now fails",
+                          description="Compare results with a committed baseline. A regression passed in the "
+                          "baseline and fails now; it is re-judged first and quarantined as flaky if it flips.")
+    gate.add_argument("results", nargs="+", metavar="RESULTS", help="results.json files or run folders "
+                      "(several: shards)")
+    _gate_options(gate, results=True)
+
+    merge = sub.add_parser("merge", help="combine shard results into one report (results.json, junit.xml, "
+                           "errors.log, cases/)")
+    merge.add_argument("out", metavar="OUT", help="output folder")
+    merge.add_argument("results", nargs="+", metavar="RESULTS", help="results.json files or run folders")
 
     corpus = sub.add_parser("corpus", help="manage test corpora")
     csub = corpus.add_subparsers(dest="corpus_command", metavar="ACTION", parser_class=_Parser)
@@ -70,6 +119,21 @@ def make_parser() -> argparse.ArgumentParser:
     return p
 
 
+def _results_options(p: argparse.ArgumentParser) -> None:
+    g = p.add_mutually_exclusive_group()
+    g.add_argument("--results", metavar="FILE", help="a results.json (default: .oracle/runs/latest)")
+    g.add_argument("--run", metavar="DIR", help="a run folder (default: .oracle/runs/latest)")
+
+
+def _gate_options(p: argparse.ArgumentParser, results: bool) -> None:
+    p.add_argument("--baseline", metavar="FILE", required=results,
+                   help="the committed baseline (JSON): its passing cases must still pass")
+    p.add_argument("--update-baseline", action="store_true",
+                   help="write the baseline if missing, else ratchet it (fixed cases become required)")
+    p.add_argument("--reruns", type=int, default=2, metavar="N",
+                   help="judge a suspected regression N more times; flaky if it passes once (default: 2)")
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = make_parser()
     args = parser.parse_args(argv)
@@ -78,6 +142,8 @@ def main(argv: list[str] | None = None) -> int:
             return cmd_run(args)
         if args.command == "corpus":
             return cmd_corpus(args, parser)
+        if args.command in ("tasks", "reduce", "gate", "merge"):
+            return globals()[f"cmd_{args.command}"](args)
     except OracleError as exc:
         print(f"oracle: error: {exc}", file=sys.stderr)
         return exc.exit_code
@@ -91,15 +157,109 @@ def main(argv: list[str] | None = None) -> int:
 def cmd_run(args: argparse.Namespace) -> int:
     if args.jobs < 1:
         raise UsageError("--jobs must be at least 1")
+    if args.update_baseline and not args.baseline:
+        raise UsageError("--update-baseline needs --baseline FILE")
+    agent = args.agent or (bool(os.environ.get("AGENT_ID")) and not sys.stdout.isatty())
+    tasks_dir = args.tasks or ("current_tasks" if agent else None)
     values = {opt.dest: getattr(args, opt.dest) for opt in OPTIONS}
     cfg = build(values)
     # SIGTERM ends the run like Ctrl-C: children killed, finished results still written.
     signal.signal(signal.SIGTERM, _interrupt)
     signal.signal(signal.SIGINT, _interrupt)
-    recorder = execute(cfg, args.jobs, progress=sys.stderr.isatty() and not args.no_progress)
-    for line in recorder.summary_lines():
+    recorder = execute(cfg, args.jobs, progress=sys.stderr.isatty() and not args.no_progress and not agent)
+    lines = recorder.summary_lines()
+    code = recorder.exit_code
+    if code != EXIT_INCOMPLETE and (tasks_dir or args.baseline):
+        from .results import load
+
+        run = load(cfg.out_dir)
+        if args.baseline:
+            from .gate import gate
+
+            result = gate(args.baseline, [run], reruns=args.reruns, update=args.update_baseline)
+            lines += result.lines()
+            code = result.exit_code
+        if tasks_dir:
+            from .tasks import sync
+
+            lines.append(sync(run, tasks_dir, args.max_tasks).line(Path(tasks_dir).resolve()))
+    if agent:
+        lines = _agent_lines(lines)
+    for line in lines:
         print(line)
-    return recorder.exit_code
+    return code
+
+
+def _agent_lines(lines: list[str], limit: int = 10) -> list[str]:
+    """At most `limit` lines for an agent's context, keeping the last (where the tasks are)."""
+    if len(lines) <= limit:
+        return lines
+    keep = [ln for ln in lines if ln.startswith(("REGRESSION", "gate:", "reports:", "tasks:", "error:"))]
+    head = [ln for ln in lines if ln not in keep][: max(0, limit - len(keep) - 1)]
+    more = len(lines) - len(head) - len(keep)
+    out = head + [f"... {more} more lines: see errors.log"] + keep
+    return out[-limit:] if len(out) > limit else out
+
+
+def _load_run(args: argparse.Namespace):
+    from .results import load
+
+    return load(args.results or args.run)
+
+
+def cmd_tasks(args: argparse.Namespace) -> int:
+    from .cluster import clusters
+    from .tasks import representative, sync
+
+    if args.max_tasks is not None and args.max_tasks < 0:
+        raise UsageError("--max-tasks must be 0 or more")
+    run = _load_run(args)
+    reduced = {}
+    if args.reduce:
+        from .reduce import reduce_case
+
+        chosen = clusters(run.cases, run.doc.get("arches") or ())[: args.max_tasks]
+        for cl in chosen:
+            try:
+                r = reduce_case(run, representative(cl, run)["id"], args.budget, args.n)
+            except OracleError as exc:
+                print(f"reduce {cl.id}: {exc}", file=sys.stderr)
+                continue
+            print(r.line())
+            if r.still_fails:
+                reduced[cl.id] = r.path
+    print(sync(run, args.dir, args.max_tasks, reduced).line(Path(args.dir).resolve()))
+    return 0
+
+
+def cmd_reduce(args: argparse.Namespace) -> int:
+    from .reduce import reduce_case
+
+    if args.budget <= 0 or args.n < 1:
+        raise UsageError("--budget must be positive and -n at least 1")
+    r = reduce_case(_load_run(args), args.case_id, args.budget, args.n)
+    print(r.line())
+    return 0 if r.still_fails else 1
+
+
+def cmd_gate(args: argparse.Namespace) -> int:
+    from .gate import gate
+    from .results import load
+
+    if args.reruns < 0:
+        raise UsageError("--reruns must be 0 or more")
+    result = gate(args.baseline, [load(r) for r in args.results], reruns=args.reruns, update=args.update_baseline)
+    for line in result.lines():
+        print(line)
+    return result.exit_code
+
+
+def cmd_merge(args: argparse.Namespace) -> int:
+    from .merge import merge
+
+    out = merge(args.out, args.results)
+    print(f"merged {len(args.results)} results: {out}/results.json · {out}/junit.xml · {out}/errors.log")
+    return 0
 
 
 def _interrupt(signum, frame):

@@ -188,7 +188,7 @@ def build(values: dict, *, probe_toolchains: bool = True) -> RunConfig:
     seed = values.get("seed") or os.environ.get("AGENT_ID") or "0"
     out = values.get("out") or default_out_dir()
     return RunConfig(
-        suite=values.get("suite") or "torture",
+        suite=_suite_spec(values.get("suite") or "torture"),
         arches=arches,
         opts=opts,
         candidates=candidates,
@@ -207,6 +207,13 @@ def build(values: dict, *, probe_toolchains: bool = True) -> RunConfig:
         run_timeout=float(values.get("run_timeout") or 10.0),
         warnings=tuple(warnings),
     )
+
+
+def _suite_spec(spec: str) -> str:
+    """A folder suite as an absolute path, so results can be re-judged from anywhere."""
+    from .suites import NAMED
+
+    return spec if spec in NAMED else str(Path(spec).resolve())
 
 
 def default_out_dir() -> str:

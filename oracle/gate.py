@@ -1,0 +1,136 @@
+"""The CI gate: a committed baseline of cases that must keep passing.
+
+A regression is a case that passes in the baseline and fails now. Before a case is
+called one it is judged again (`reruns` times, same toolchains): if any rerun passes
+it is flaky, quarantined rather than blamed. The baseline file is small, sorted JSON,
+one case id per line, so its diffs read well in review.
+"""
+
+from __future__ import annotations
+
+import json
+import tempfile
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from . import verdict as V
+from .errors import UsageError
+from .reports import atomic_write
+from .results import Run, find_case
+from .text import clean
+
+FORMAT = "oracle-baseline/1"
+DEFAULT_RERUNS = 2
+
+
+@dataclass(frozen=True, slots=True)
+class Baseline:
+    passing: frozenset[str] = frozenset()
+    flaky: frozenset[str] = frozenset()
+
+    @classmethod
+    def read(cls, path: str | Path) -> "Baseline | None":
+        try:
+            doc = json.loads(Path(path).read_text())
+        except FileNotFoundError:
+            return None
+        except (OSError, ValueError) as exc:
+            raise UsageError(f"cannot read baseline {path}: {exc}") from None
+        if not isinstance(doc, dict) or doc.get("format") != FORMAT:
+            raise UsageError(f"{path} is not an oracle baseline (format {FORMAT!r})")
+        return cls(frozenset(doc.get("passing", ())), frozenset(doc.get("flaky", ())))
+
+    def render(self) -> str:
+        doc = {"format": FORMAT, "passing": sorted(self.passing), "flaky": sorted(self.flaky)}
+        return json.dumps(doc, indent=1) + "\n"
+
+
+@dataclass(slots=True)
+class GateResult:
+    regressions: list[dict] = field(default_factory=list)
+    flaky: list[dict] = field(default_factory=list)
+    fixed: list[str] = field(default_factory=list)
+    checked: int = 0
+    missing: int = 0  # required cases no results mention (another shard, a filter)
+    baseline_written: str | None = None
+
+    @property
+    def exit_code(self) -> int:
+        return 1 if self.regressions else 0
+
+    def lines(self, max_fixed: int = 20) -> list[str]:
+        out = [f"REGRESSION {r['id']} {r['verdict']}: {clean(r.get('reason') or '', 300)}" for r in self.regressions]
+        out += [f"FLAKY {r['id']} {r['verdict']}: passed on a rerun; quarantined, not a regression"
+                for r in self.flaky]
+        out += [f"FIXED {i}" for i in self.fixed[:max_fixed]]
+        if len(self.fixed) > max_fixed:
+            out.append(f"... and {len(self.fixed) - max_fixed} more fixed cases")
+        out.append(f"gate: {len(self.regressions)} regressions, {len(self.flaky)} flaky, {len(self.fixed)} fixed, "
+                   f"{self.checked} required cases checked" + (f", {self.missing} not in these results"
+                                                                if self.missing else ""))
+        if self.baseline_written:
+            out.append(f"baseline: {self.baseline_written}")
+        return out
+
+
+def merged_records(runs: list[Run]) -> dict[str, tuple[dict, Run]]:
+    out: dict[str, tuple[dict, Run]] = {}
+    for run in runs:
+        for r in run.cases:
+            out[r["id"]] = (r, run)
+    return out
+
+
+def gate(baseline_path: str | Path, runs: list[Run], reruns: int = DEFAULT_RERUNS, update: bool = False,
+         rejudge=None) -> GateResult:
+    """Compare results with the baseline; re-judge suspects; optionally write the ratcheted baseline."""
+    base = Baseline.read(baseline_path)
+    creating = base is None
+    records = merged_records(runs)
+    res = GateResult()
+    if base is None:
+        if not update:
+            raise UsageError(f"no baseline at {baseline_path}: create it with --update-baseline")
+        base = Baseline()
+    rejudge = rejudge or rejudge_case
+    for cid in sorted(base.passing - base.flaky):
+        if cid not in records:
+            res.missing += 1
+            continue
+        res.checked += 1
+        r, run = records[cid]
+        if not V.by_name(r["verdict"]).is_failure:
+            continue
+        if reruns > 0 and any(v == V.PASS.name for v in rejudge(run, r, reruns)):
+            res.flaky.append(r)
+        else:
+            res.regressions.append(r)
+    passing_now = {cid for cid, (r, _) in records.items() if r["verdict"] == V.PASS.name}
+    res.fixed = [] if creating else sorted(passing_now - base.passing - base.flaky)
+    if update:
+        # A ratchet: required passes only grow (regressions stay required), flaky cases leave them.
+        flaky = base.flaky | {r["id"] for r in res.flaky}
+        new = Baseline(frozenset((base.passing | passing_now) - flaky), frozenset(flaky))
+        atomic_write(baseline_path, new.render())
+        res.baseline_written = f"{baseline_path} ({len(new.passing)} required passes, {len(new.flaky)} flaky)"
+    return res
+
+
+def rejudge_case(run: Run, record: dict, times: int) -> list[str]:
+    """Judge one case again `times` times with the toolchains its run recorded; the verdicts."""
+    from .pipeline import Judge
+
+    with tempfile.TemporaryDirectory(prefix="oracle-gate-") as tmp:
+        cfg = run.config(tmp)
+        try:
+            case = find_case(cfg, record)
+        except UsageError:
+            return []  # cannot be re-judged here: stays a regression
+        verdicts = []
+        for _ in range(times):
+            judge = Judge(cfg, tmp)  # a fresh judge: the reference is not memoised across reruns
+            try:
+                verdicts.append(judge.judge(case).verdict.name)
+            finally:
+                judge.close()
+        return verdicts

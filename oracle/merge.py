@@ -1,0 +1,49 @@
+"""`oracle merge`: shard results (results.json files or run folders) into one report."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+from . import __version__
+from .reports import atomic_write, errors_log, junit
+from .reports.json_report import summary
+from .results import Run, load
+
+
+def merge(out: str | Path, sources: list[str]) -> Path:
+    """Write OUT/results.json, junit.xml and errors.log for the union of the runs, and copy
+    their case folders, so `oracle tasks` and `oracle gate` work on the merged folder."""
+    runs = [load(s) for s in sources]
+    out = Path(out)
+    records: dict[str, dict] = {}
+    for run in runs:
+        for r in run.cases:
+            records[r["id"]] = r
+        cases = run.folder / "cases"
+        if cases.is_dir() and cases.resolve() != (out / "cases").resolve():
+            shutil.copytree(cases, out / "cases", dirs_exist_ok=True, symlinks=True)
+    ordered = [records[k] for k in sorted(records)]
+    first = runs[0].doc
+    toolchains: dict = {}
+    for run in runs:
+        for arch, tc in (run.doc.get("toolchains") or {}).items():
+            toolchains.setdefault(arch, tc)
+    doc = {
+        "oracle_version": __version__,
+        "started": min(r.doc.get("started", "") for r in runs),
+        "complete": all(r.doc.get("complete", True) for r in runs),
+        "suite": first.get("suite"),
+        "arches": sorted({a for r in runs for a in r.doc.get("arches", [])}),
+        "opts": sorted({o for r in runs for o in r.doc.get("opts", [])}),
+        "selection": {"merged_from": [str(r.path) for r in runs]},
+        "toolchains": toolchains,
+        "warnings": sorted({w for r in runs for w in r.doc.get("warnings", [])}),
+        "summary": summary(ordered),
+        "cases": ordered,
+    }
+    atomic_write(out / "results.json", json.dumps(doc, indent=1, ensure_ascii=True) + "\n")
+    junit.write(out / "junit.xml", ordered)
+    errors_log.write(out / "errors.log", ordered)
+    return out

@@ -1,0 +1,96 @@
+"""`oracle reduce`: shrink a failing test with C-Vise, keeping the bug and the program well defined.
+
+The interestingness test is oracle's own (`oracle.reduce_check`), so the verdict is
+decided by pipeline.Judge exactly as in a run. The work happens in
+`<run>/reduced/<case>/`: the reduced file, the original, the script C-Vise ran and its log.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shlex
+import shutil
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+from . import proc
+from .errors import ToolMissing, UsageError
+from .reduce_check import check, spec_for
+from .reports.casedir import slug
+from .results import Run, find_case
+
+REDUCERS = ("cvise", "creduce")
+DEFAULT_BUDGET = 300.0
+
+
+@dataclass(slots=True)
+class Reduction:
+    case_id: str
+    path: Path  # the reduced program
+    lines_before: int
+    lines_after: int
+    still_fails: bool
+    note: str = ""
+
+    def line(self) -> str:
+        state = "still fails the same way and is UB-clean" if self.still_fails else f"NOT verified: {self.note}"
+        return (f"reduced {self.case_id}: {self.lines_before} -> {self.lines_after} lines ({state}): {self.path}")
+
+
+def find_reducer() -> list[str]:
+    for name in REDUCERS:
+        found = shutil.which(name)
+        if found:
+            return [found]
+    raise ToolMissing("neither cvise nor creduce is installed: run 'make setup' (apt-get install cvise)")
+
+
+def reduce_case(run: Run, case_id: str, budget: float = DEFAULT_BUDGET, jobs: int = 1) -> Reduction:
+    record = run.record(case_id)
+    reducer = find_reducer()
+    work = run.folder / "reduced" / slug(case_id)
+    if work.exists():
+        shutil.rmtree(work)
+    work.mkdir(parents=True)
+    cfg = run.config(str(work / "scratch"))
+    case = find_case(cfg, record)
+    source = Path(case.sources[0])
+    target = work / source.name
+    shutil.copyfile(source, target)
+    shutil.copyfile(source, work / (source.name + ".orig"))
+    spec = spec_for(cfg, case, record["verdict"], record.get("reason") or "")
+    (work / "spec.json").write_text(json.dumps(spec))
+    why = check(spec, target)
+    if why:
+        raise UsageError(f"{case_id} cannot be reduced: the original is not a clean reproducer ({why})")
+    script = work / "check.sh"
+    pkg_parent = str(Path(__file__).resolve().parent.parent)
+    script.write_text(f"#!/bin/sh\n# C-Vise's interestingness test for {case_id}: exit 0 = keep the variant.\n"
+                      f"PYTHONPATH={shlex.quote(pkg_parent)} exec {shlex.quote(sys.executable)} -m oracle.reduce_check "
+                      f"{shlex.quote(str(work / 'spec.json'))} {shlex.quote(source.name)}\n")
+    script.chmod(0o755)
+    argv = [*reducer, "--n", str(max(1, jobs)), "--timeout", "120", "--tidy"]
+    if "cvise" in Path(reducer[0]).name:
+        argv += ["--skip-interestingness-test-check"]  # we just ran it ourselves
+    argv += [str(script), source.name]
+    # C-Vise rewrites the file in place as it improves it: when the budget runs out, what is
+    # there is the best variant found so far.
+    res = proc.run(argv, timeout=budget, cwd=str(work), stdout_limit=4 << 20, stderr_limit=1 << 20,
+                   limits=proc.Limits(file_size=None, open_files=4096))
+    (work / "cvise.log").write_bytes(res.stdout + res.stderr)
+    before = _lines(work / (source.name + ".orig"))
+    after = _lines(target)
+    note = "" if res.status.ok or res.status.kind == proc.TIMEOUT else f"{reducer[0]} {res.status}"
+    final = check(spec, target)
+    shutil.rmtree(work / "scratch", ignore_errors=True)
+    return Reduction(case_id, target, before, after, final is None, final or note)
+
+
+def _lines(path: Path) -> int:
+    return len([ln for ln in path.read_bytes().splitlines() if ln.strip()])
+
+
+def default_jobs() -> int:
+    return max(1, (os.cpu_count() or 1))
