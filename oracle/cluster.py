@@ -27,6 +27,10 @@ _QUOTED = re.compile(r"'([^']*)'|\"([^\"]*)\"|‘([^’]*)’|`([^']*)'")
 _NUMBER = re.compile(r"\b0[xX][0-9a-fA-F]+\b|\b\d+(?:\.\d+)?\b")
 _IDENT = re.compile(r"[A-Za-z_$][\w$]*")
 _RESERVED = re.compile(r"__|_[A-Z]")
+_KEYWORDS = frozenset(
+    "auto break case char const continue default do double else enum extern float for goto if inline int long "
+    "register restrict return short signed sizeof static struct switch typedef union unsigned void volatile "
+    "while asm typeof".split())
 
 
 def normalise_diagnostic(line: str, test: str = "") -> str:
@@ -47,9 +51,9 @@ def normalise_diagnostic(line: str, test: str = "") -> str:
 def _quoted(m: re.Match) -> str:
     text = next(g for g in m.groups() if g is not None)
     if _IDENT.fullmatch(text):
-        # Reserved names (__builtin_ffs, __FLT_MAX__, _Complex) are features of the compiler,
-        # each its own bug; any other identifier was named by the test.
-        return f"'{text}'" if _RESERVED.match(text) else "'ID'"
+        # Keywords and reserved names (__builtin_ffs, __FLT_MAX__, _Complex) are features of the
+        # compiler, each its own bug; any other identifier was named by the test.
+        return f"'{text}'" if _RESERVED.match(text) or text in _KEYWORDS else "'ID'"
     if len(text) <= 3 and not any(c.isalnum() for c in text):
         return f"'{text}'"  # a punctuation token ("';' expected") says what the parser wanted
     return "'...'"

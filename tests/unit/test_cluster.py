@@ -48,3 +48,7 @@ def test_runtime_failures_keyed_by_test_verdict_and_arch_scope():
                       "wrong-exit in s/c.c (every arch)": (2, True),
                       "crash in s/b.c (only aarch64)": (1, False)}
     assert [c.title for c in cls][0].startswith("wrong-output")  # biggest first
+
+
+def test_keywords_in_diagnostics_are_kept():
+    assert normalise_diagnostic("a.c:5: error: ';' expected (got \"float\")") == "error: ';' expected (got 'float')"
