@@ -6,6 +6,7 @@ so a run can be re-judged case by case without running it again.
 
 from __future__ import annotations
 
+import functools
 import json
 from dataclasses import dataclass
 from pathlib import Path
@@ -78,10 +79,15 @@ def load(where: str | Path | None) -> Run:
 
 def find_case(cfg: RunConfig, record: dict) -> Case:
     """The Case behind a record, rediscovered from its suite (so it has its sources and flags)."""
+    case = _suite_cases(cfg.suite, record["arch"], record["opt"]).get(record["id"])
+    if case is None:
+        raise UsageError(f"case {record['id']} is no longer in suite {cfg.suite!r}")
+    return case
+
+
+@functools.lru_cache(maxsize=8)
+def _suite_cases(suite: str, arch: str, opt: str) -> dict[str, Case]:
+    # Discovering the torture suite reads 1,700 files: once per suite, arch and opt level.
     from .suites import open_suite
 
-    suite = open_suite(cfg.suite)
-    for case in suite.cases((record["arch"],), (record["opt"],)):
-        if case.id == record["id"]:
-            return case
-    raise UsageError(f"case {record['id']} is no longer in suite {cfg.suite!r}")
+    return {c.id: c for c in open_suite(suite).cases((arch,), (opt,))}
