@@ -23,6 +23,7 @@ from .results import Run, find_case
 
 REDUCERS = ("cvise", "creduce")
 DEFAULT_BUDGET = 300.0
+VERIFIED = "verified"
 
 
 @dataclass(slots=True)
@@ -85,7 +86,20 @@ def reduce_case(run: Run, case_id: str, budget: float = DEFAULT_BUDGET, jobs: in
     note = "" if res.status.ok or res.status.kind == proc.TIMEOUT else f"{reducer[0]} {res.status}"
     final = check(spec, target)
     shutil.rmtree(work / "scratch", ignore_errors=True)
+    if final is None:  # task files pick the reduced program up from here, in later runs of `oracle tasks` too
+        (work / VERIFIED).write_text(f"{source.name}\n")
     return Reduction(case_id, target, before, after, final is None, final or note)
+
+
+def verified(run: Run, case_id: str) -> Path | None:
+    """The reduced program of a case, if a reduction finished and was checked."""
+    work = run.folder / "reduced" / slug(case_id)
+    try:
+        name = (work / VERIFIED).read_text().strip()
+    except OSError:
+        return None
+    path = work / Path(name).name
+    return path if path.is_file() else None
 
 
 def _lines(path: Path) -> int:

@@ -224,6 +224,10 @@ def _program_lines(run: Run, record: dict) -> int:
 def _program(cl: Cluster, run: Run, reduced: Path | None) -> list[str]:
     rep = representative(cl, run)
     src = _source(run, rep)
+    if reduced is None:
+        from .reduce import verified
+
+        reduced = verified(run, rep["id"])
     if reduced is not None and reduced.is_file():
         head = f"Smallest known program (reduced by oracle reduce from {rep['id']}; {reduced}):"
         path = reduced

@@ -71,10 +71,13 @@ def test_reduce_a_real_tcc_miscompilation(tmp_path, program_dir):
     assert subprocess.run([str(exe)], capture_output=True).returncode != 0
     subprocess.run(["gcc", "-w", path, "-o", str(exe)], check=True, capture_output=True)
     assert subprocess.run([str(exe)], capture_output=True).returncode == 0
-    # And `oracle tasks --reduce` puts it in the task file.
+    # The task file shows it, and `oracle tasks --reduce` reduces by itself.
     tasks = tmp_path / "tasks"
+    assert run_cli("tasks", "--run", str(out), "--dir", str(tasks)).returncode == 0
+    (task,) = [p for p in tasks.iterdir() if not p.name.startswith(".")]
+    assert reduced in task.read_text()
+    shutil.rmtree(out / "reduced")
     res = run_cli("tasks", "--run", str(out), "--dir", str(tasks), "--reduce", "--budget", "15", "-n", "2")
     assert res.returncode == 0, res.stderr
     (task,) = [p for p in tasks.iterdir() if not p.name.startswith(".")]
     assert "reduced by oracle reduce" in task.read_text()
-    shutil.rmtree(out / "reduced")
