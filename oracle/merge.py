@@ -39,6 +39,7 @@ def merge(out: str | Path, sources: list[str]) -> Path:
         "opts": sorted({o for r in runs for o in r.doc.get("opts", [])}),
         "selection": {"merged_from": [str(r.path) for r in runs]},
         "toolchains": toolchains,
+        "timeouts": first.get("timeouts", {}),
         "warnings": sorted({w for r in runs for w in r.doc.get("warnings", [])}),
         "summary": summary(ordered),
         "cases": ordered,

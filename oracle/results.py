@@ -58,6 +58,8 @@ class Run:
             references={a: Toolchain.from_json(t["reference"]) for a, t in tcs.items()},
             emulators={a: Emulator.from_json(t["emulator"]) for a, t in tcs.items()},
             out_dir=out_dir,
+            **{f"{k}_timeout": float(v) for k, v in (self.doc.get("timeouts") or {}).items()
+               if k in ("compile", "ref_compile", "run")},
         )
 
 

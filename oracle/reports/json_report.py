@@ -36,6 +36,7 @@ def render(cfg: RunConfig, records: list[dict], complete: bool = True) -> str:
         "selection": {"seed": cfg.seed, "ratio": cfg.ratio, "shard": cfg.shard and f"{cfg.shard[0]}/{cfg.shard[1]}",
                       "filter": cfg.filter},
         "toolchains": cfg.toolchains_record(),
+        "timeouts": {"compile": cfg.compile_timeout, "ref_compile": cfg.ref_compile_timeout, "run": cfg.run_timeout},
         "warnings": list(cfg.warnings),
         "summary": summary(records),
         "cases": records,
