@@ -25,8 +25,9 @@ DEFAULT_RERUNS = 2
 
 @dataclass(frozen=True, slots=True)
 class Baseline:
-    passing: frozenset[str] = frozenset()
-    flaky: frozenset[str] = frozenset()
+    passing: frozenset[str] = frozenset()  # required to pass
+    failing: frozenset[str] = frozenset()  # known failures: passing one of these is a fix
+    flaky: frozenset[str] = frozenset()  # quarantined: never a regression
 
     @classmethod
     def read(cls, path: str | Path) -> "Baseline | None":
@@ -38,10 +39,12 @@ class Baseline:
             raise UsageError(f"cannot read baseline {path}: {exc}") from None
         if not isinstance(doc, dict) or doc.get("format") != FORMAT:
             raise UsageError(f"{path} is not an oracle baseline (format {FORMAT!r})")
-        return cls(frozenset(doc.get("passing", ())), frozenset(doc.get("flaky", ())))
+        return cls(frozenset(doc.get("passing", ())), frozenset(doc.get("failing", ())),
+                   frozenset(doc.get("flaky", ())))
 
     def render(self) -> str:
-        doc = {"format": FORMAT, "passing": sorted(self.passing), "flaky": sorted(self.flaky)}
+        doc = {"format": FORMAT, "passing": sorted(self.passing), "failing": sorted(self.failing),
+               "flaky": sorted(self.flaky)}
         return json.dumps(doc, indent=1) + "\n"
 
 
@@ -50,6 +53,7 @@ class GateResult:
     regressions: list[dict] = field(default_factory=list)
     flaky: list[dict] = field(default_factory=list)
     fixed: list[str] = field(default_factory=list)
+    new: int = 0  # passing cases the baseline does not know at all
     checked: int = 0
     missing: int = 0  # required cases no results mention (another shard, a filter)
     baseline_written: str | None = None
@@ -67,7 +71,8 @@ class GateResult:
             out.append(f"... and {len(self.fixed) - max_fixed} more fixed cases")
         out.append(f"gate: {len(self.regressions)} regressions, {len(self.flaky)} flaky, {len(self.fixed)} fixed, "
                    f"{self.checked} required cases checked" + (f", {self.missing} not in these results"
-                                                                if self.missing else ""))
+                                                                if self.missing else "")
+                   + (f", {self.new} passing cases new to the baseline" if self.new else ""))
         if self.baseline_written:
             out.append(f"baseline: {self.baseline_written}")
         return out
@@ -106,13 +111,18 @@ def gate(baseline_path: str | Path, runs: list[Run], reruns: int = DEFAULT_RERUN
         else:
             res.regressions.append(r)
     passing_now = {cid for cid, (r, _) in records.items() if r["verdict"] == V.PASS.name}
-    res.fixed = [] if creating else sorted(passing_now - base.passing - base.flaky)
+    failing_now = {cid for cid, (r, _) in records.items() if V.by_name(r["verdict"]).is_failure}
+    res.fixed = sorted(passing_now & base.failing)
+    res.new = 0 if creating else len(passing_now - base.passing - base.failing - base.flaky)
     if update:
         # A ratchet: required passes only grow (regressions stay required), flaky cases leave them.
         flaky = base.flaky | {r["id"] for r in res.flaky}
-        new = Baseline(frozenset((base.passing | passing_now) - flaky), frozenset(flaky))
+        passing = (base.passing | passing_now) - flaky
+        failing = ((base.failing - passing_now) | failing_now) - passing - flaky
+        new = Baseline(frozenset(passing), frozenset(failing), frozenset(flaky))
         atomic_write(baseline_path, new.render())
-        res.baseline_written = f"{baseline_path} ({len(new.passing)} required passes, {len(new.flaky)} flaky)"
+        res.baseline_written = (f"{baseline_path} ({len(new.passing)} required passes, {len(new.failing)} known "
+                                f"failures, {len(new.flaky)} flaky)")
     return res
 
 
