@@ -131,8 +131,8 @@ def rejudge_case(run: Run, record: dict, times: int) -> list[str]:
     from .pipeline import Judge
 
     with tempfile.TemporaryDirectory(prefix="oracle-gate-") as tmp:
-        cfg = run.config(tmp)
         try:
+            cfg = run.config(tmp)
             case = find_case(cfg, record)
         except UsageError:
             return []  # cannot be re-judged here: stays a regression
