@@ -161,6 +161,8 @@ def cmd_run(args: argparse.Namespace) -> int:
         raise UsageError("--update-baseline needs --baseline FILE")
     agent = args.agent or (bool(os.environ.get("AGENT_ID")) and not sys.stdout.isatty())
     tasks_dir = args.tasks or ("current_tasks" if agent else None)
+    if args.max_tasks is not None and (not tasks_dir or args.max_tasks < 0):
+        raise UsageError("--max-tasks N needs --tasks DIR (or --agent) and N >= 0")
     values = {opt.dest: getattr(args, opt.dest) for opt in OPTIONS}
     cfg = build(values)
     # SIGTERM ends the run like Ctrl-C: children killed, finished results still written.
@@ -182,7 +184,11 @@ def cmd_run(args: argparse.Namespace) -> int:
         if tasks_dir:
             from .tasks import sync
 
-            lines.append(sync(run, tasks_dir, args.max_tasks).line(Path(tasks_dir).resolve()))
+            try:
+                lines.append(sync(run, tasks_dir, args.max_tasks).line(Path(tasks_dir).resolve()))
+            except OSError as exc:
+                lines.append(f"error: could not write the task files in {tasks_dir}: {exc.strerror or exc}")
+                code = EXIT_INCOMPLETE
     if agent:
         lines = _agent_lines(lines)
     for line in lines:
@@ -228,7 +234,11 @@ def cmd_tasks(args: argparse.Namespace) -> int:
             print(r.line())
             if r.still_fails:
                 reduced[cl.id] = r.path
-    print(sync(run, args.dir, args.max_tasks, reduced).line(Path(args.dir).resolve()))
+    try:
+        print(sync(run, args.dir, args.max_tasks, reduced).line(Path(args.dir).resolve()))
+    except OSError as exc:
+        print(f"oracle: error: could not write the task files in {args.dir}: {exc.strerror or exc}", file=sys.stderr)
+        return EXIT_INCOMPLETE
     return 0
 
 
@@ -257,7 +267,12 @@ def cmd_gate(args: argparse.Namespace) -> int:
 def cmd_merge(args: argparse.Namespace) -> int:
     from .merge import merge
 
-    out = merge(args.out, args.results)
+    try:
+        out = merge(args.out, args.results)
+    except OSError as exc:
+        print(f"oracle: error: could not write the merged report in {args.out}: {exc.strerror or exc}",
+              file=sys.stderr)
+        return EXIT_INCOMPLETE
     print(f"merged {len(args.results)} results: {out}/results.json · {out}/junit.xml · {out}/errors.log")
     return 0
 

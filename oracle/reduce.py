@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from . import proc
+from . import verdict as V
 from .errors import ToolMissing, UsageError
 from .reduce_check import check, spec_for
 from .reports.casedir import slug
@@ -50,6 +51,8 @@ def find_reducer() -> list[str]:
 
 def reduce_case(run: Run, case_id: str, budget: float = DEFAULT_BUDGET, jobs: int = 1) -> Reduction:
     record = run.record(case_id)
+    if not V.by_name(record["verdict"]).is_failure:
+        raise UsageError(f"{case_id} is {record['verdict']}, not a candidate failure: nothing to reduce")
     reducer = find_reducer()
     work = run.folder / "reduced" / slug(case_id)
     if work.exists():
