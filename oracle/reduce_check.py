@@ -29,7 +29,7 @@ from .targets import HOST_ARCH
 
 BAD_WARNINGS = ("-Wuninitialized", "-Wmaybe-uninitialized", "-Wreturn-type", "-Wmain")
 SANITIZER_ERRORS = (b"runtime error:", b"ERROR: AddressSanitizer", b"ERROR: LeakSanitizer")
-SAN_ENV = {**proc.ENV, "ASAN_OPTIONS": "detect_leaks=0:abort_on_error=0",
+SAN_ENV = {**os.environ, "LC_ALL": "C", "LANG": "C", "ASAN_OPTIONS": "detect_leaks=0:abort_on_error=0",
            "UBSAN_OPTIONS": "halt_on_error=1:print_stacktrace=0"}
 
 
