@@ -67,6 +67,10 @@ def make_parser() -> argparse.ArgumentParser:
     fetch.add_argument("--force", action="store_true", help="fetch again even if present")
     fetch.add_argument("--quiet", action="store_true", help="print nothing when the corpus is already there")
     csub.add_parser("where", help="print where the torture corpus lives")
+
+    cache = sub.add_parser("cache", help="the reference cache: stats or clear")
+    cache.add_argument("action", choices=["stats", "clear"])
+    cache.add_argument("--cache", metavar="DIR", help="cache folder (default: $XDG_CACHE_HOME/oracle)")
     return p
 
 
@@ -78,6 +82,8 @@ def main(argv: list[str] | None = None) -> int:
             return cmd_run(args)
         if args.command == "corpus":
             return cmd_corpus(args, parser)
+        if args.command == "cache":
+            return cmd_cache(args)
     except OracleError as exc:
         print(f"oracle: error: {exc}", file=sys.stderr)
         return exc.exit_code
@@ -100,6 +106,21 @@ def cmd_run(args: argparse.Namespace) -> int:
     for line in recorder.summary_lines():
         print(line)
     return recorder.exit_code
+
+
+def cmd_cache(args: argparse.Namespace) -> int:
+    from .cache import Cache, resolve_path
+
+    c = Cache(resolve_path(args.cache))
+    try:
+        if args.action == "stats":
+            st = c.stats()
+            print(f"{st['path']}: {st['entries']} reference outcomes, {st['file_bytes'] / 1e6:.1f} MB on disk")
+        else:
+            print(f"removed {c.clear()} reference outcomes from {c.path}")
+    finally:
+        c.close()
+    return 0
 
 
 def _interrupt(signum, frame):

@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from . import __version__
+from .cache import resolve_path as cache_resolve
 from .errors import UsageError
 from .model import normalise_opt
 from .targets import HOST_ARCH, TARGETS, normalise_arch
@@ -54,6 +55,8 @@ OPTIONS: tuple[Option, ...] = (
     Option("compile-timeout", "seconds a candidate compile may take (default: 60)", "S", float, 60.0),
     Option("ref-compile-timeout", "seconds a reference compile may take (default: 120)", "S", float, 120.0),
     Option("run-timeout", "seconds a test binary may run, x4 under qemu (default: 10)", "S", float, 10.0),
+    Option("cache", "reference cache folder (default: $XDG_CACHE_HOME/oracle); share it between agents", "DIR"),
+    Option("no-cache", "do not read or write the reference cache", flag=True),
 )
 
 
@@ -79,6 +82,7 @@ class RunConfig:
     ref_compile_timeout: float = 120.0
     run_timeout: float = 10.0
     stdout_limit: int = 1 << 20
+    cache_path: str | None = None  # None: no reference cache
     started: str = field(default_factory=lambda: time.strftime("%Y-%m-%dT%H:%M:%S%z"))
     warnings: tuple[str, ...] = ()
 
@@ -205,6 +209,7 @@ def build(values: dict, *, probe_toolchains: bool = True) -> RunConfig:
         compile_timeout=ctimeout,
         ref_compile_timeout=float(values.get("ref_compile_timeout") or 120.0),
         run_timeout=float(values.get("run_timeout") or 10.0),
+        cache_path=None if values.get("no_cache") else str(cache_resolve(values.get("cache")).resolve()),
         warnings=tuple(warnings),
     )
 

@@ -18,7 +18,7 @@ from collections import OrderedDict
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import proc
+from . import cache, proc
 from . import verdict as V
 from .config import RunConfig
 from .model import Case
@@ -28,7 +28,6 @@ from .text import clean, describe_diff
 from .toolchain import first_line
 
 GiB = 1 << 30
-RERUN_ENV = {**proc.ENV, "ORACLE_RERUN": "x" * 200}
 # A compiler that dies this way reports it in text, through a driver that exits normally.
 _ICE = re.compile(rb"internal compiler error|failed due to signal|PLEASE submit a bug report")
 
@@ -41,6 +40,19 @@ class RefOutcome:
     reason: str = ""
     builds: list[ProcResult] = field(default_factory=list)
     runs: list[ProcResult] = field(default_factory=list)
+    cacheable: bool = True  # False when a timeout decided it: that may not happen again
+    from_cache: bool = False
+
+    def to_json(self) -> dict:
+        return {"verdict": self.verdict.name if self.verdict else None, "reason": self.reason,
+                "builds": [cache.result_to_json(b, False) for b in self.builds],
+                "runs": [cache.result_to_json(r, i == 0) for i, r in enumerate(self.runs)]}
+
+    @classmethod
+    def from_json(cls, d: dict) -> "RefOutcome":
+        return cls(V.by_name(d["verdict"]) if d["verdict"] else None, d["reason"],
+                   [cache.result_from_json(b) for b in d["builds"]], [cache.result_from_json(r) for r in d["runs"]],
+                   from_cache=True)
 
     @property
     def expected(self) -> ProcResult:
@@ -82,9 +94,12 @@ class Judge:
         self.root = Path(tempfile.mkdtemp(prefix="oracle-work-", dir=scratch_parent))
         self._refs: OrderedDict[str, RefOutcome] = OrderedDict()
         self._seq = 0
+        self._cache: cache.Cache | None = None
 
     def close(self) -> None:
         shutil.rmtree(self.root, ignore_errors=True)
+        if self._cache is not None:
+            self._cache.close()
 
     def judge(self, case: Case) -> Result:
         start = time.monotonic()
@@ -122,10 +137,29 @@ class Judge:
         if key in self._refs:
             self._refs.move_to_end(key)
             return self._refs[key]
-        outcome = self._build_reference(case)
+        outcome = self._cached_reference(case)
         self._refs[key] = outcome
         if len(self._refs) > self.REF_MEMO:
             self._refs.popitem(last=False)
+        return outcome
+
+    def _cached_reference(self, case: Case) -> RefOutcome:
+        if not self.cfg.cache_path:
+            return self._build_reference(case)
+        if self._cache is None:
+            self._cache = cache.Cache(cache.resolve_path(self.cfg.cache_path))
+        ref, emu = self.cfg.references[case.arch], self.cfg.emulators[case.arch]
+        key = cache.reference_key(case, cache.toolchain_identity(ref.argv, ref.version), emu.argv, emu.version,
+                                  self._run_timeout(case), self.cfg.stdout_limit)
+        data = self._cache.get(key)
+        if data is not None:
+            try:
+                return RefOutcome.from_json(data)
+            except (KeyError, TypeError, ValueError):
+                pass  # an entry of the right checksum but the wrong shape: recompute
+        outcome = self._build_reference(case)
+        if outcome.cacheable:
+            self._cache.put(key, outcome.to_json())
         return outcome
 
     def _build_reference(self, case: Case) -> RefOutcome:
@@ -144,6 +178,7 @@ class Judge:
                 ref.runs.append(run)
                 why = _unusable_run(run, self._run_timeout(case))
                 if why:
+                    ref.cacheable = run.status.kind not in (proc.TIMEOUT, proc.NOSTART)
                     return _invalid(ref, f"reference {level} {why}")
             first, *others = ref.runs
             for level, run in zip(case.ref_opts[1:], others):
@@ -155,8 +190,9 @@ class Judge:
                 # Output that changes from run to run (addresses, time) is no oracle either. A
                 # longer environment moves the stack, which also exposes printed addresses
                 # under qemu, where there is no address randomisation.
-                again = self._execute(case, str(work / f"ref{case.ref_opts[-1]}"), work, env=RERUN_ENV)
+                again = self._execute(case, str(work / f"ref{case.ref_opts[-1]}"), work, env=proc.child_env(ORACLE_RERUN="x" * 200))
                 if again.status != ref.runs[-1].status or again.stdout != ref.runs[-1].stdout:
+                    ref.cacheable = again.status.kind != proc.TIMEOUT
                     ref.verdict = V.UNSTABLE
                     ref.reason = "reference output changes from run to run: " + _difference(ref.runs[-1], again)
             return ref

@@ -137,8 +137,11 @@ class _Capture:
         return b"".join(self.chunks)
 
 
-ENV = {**os.environ, "LC_ALL": "C", "LANG": "C"}
-ENV.pop("LANGUAGE", None)
+def child_env(**extra: str) -> dict[str, str]:
+    """Our environment with a fixed locale, so diagnostics read the same everywhere."""
+    env = {**os.environ, "LC_ALL": "C", "LANG": "C", **extra}
+    env.pop("LANGUAGE", None)
+    return env
 
 
 def run(
@@ -171,7 +174,7 @@ def run(
                 stdout=subprocess.PIPE,
                 stderr=subprocess.PIPE,
                 start_new_session=True,
-                env=env or ENV,
+                env=env or child_env(),
                 close_fds=True,
             )
     except OSError as exc:
