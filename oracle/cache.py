@@ -24,6 +24,7 @@ from . import proc
 from .corpus import cache_root
 from .model import Case
 from .proc import ProcResult, Status
+from .storage import open_db
 
 FORMAT = 1
 _INCLUDE = re.compile(rb'^\s*#\s*include\s*"([^"]+)"', re.M)
@@ -48,27 +49,8 @@ class Cache:
         self._db = self._open()
 
     def _open(self) -> sqlite3.Connection:
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        try:
-            return self._connect()
-        except sqlite3.DatabaseError:
-            # Not a database (or damaged beyond use): set it aside and start afresh.
-            aside = self.path.with_name(f"{self.path.name}.corrupt-{int(time.time())}-{os.getpid()}")
-            for suffix in ("", "-wal", "-shm"):
-                src = Path(str(self.path) + suffix)
-                if src.exists():
-                    os.replace(src, Path(str(aside) + suffix))
-            return self._connect()
-
-    def _connect(self) -> sqlite3.Connection:
-        db = sqlite3.connect(self.path, timeout=60, isolation_level=None)
-        db.execute("PRAGMA busy_timeout=60000")
-        db.execute("PRAGMA journal_mode=WAL")
-        db.execute("PRAGMA synchronous=NORMAL")
-        db.execute("CREATE TABLE IF NOT EXISTS reference (key TEXT PRIMARY KEY, value BLOB NOT NULL, "
-                   "checksum TEXT NOT NULL, created REAL NOT NULL)")
-        db.execute("SELECT count(*) FROM reference").fetchone()  # fails here if the file is damaged
-        return db
+        return open_db(self.path, "CREATE TABLE IF NOT EXISTS reference (key TEXT PRIMARY KEY, "
+                       "value BLOB NOT NULL, checksum TEXT NOT NULL, created REAL NOT NULL);")
 
     def get(self, key: str) -> dict | None:
         try:

@@ -68,6 +68,14 @@ def make_parser() -> argparse.ArgumentParser:
     fetch.add_argument("--quiet", action="store_true", help="print nothing when the corpus is already there")
     csub.add_parser("where", help="print where the torture corpus lives")
 
+    hist = sub.add_parser("history", help="pass rate per suite and arch over the last runs")
+    hist.add_argument("--history", metavar="FILE", default=".oracle/history.db")
+    hist.add_argument("--last", type=int, default=10, metavar="N", help="how many runs (default 10)")
+
+    report = sub.add_parser("report", help="write the run history as one self-contained HTML page")
+    report.add_argument("--html", metavar="FILE", required=True)
+    report.add_argument("--history", metavar="FILE", default=".oracle/history.db")
+
     cache = sub.add_parser("cache", help="the reference cache: stats or clear")
     cache.add_argument("action", choices=["stats", "clear"])
     cache.add_argument("--cache", metavar="DIR", help="cache folder (default: $XDG_CACHE_HOME/oracle)")
@@ -84,6 +92,8 @@ def main(argv: list[str] | None = None) -> int:
             return cmd_corpus(args, parser)
         if args.command == "cache":
             return cmd_cache(args)
+        if args.command in ("history", "report"):
+            return cmd_history(args)
     except OracleError as exc:
         print(f"oracle: error: {exc}", file=sys.stderr)
         return exc.exit_code
@@ -106,6 +116,27 @@ def cmd_run(args: argparse.Namespace) -> int:
     for line in recorder.summary_lines():
         print(line)
     return recorder.exit_code
+
+
+def cmd_history(args: argparse.Namespace) -> int:
+    from . import history
+    from .reports import atomic_write
+    from .reports.html import render
+
+    if not Path(args.history).exists():
+        raise UsageError(f"no run history at {args.history}: run 'oracle run' first, or pass --history FILE")
+    db = history.open_history(args.history)
+    try:
+        if args.command == "report":
+            atomic_write(args.html, render(db))
+            print(f"wrote {args.html}")
+            return 0
+        for r in history.pass_rates(db, last=args.last):
+            print(f"#{r.run:<4} {r.started[:19]}  {r.suite:<10} {r.arch:<8} {r.passed:>6}/{r.counted:<6} "
+                  f"{r.rate:5.1f}%  {r.failures} failing  {r.candidate}")
+    finally:
+        db.close()
+    return 0
 
 
 def cmd_cache(args: argparse.Namespace) -> int:

@@ -57,6 +57,8 @@ OPTIONS: tuple[Option, ...] = (
     Option("run-timeout", "seconds a test binary may run, x4 under qemu (default: 10)", "S", float, 10.0),
     Option("cache", "reference cache folder (default: $XDG_CACHE_HOME/oracle); share it between agents", "DIR"),
     Option("no-cache", "do not read or write the reference cache", flag=True),
+    Option("history", "run history database (default: .oracle/history.db)", "FILE", default=".oracle/history.db"),
+    Option("no-history", "do not append this run to the history", flag=True),
 )
 
 
@@ -83,6 +85,7 @@ class RunConfig:
     run_timeout: float = 10.0
     stdout_limit: int = 1 << 20
     cache_path: str | None = None  # None: no reference cache
+    history_path: str | None = None  # None: the run is not recorded
     started: str = field(default_factory=lambda: time.strftime("%Y-%m-%dT%H:%M:%S%z"))
     warnings: tuple[str, ...] = ()
 
@@ -210,6 +213,8 @@ def build(values: dict, *, probe_toolchains: bool = True) -> RunConfig:
         ref_compile_timeout=float(values.get("ref_compile_timeout") or 120.0),
         run_timeout=float(values.get("run_timeout") or 10.0),
         cache_path=None if values.get("no_cache") else str(cache_resolve(values.get("cache")).resolve()),
+        history_path=None if values.get("no_history") else str(Path(values.get("history") or ".oracle/history.db")
+                                                                .resolve()),
         warnings=tuple(warnings),
     )
 

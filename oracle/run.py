@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import contextlib
 import os
+import sqlite3
 import sys
 from pathlib import Path
 
+from . import history
 from . import verdict as V
 from .config import RunConfig
 from .model import Case
@@ -37,6 +39,7 @@ class Recorder:
         self.exit_code = EXIT_OK
         self.write_error: str | None = None
         self.interrupted = False
+        self.warnings: list[str] = []
         self._bar = None
 
     def expect(self, total: int) -> None:
@@ -79,6 +82,11 @@ class Recorder:
             _link_latest(out)
         except OSError as exc:
             self.write_error = f"could not write the reports in {out}: {exc.strerror or exc}"
+        if self.cfg.history_path and not self.write_error:
+            try:
+                history.record_run(self.cfg.history_path, self.cfg, records, complete)
+            except (OSError, sqlite3.Error) as exc:
+                self.warnings.append(f"the run was not added to the history {self.cfg.history_path}: {exc}")
         failed = any(V.by_name(r["verdict"]).is_failure for r in records)
         if self.write_error or interrupted:
             self.exit_code = EXIT_INCOMPLETE
@@ -106,7 +114,7 @@ class Recorder:
 
     def summary_lines(self) -> list[str]:
         records = self.ordered()
-        lines = [f"warning: {w}" for w in self.cfg.warnings]
+        lines = [f"warning: {w}" for w in (*self.cfg.warnings, *self.warnings)]
         if not records:
             lines.append("no case selected: check --suite, --filter, --shard and --ratio")
         lines += summary.lines(records, self.cfg.arches)
