@@ -5,7 +5,7 @@ PY    := $(VENV)/bin/python
 ORACLE := $(VENV)/bin/oracle
 JOBS  ?= $(shell nproc)
 
-.PHONY: setup test test-unit test-integration demo clean
+.PHONY: setup test test-unit test-integration demo bench clean
 
 setup:
 	bash scripts/setup.sh
@@ -23,6 +23,10 @@ test-integration: $(PY)
 demo: $(PY)
 	$(ORACLE) run --compiler tcc --suite smoke --arch x86_64 --out .oracle/demo-smoke || true
 	$(ORACLE) run --compiler tcc --suite torture --arch x86_64 --out .oracle/demo-torture || true
+
+# Speed and memory against the bare floor (minutes; not part of make test).
+bench: $(PY)
+	$(PY) bench/run.py
 
 $(PY):
 	@echo "no $(VENV): run 'make setup' first" >&2; exit 2

@@ -163,7 +163,7 @@ def sources_digest(sources: tuple[str, ...]) -> str:
 
 
 def reference_key(case: Case, compiler_identity: str, emulator: tuple[str, ...], emulator_version: str,
-                  run_timeout: float, stdout_limit: int) -> str:
+                  run_timeout: float, stdout_limit: int, sandbox: str) -> str:
     parts = {
         "format": FORMAT,
         "arch": case.arch,
@@ -173,6 +173,7 @@ def reference_key(case: Case, compiler_identity: str, emulator: tuple[str, ...],
         "compiler": compiler_identity,
         "emulator": [list(emulator), emulator_version],
         "limits": [run_timeout, stdout_limit],
+        "sandbox": sandbox,  # a program may behave differently without network or a writable /tmp
     }
     return hashlib.sha256(json.dumps(parts, sort_keys=True).encode()).hexdigest()
 

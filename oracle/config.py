@@ -13,6 +13,7 @@ from pathlib import Path
 from . import __version__
 from .cache import resolve_path as cache_resolve
 from .errors import UsageError
+from .sandbox import available as sandbox_unavailable
 from .model import normalise_opt
 from .targets import HOST_ARCH, TARGETS, normalise_arch
 from .toolchain import (CANDIDATE, REFERENCE, Emulator, Toolchain, find_emulator, find_reference, parse_specs,
@@ -57,6 +58,8 @@ OPTIONS: tuple[Option, ...] = (
     Option("run-timeout", "seconds a test binary may run, x4 under qemu (default: 10)", "S", float, 10.0),
     Option("cache", "reference cache folder (default: $XDG_CACHE_HOME/oracle); share it between agents", "DIR"),
     Option("no-cache", "do not read or write the reference cache", flag=True),
+    Option("sandbox", "where test binaries run: bwrap (no network, read-only root, private scratch), none, or "
+           "auto: bwrap where it works (default)", "auto|bwrap|none", default="auto"),
     Option("history", "run history database (default: .oracle/history.db)", "FILE", default=".oracle/history.db"),
     Option("no-history", "do not append this run to the history", flag=True),
 )
@@ -86,6 +89,7 @@ class RunConfig:
     stdout_limit: int = 1 << 20
     cache_path: str | None = None  # None: no reference cache
     history_path: str | None = None  # None: the run is not recorded
+    sandbox: str = "none"  # "bwrap" or "none", decided once at start
     started: str = field(default_factory=lambda: time.strftime("%Y-%m-%dT%H:%M:%S%z"))
     warnings: tuple[str, ...] = ()
 
@@ -192,6 +196,16 @@ def build(values: dict, *, probe_toolchains: bool = True) -> RunConfig:
                 warnings.append(f"candidate for {arch} ({' '.join(cand.argv)}) {cand.probe}")
         candidates[arch], references[arch] = cand, ref
 
+    sandbox = values.get("sandbox") or "auto"
+    if sandbox not in ("auto", "bwrap", "none"):
+        raise UsageError(f"bad --sandbox {sandbox!r}: use auto, bwrap or none")
+    if sandbox != "none":
+        why = sandbox_unavailable()
+        if why and sandbox == "bwrap":
+            raise UsageError(f"--sandbox bwrap: {why}")
+        if why:
+            warnings.append(f"test binaries run without a sandbox: {why}")
+        sandbox = "none" if why else "bwrap"
     seed = values.get("seed") or os.environ.get("AGENT_ID") or "0"
     out = values.get("out") or default_out_dir()
     return RunConfig(
@@ -212,6 +226,7 @@ def build(values: dict, *, probe_toolchains: bool = True) -> RunConfig:
         compile_timeout=ctimeout,
         ref_compile_timeout=float(values.get("ref_compile_timeout") or 120.0),
         run_timeout=float(values.get("run_timeout") or 10.0),
+        sandbox=sandbox,
         cache_path=None if values.get("no_cache") else str(cache_resolve(values.get("cache")).resolve()),
         history_path=None if values.get("no_history") else str(Path(values.get("history") or ".oracle/history.db")
                                                                 .resolve()),

@@ -23,6 +23,7 @@ from . import verdict as V
 from .config import RunConfig
 from .model import Case
 from .proc import ProcResult, Status
+from .sandbox import Sandbox
 from .targets import TARGETS
 from .text import clean, describe_diff
 from .toolchain import first_line
@@ -95,11 +96,20 @@ class Judge:
         self._refs: OrderedDict[str, RefOutcome] = OrderedDict()
         self._seq = 0
         self._cache: cache.Cache | None = None
+        self._sandbox: Sandbox | None = None
+        self._subreaper = False
+        if cfg.sandbox == "bwrap":
+            self.root.chmod(0o755)  # binaries run as nobody inside the sandbox and must reach their files
+            self._sandbox = Sandbox(self.root)
+        else:
+            self._subreaper = proc.become_subreaper()
 
     def close(self) -> None:
         shutil.rmtree(self.root, ignore_errors=True)
         if self._cache is not None:
             self._cache.close()
+        if self._sandbox is not None:
+            self._sandbox.close()
 
     def judge(self, case: Case) -> Result:
         start = time.monotonic()
@@ -107,6 +117,8 @@ class Judge:
             res = self._judge(case)
         except Exception as exc:  # oracle's own failure: reported, and the run goes on
             res = Result(case, V.INFRA_ERROR, f"{type(exc).__name__}: {exc}", traceback=traceback.format_exc())
+        if self._sandbox is None and self._subreaper:
+            proc.sweep_orphans(str(self.root))  # in the sandbox, its PID namespace does this
         res.duration = time.monotonic() - start
         return res
 
@@ -150,7 +162,7 @@ class Judge:
             self._cache = cache.Cache(cache.resolve_path(self.cfg.cache_path))
         ref, emu = self.cfg.references[case.arch], self.cfg.emulators[case.arch]
         key = cache.reference_key(case, cache.toolchain_identity(ref.argv, ref.version), emu.argv, emu.version,
-                                  self._run_timeout(case), self.cfg.stdout_limit)
+                                  self._run_timeout(case), self.cfg.stdout_limit, self.cfg.sandbox)
         data = self._cache.get(key)
         if data is not None:
             try:
@@ -209,8 +221,9 @@ class Judge:
         cwd.mkdir()
         emulator = self.cfg.emulators[case.arch].argv
         limits = proc.Limits(address_space=4 * GiB, file_size=64 << 20)  # 4 GiB leaves qemu room
-        return proc.run(run_argv(emulator, exe), timeout=self._run_timeout(case), cwd=str(cwd),
-                        stdout_limit=self.cfg.stdout_limit, limits=limits, env=env)
+        runner = self._sandbox.run if self._sandbox is not None else proc.run
+        return runner(run_argv(emulator, exe), timeout=self._run_timeout(case), cwd=str(cwd),
+                      stdout_limit=self.cfg.stdout_limit, limits=limits, env=env)
 
     def _run_timeout(self, case: Case) -> float:
         return self.cfg.run_timeout * TARGETS[case.arch].slowdown * case.timeout_factor

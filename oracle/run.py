@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import contextlib
 import os
+import shutil
 import sqlite3
 import sys
+import tempfile
 from pathlib import Path
 
 from . import history
@@ -157,9 +159,14 @@ def execute(cfg: RunConfig, jobs: int, progress: bool) -> Recorder:
             args += ["--dist", "loadgroup"]
     else:
         args += ["-p", "no:xdist"]
-    with open(out / "pytest.log", "w") as log, contextlib.redirect_stdout(log):
-        code = pytest.main(args, plugins=[(runner)])
-        del code
+    # pytest and xdist want a base temp folder; ours goes away with the run.
+    basetemp = tempfile.mkdtemp(prefix="oracle-pytest-")
+    args += ["--basetemp", basetemp]
+    try:
+        with open(out / "pytest.log", "w") as log, contextlib.redirect_stdout(log):
+            pytest.main(args, plugins=[runner])
+    finally:
+        shutil.rmtree(basetemp, ignore_errors=True)
     if recorder.total is None:  # pytest stopped before collection: still leave reports behind
         recorder.finish(interrupted=True)
     return recorder
