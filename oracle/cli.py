@@ -15,7 +15,7 @@ from pathlib import Path
 from . import __version__
 from .config import OPTIONS, build
 from .errors import OracleError, UsageError
-from .run import EXIT_INCOMPLETE, EXIT_USAGE, execute
+from .run import EXIT_INCOMPLETE, EXIT_USAGE, child_pids, execute
 
 EPILOG = """\
 examples:
@@ -156,7 +156,7 @@ def cmd_cache(args: argparse.Namespace) -> int:
 
 def _interrupt(signum, frame):
     # Workers stop at once too (a terminal's Ctrl-C reaches them, a `kill` does not).
-    for pid in _children(os.getpid()):
+    for pid in child_pids():
         try:
             os.kill(pid, signal.SIGINT)
         except OSError:
@@ -164,18 +164,6 @@ def _interrupt(signum, frame):
     raise KeyboardInterrupt
 
 
-def _children(ppid: int) -> list[int]:
-    out = []
-    for entry in os.listdir("/proc"):
-        if entry.isdigit():
-            try:
-                with open(f"/proc/{entry}/stat") as f:
-                    fields = f.read().rsplit(")", 1)[1].split()
-                if int(fields[1]) == ppid:
-                    out.append(int(entry))
-            except (OSError, IndexError, ValueError):
-                continue
-    return out
 
 
 def cmd_corpus(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:

@@ -58,6 +58,8 @@ OPTIONS: tuple[Option, ...] = (
     Option("run-timeout", "seconds a test binary may run, x4 under qemu (default: 10)", "S", float, 10.0),
     Option("cache", "reference cache folder (default: $XDG_CACHE_HOME/oracle); share it between agents", "DIR"),
     Option("no-cache", "do not read or write the reference cache", flag=True),
+    Option("resume", "finish an interrupted run: give the same arguments plus --resume; only the cases it did "
+           "not finish run, and its reports are completed in place (--out DIR, default the latest run)", flag=True),
     Option("sandbox", "where test binaries run: bwrap (no network, read-only root, private scratch), none, or "
            "auto: bwrap where it works (default)", "auto|bwrap|none", default="auto"),
     Option("history", "run history database (default: .oracle/history.db)", "FILE", default=".oracle/history.db"),
@@ -90,6 +92,7 @@ class RunConfig:
     cache_path: str | None = None  # None: no reference cache
     history_path: str | None = None  # None: the run is not recorded
     sandbox: str = "none"  # "bwrap" or "none", decided once at start
+    resume: bool = False  # out_dir holds an interrupted run's results.json to complete
     started: str = field(default_factory=lambda: time.strftime("%Y-%m-%dT%H:%M:%S%z"))
     warnings: tuple[str, ...] = ()
 
@@ -208,6 +211,11 @@ def build(values: dict, *, probe_toolchains: bool = True) -> RunConfig:
         sandbox = "none" if why else "bwrap"
     seed = values.get("seed") or os.environ.get("AGENT_ID") or "0"
     out = values.get("out") or default_out_dir()
+    if values.get("resume"):
+        out = values.get("out") or os.path.join(".oracle", "runs", "latest")
+        if not Path(out, "results.json").is_file():
+            raise UsageError(f"--resume: no results.json in {out}: pass --out with the interrupted run's folder")
+        out = os.path.realpath(out)
     return RunConfig(
         suite=values.get("suite") or "torture",
         arches=arches,
@@ -227,6 +235,7 @@ def build(values: dict, *, probe_toolchains: bool = True) -> RunConfig:
         ref_compile_timeout=float(values.get("ref_compile_timeout") or 120.0),
         run_timeout=float(values.get("run_timeout") or 10.0),
         sandbox=sandbox,
+        resume=bool(values.get("resume")),
         cache_path=None if values.get("no_cache") else str(cache_resolve(values.get("cache")).resolve()),
         history_path=None if values.get("no_history") else str(Path(values.get("history") or ".oracle/history.db")
                                                                 .resolve()),

@@ -184,9 +184,11 @@ def run(
             )
     except OSError as exc:
         return ProcResult(argv, Status(NOSTART, exc.errno or 0), error=exc.strerror or str(exc))
+    _LIVE.add(proc.pid)
     try:
         return _supervise(proc, argv, start, timeout, stdout_limit, stderr_limit, kill_on_stdout_overflow)
     finally:
+        _LIVE.discard(proc.pid)
         if proc.returncode is None:  # interrupted: the leader is not reaped, so its group id is safe
             _kill_group(proc.pid)
             proc.wait()
@@ -244,6 +246,15 @@ def _supervise(proc, argv, start, timeout, stdout_limit, stderr_limit, kill_on_o
         stderr=err.value(),
         duration=time.monotonic() - start,
     )
+
+
+_LIVE: set[int] = set()  # process groups started by run() and not yet reaped
+
+
+def kill_live() -> None:
+    """Kill every process group run() is supervising (for a signal handler on the way out)."""
+    for pgid in list(_LIVE):
+        _kill_group(pgid)
 
 
 def become_subreaper() -> bool:

@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import contextlib
+import json
 import os
 import shutil
+import signal
 import sqlite3
 import sys
 import tempfile
+import time
 from pathlib import Path
 
 from . import history
@@ -20,28 +23,47 @@ from .select import select
 EXIT_OK, EXIT_FAILURES, EXIT_USAGE, EXIT_INCOMPLETE = 0, 1, 2, 3
 
 
+RETRIED_ON_RESUME = (V.NOT_RUN.name, V.INFRA_ERROR.name)
+
+
 def select_cases(cfg: RunConfig) -> list[Case]:
     from .suites import open_suite
 
     suite = open_suite(cfg.suite)
-    return select(suite.cases(cfg.arches, cfg.opts), seed=cfg.seed, ratio=cfg.ratio,
-                  at_least_one=cfg.at_least_one, shard=cfg.shard, pattern=cfg.filter)
+    cases = select(suite.cases(cfg.arches, cfg.opts), seed=cfg.seed, ratio=cfg.ratio,
+                   at_least_one=cfg.at_least_one, shard=cfg.shard, pattern=cfg.filter)
+    if cfg.resume:
+        done = finished_records(cfg)
+        cases = [c for c in cases if c.id not in done]
+    return cases
+
+
+def finished_records(cfg: RunConfig) -> dict[str, dict]:
+    """The cases an interrupted run already judged (what --resume keeps)."""
+    try:
+        doc = json.loads(Path(cfg.out_dir, "results.json").read_text())
+        return {r["id"]: r for r in doc["cases"] if r["verdict"] not in RETRIED_ON_RESUME}
+    except (OSError, ValueError, KeyError, TypeError):
+        return {}
 
 
 class Recorder:
     """Collects case records on the controller and writes every report at the end."""
 
-    def __init__(self, cfg: RunConfig, progress: bool = False, quiet: bool = False):
+    def __init__(self, cfg: RunConfig, progress: bool = False, quiet: bool = False, on_stopped=None):
         self.cfg = cfg
         self.progress = progress
         self.quiet = quiet
-        self.records: dict[str, dict] = {}
+        self.records: dict[str, dict] = finished_records(cfg) if cfg.resume else {}
         self.lost: dict[str, str] = {}
         self.total: int | None = None
+        self.added = 0  # results received in this run (a resumed run starts with the earlier ones)
         self.exit_code = EXIT_OK
         self.write_error: str | None = None
         self.interrupted = False
         self.warnings: list[str] = []
+        self.finished = False
+        self.on_stopped = on_stopped  # called once the reports of an interrupted run are written
         self._bar = None
 
     def expect(self, total: int) -> None:
@@ -54,20 +76,25 @@ class Recorder:
 
     def add(self, record: dict) -> None:
         self.records[record["id"]] = record
+        self.added += 1
         if self._bar is not None:
             self._bar.update(1)
 
     def add_lost(self, case_id: str, why: str) -> None:
         if case_id not in self.records:
             self.lost[case_id] = why
+            self.added += 1
             if self._bar is not None:
                 self._bar.update(1)
 
     def finish(self, interrupted: bool = False) -> None:
+        if self.finished:
+            return
+        self.finished = True
         if self._bar is not None:
             self._bar.close()
         self.interrupted = interrupted
-        if self.lost or (self.total is not None and len(self.records) < self.total) or interrupted:
+        if self.lost or self.total is None or self.added < self.total or interrupted:
             self._fill_missing()
         records = self.ordered()
         out = Path(self.cfg.out_dir)
@@ -94,6 +121,8 @@ class Recorder:
             self.exit_code = EXIT_INCOMPLETE
         else:
             self.exit_code = EXIT_FAILURES if failed else EXIT_OK
+        if interrupted and self.on_stopped is not None:
+            self.on_stopped(self)
 
     def _fill_missing(self) -> None:
         try:
@@ -103,7 +132,7 @@ class Recorder:
         for case in cases:
             if case.id in self.records:
                 continue
-            if case.id in self.lost:
+            if case.id in self.lost and not self.interrupted:
                 rec = {**case.record(), "verdict": V.INFRA_ERROR.name, "reason": f"worker lost: {self.lost[case.id]}",
                        "duration_s": 0.0}
             else:
@@ -147,7 +176,20 @@ def execute(cfg: RunConfig, jobs: int, progress: bool) -> Recorder:
 
     from .plugin import RUNNER, Runner
 
-    recorder = Recorder(cfg, progress=progress, quiet=True)
+    # pytest and xdist want a base temp folder; ours goes away with the run.
+    basetemp = tempfile.mkdtemp(prefix="oracle-pytest-")
+
+    def stopped(rec: Recorder) -> None:
+        # The reports are written. Waiting for xdist to take its workers down politely
+        # takes seconds; they were told to stop (and kill what they started) already.
+        for line in rec.summary_lines():
+            print(line, file=sys.__stdout__)
+        sys.__stdout__.flush()
+        _end_children(grace=2.0)
+        shutil.rmtree(basetemp, ignore_errors=True)
+        os._exit(rec.exit_code)
+
+    recorder = Recorder(cfg, progress=progress, quiet=True, on_stopped=stopped if jobs > 1 else None)
     runner = Runner(cfg, recorder)
     out = Path(cfg.out_dir)
     out.mkdir(parents=True, exist_ok=True)
@@ -159,8 +201,6 @@ def execute(cfg: RunConfig, jobs: int, progress: bool) -> Recorder:
             args += ["--dist", "loadgroup"]
     else:
         args += ["-p", "no:xdist"]
-    # pytest and xdist want a base temp folder; ours goes away with the run.
-    basetemp = tempfile.mkdtemp(prefix="oracle-pytest-")
     args += ["--basetemp", basetemp]
     try:
         with open(out / "pytest.log", "w") as log, contextlib.redirect_stdout(log):
@@ -170,6 +210,40 @@ def execute(cfg: RunConfig, jobs: int, progress: bool) -> Recorder:
     if recorder.total is None:  # pytest stopped before collection: still leave reports behind
         recorder.finish(interrupted=True)
     return recorder
+
+
+def child_pids() -> list[int]:
+    me, out = os.getpid(), []
+    for entry in os.listdir("/proc"):
+        if entry.isdigit():
+            try:
+                with open(f"/proc/{entry}/stat") as f:
+                    if int(f.read().rsplit(")", 1)[1].split()[1]) == me:
+                        out.append(int(entry))
+            except (OSError, ValueError, IndexError):
+                pass
+    return out
+
+
+def _end_children(grace: float) -> None:
+    """Give children `grace` seconds to finish leaving, then kill what is left."""
+    deadline = time.monotonic() + grace
+    while time.monotonic() < deadline:
+        alive = [pid for pid in child_pids() if not _zombie(pid)]
+        if not alive:
+            return
+        time.sleep(0.05)
+    for pid in child_pids():
+        with contextlib.suppress(OSError):
+            os.kill(pid, signal.SIGKILL)
+
+
+def _zombie(pid: int) -> bool:
+    try:
+        with open(f"/proc/{pid}/stat") as f:
+            return f.read().rsplit(")", 1)[1].split()[0] == "Z"
+    except OSError:
+        return True
 
 
 __all__ = ["Recorder", "execute", "select_cases", "RUNNER"]

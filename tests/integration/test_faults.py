@@ -9,6 +9,8 @@ import subprocess
 import sys
 import time
 
+import pytest
+
 from ..conftest import COMPILERS, ORACLE
 
 
@@ -52,7 +54,8 @@ def _descendants(pid: int) -> set[int]:
     return out
 
 
-def test_sigterm_stops_quickly_and_keeps_finished_results(tmp_path):
+@pytest.mark.parametrize("sig", [signal.SIGTERM, signal.SIGINT])
+def test_stop_signal_keeps_finished_results_and_resume_finishes(tmp_path, sig):
     suite = tmp_path / "many"
     suite.mkdir()
     for i in range(60):  # slow programs: the run is surely mid-way when stopped
@@ -69,7 +72,7 @@ def test_sigterm_stops_quickly_and_keeps_finished_results(tmp_path):
             break
     procs = _descendants(p.pid)
     start = time.monotonic()
-    p.send_signal(signal.SIGTERM)
+    p.send_signal(sig)
     stdout, stderr = p.communicate(timeout=30)
     assert time.monotonic() - start < 5, stderr
     assert p.returncode == 3, stdout + stderr
@@ -83,3 +86,11 @@ def test_sigterm_stops_quickly_and_keeps_finished_results(tmp_path):
     alive = [pid for pid in procs if os.path.exists(f"/proc/{pid}") and
              open(f"/proc/{pid}/stat").read().rsplit(")", 1)[1].split()[0] != "Z"]
     assert alive == []
+    finished = {c["id"] for c in doc["cases"] if c["verdict"] == "pass"}
+    res = subprocess.run([*ORACLE, "run", "--compiler", "gcc", "--suite", str(suite), "--out", str(out), "-j", "2",
+                          "--resume"], capture_output=True, text=True, timeout=300)
+    assert res.returncode == 0, res.stdout + res.stderr
+    doc = json.loads((out / "results.json").read_text())
+    assert doc["complete"] is True and len(doc["cases"]) == 60
+    assert {c["verdict"] for c in doc["cases"]} == {"pass"}
+    assert finished < {c["id"] for c in doc["cases"]}
