@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import io
 import json
 import os
 import shutil
@@ -110,7 +111,8 @@ class Recorder:
                 junit.write(self.cfg.junit_copy, records)
             _link_latest(out)
         except OSError as exc:
-            self.write_error = f"could not write the reports in {out}: {exc.strerror or exc}"
+            self.write_error = (f"could not write the reports in {exc.filename or out}: {exc.strerror or exc}; "
+                                "free some space or pass --out elsewhere, then run again with --resume")
         if self.cfg.history_path and not self.write_error:
             try:
                 history.record_run(self.cfg.history_path, self.cfg, records, complete)
@@ -203,13 +205,47 @@ def execute(cfg: RunConfig, jobs: int, progress: bool) -> Recorder:
         args += ["-p", "no:xdist"]
     args += ["--basetemp", basetemp]
     try:
-        with open(out / "pytest.log", "w") as log, contextlib.redirect_stdout(log):
+        with _Log(out / "pytest.log") as log, contextlib.redirect_stdout(log):
             pytest.main(args, plugins=[runner])
     finally:
         shutil.rmtree(basetemp, ignore_errors=True)
     if recorder.total is None:  # pytest stopped before collection: still leave reports behind
         recorder.finish(interrupted=True)
     return recorder
+
+
+class _Log(io.TextIOBase):
+    """pytest's own output, kept in a file; a full disk loses the log, not the run."""
+
+    def __init__(self, path: Path):
+        try:
+            self._f = open(path, "w")
+        except OSError:
+            self._f = None
+
+    def write(self, s: str) -> int:
+        if self._f is not None:
+            try:
+                self._f.write(s)
+            except OSError:
+                self._f = None
+        return len(s)
+
+    def flush(self) -> None:
+        if self._f is not None:
+            try:
+                self._f.flush()
+            except OSError:
+                self._f = None
+
+    def isatty(self) -> bool:
+        return False
+
+    def close(self) -> None:
+        if self._f is not None:
+            with contextlib.suppress(OSError):
+                self._f.close()
+        super().close()
 
 
 def child_pids() -> list[int]:

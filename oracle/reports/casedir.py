@@ -8,6 +8,7 @@ import os
 import re
 import shlex
 import shutil
+import tempfile
 from pathlib import Path
 
 from .. import verdict as V
@@ -25,11 +26,24 @@ def slug(case_id: str) -> str:
 
 
 def write(out_dir: str, res: Result, cfg: RunConfig) -> Path:
+    """Write the folder under a temporary name, then rename: a full disk leaves no half folder."""
+    final = Path(out_dir, "cases", slug(res.case.id))
+    final.parent.mkdir(parents=True, exist_ok=True)
+    tmp = Path(tempfile.mkdtemp(prefix=f".{final.name}.", dir=final.parent))
+    try:
+        _fill(tmp, res, cfg)
+        if final.exists():
+            shutil.rmtree(final)
+        tmp.rename(final)
+    except BaseException:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise
+    return final
+
+
+def _fill(d: Path, res: Result, cfg: RunConfig) -> None:
+    d.chmod(0o755)
     case = res.case
-    d = Path(out_dir, "cases", slug(case.id))
-    if d.exists():
-        shutil.rmtree(d)
-    d.mkdir(parents=True)
     rel_sources = _copy_sources(case.sources, d / "src")
     (d / "verdict.txt").write_text(f"{case.id}\n{res.verdict.name}: {res.reason}\n", errors="backslashreplace")
     if res.traceback:
@@ -56,7 +70,6 @@ def write(out_dir: str, res: Result, cfg: RunConfig) -> Path:
         script = d / "repro.sh"
         script.write_text(repro_script(res, cfg, rel_sources))
         script.chmod(0o755)
-    return d
 
 
 def _copy_sources(sources: tuple[str, ...], dest: Path) -> list[str]:

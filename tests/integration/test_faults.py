@@ -8,6 +8,7 @@ import signal
 import subprocess
 import sys
 import time
+import xml.etree.ElementTree as ET
 
 import pytest
 
@@ -94,3 +95,25 @@ def test_stop_signal_keeps_finished_results_and_resume_finishes(tmp_path, sig):
     assert doc["complete"] is True and len(doc["cases"]) == 60
     assert {c["verdict"] for c in doc["cases"]} == {"pass"}
     assert finished < {c["id"] for c in doc["cases"]}
+
+
+def test_full_disk_for_the_output_folder(tmp_path, program_dir):
+    mnt = tmp_path / "small"
+    mnt.mkdir()
+    if subprocess.run(["mount", "-t", "tmpfs", "-o", "size=12k", "tmpfs", str(mnt)]).returncode != 0:
+        pytest.skip("cannot mount a small tmpfs here (needs root)")
+    try:
+        suite = program_dir("ok.c", "wrong_output.c", "wrong_exit.c", "crash.c")
+        res = subprocess.run([*ORACLE, "run", "--compiler", str(COMPILERS / "gcc-bug"), "--suite", str(suite),
+                              "--out", str(mnt / "out"), "-j", "2"], capture_output=True, text=True, timeout=300)
+        assert res.returncode == 3, res.stdout + res.stderr
+        errors = [ln for ln in res.stdout.splitlines() if ln.startswith("error:")]
+        assert len(errors) == 1 and "No space left on device" in errors[0]
+        for name in ("results.json", "junit.xml"):  # absent or complete, never half written
+            f = mnt / "out" / name
+            if f.exists():
+                (json.loads if name.endswith("json") else ET.fromstring)(f.read_text())
+        for d in (mnt / "out" / "cases").glob("*"):
+            assert not d.name.startswith("."), "a half-written case folder was left"
+    finally:
+        subprocess.run(["umount", str(mnt)])
