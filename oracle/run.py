@@ -235,16 +235,17 @@ class _Log(io.TextIOBase):
         if self._f is not None:
             try:
                 self._f.flush()
-            except OSError:
+            except (OSError, ValueError):
                 self._f = None
 
     def isatty(self) -> bool:
         return False
 
     def close(self) -> None:
-        if self._f is not None:
+        f, self._f = self._f, None
+        if f is not None:
             with contextlib.suppress(OSError):
-                self._f.close()
+                f.close()
         super().close()
 
 
