@@ -10,8 +10,9 @@ JOBS  ?= $(shell nproc)
 setup:
 	bash scripts/setup.sh
 
+# The whole suite, then a check that it left no process and nothing in /tmp behind.
 test: $(PY)
-	$(PY) -m pytest -q -n $(JOBS) tests
+	$(PY) tests/leftovers.py -- -q -n $(JOBS) tests
 
 test-unit: $(PY)
 	$(PY) -m pytest -q tests/unit
