@@ -19,7 +19,7 @@ EXIT_OK, EXIT_FAILURES, EXIT_USAGE, EXIT_INCOMPLETE = 0, 1, 2, 3
 def select_cases(cfg: RunConfig) -> list[Case]:
     from .suites import open_suite
 
-    suite = open_suite(cfg.suite)
+    suite = open_suite(cfg.suite, cfg.gen)
     return select(suite.cases(cfg.arches, cfg.opts), seed=cfg.seed, ratio=cfg.ratio,
                   at_least_one=cfg.at_least_one, shard=cfg.shard, pattern=cfg.filter)
 

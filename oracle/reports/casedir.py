@@ -24,7 +24,8 @@ def slug(case_id: str) -> str:
     return f"{base}-{hashlib.sha1(case_id.encode()).hexdigest()[:8]}"
 
 
-def write(out_dir: str, res: Result, cfg: RunConfig) -> Path:
+def write(out_dir: str, res: Result, cfg: RunConfig, original: Result | None = None) -> Path:
+    """The folder for res; `original` is the unshrunk result when res is a shrunk program."""
     case = res.case
     d = Path(out_dir, "cases", slug(case.id))
     if d.exists():
@@ -52,11 +53,25 @@ def write(out_dir: str, res: Result, cfg: RunConfig) -> Path:
         (d / "candidate.stderr").write_bytes(res.run.stderr)
         (d / "candidate.status").write_text(f"{res.run.status}{' (stdout truncated)' if res.run.stdout_truncated else ''}\n")
     (d / "commands.txt").write_text("\n\n".join(cmds) + "\n")
+    _write_generator_notes(d, res, cfg, original)
     if res.verdict.is_failure:
         script = d / "repro.sh"
         script.write_text(repro_script(res, cfg, rel_sources))
         script.chmod(0o755)
     return d
+
+
+def _write_generator_notes(d: Path, res: Result, cfg: RunConfig, original: Result | None) -> None:
+    """For generated programs: how to regenerate the program from its seed, and the unshrunk one."""
+    from ..suites.generated import GENERATORS, open_generator, seed_of
+
+    case = res.case
+    if case.suite not in GENERATORS:
+        return
+    hint = open_generator(case.suite, cfg.gen).regenerate_hint(seed_of(case))
+    (d / "generator.txt").write_text(f"{case.suite} seed {seed_of(case)}\n{hint}\n")
+    if original is not None and original is not res and original.case.sources:
+        shutil.copyfile(original.case.sources[0], d / "original.c")
 
 
 def _copy_sources(sources: tuple[str, ...], dest: Path) -> list[str]:
