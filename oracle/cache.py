@@ -163,7 +163,7 @@ def sources_digest(sources: tuple[str, ...]) -> str:
 
 
 def reference_key(case: Case, compiler_identity: str, emulator: tuple[str, ...], emulator_version: str,
-                  run_timeout: float, stdout_limit: int, sandbox: str) -> str:
+                  run_timeout: float, stdout_limit: int, settings: str) -> str:
     parts = {
         "format": FORMAT,
         "arch": case.arch,
@@ -173,7 +173,8 @@ def reference_key(case: Case, compiler_identity: str, emulator: tuple[str, ...],
         "compiler": compiler_identity,
         "emulator": [list(emulator), emulator_version],
         "limits": [run_timeout, stdout_limit],
-        "sandbox": sandbox,  # a program may behave differently without network or a writable /tmp
+        # The sandbox (a program may behave differently without network) and the UB check.
+        "settings": settings,
     }
     return hashlib.sha256(json.dumps(parts, sort_keys=True).encode()).hexdigest()
 

@@ -22,6 +22,9 @@ examples:
   oracle run --compiler tcc --suite smoke
   oracle run --compiler ./ccc --compiler aarch64=./ccc-arm --suite torture
   oracle run --compiler 'aarch64=clang --target=aarch64-linux-gnu' --suite torture --fast
+  oracle run --compiler ./ccc --suite csmith --count 1000 --seed 1 --csmith-args '--max-funcs 4'
+  oracle run --compiler ./ccc --suite hypothesis --count 500
+  oracle fuzz --compiler ./ccc --budget 10m
   oracle corpus fetch torture
 
 exit status: 0 no candidate failures, 1 candidate failures, 2 usage error, 3 run not completed.
@@ -44,20 +47,21 @@ def make_parser() -> argparse.ArgumentParser:
                          description="Build every case with the reference (GCC, at -O0 and -O2) and the "
                          "candidate, run both, compare exit status and stdout as bytes.", epilog=EPILOG,
                          formatter_class=argparse.RawDescriptionHelpFormatter)
-    for opt in OPTIONS:
-        names = [f"--{opt.name}"] + (["-k"] if opt.name == "filter" else [])
-        kwargs: dict = {"dest": opt.dest, "help": opt.help}
-        if opt.flag:
-            kwargs["action"] = "store_true"
-        else:
-            kwargs.update(action="append" if opt.append else "store", metavar=opt.metavar,
-                          default=None if opt.append else opt.default)
-            if opt.type is not str:
-                kwargs["type"] = opt.type
-        run.add_argument(*names, **kwargs)
+    _add_options(run)
     run.add_argument("-j", "--jobs", type=int, default=os.cpu_count() or 1,
                      help="parallel workers (pytest-xdist); default: all cores")
     run.add_argument("--no-progress", action="store_true", help="no progress bar (it is shown only on a terminal)")
+
+    fuzz = sub.add_parser("fuzz", help="generate programs (csmith, hypothesis) and judge them until a time budget "
+                          "is spent", description="Generate and judge programs from seed --seed upwards until "
+                          "--budget is spent; each failure is written as it is found. Ctrl-C stops cleanly.",
+                          epilog=EPILOG, formatter_class=argparse.RawDescriptionHelpFormatter)
+    _add_options(fuzz, skip=("suite", "count", "ratio", "fast", "shard", "filter"))
+    fuzz.add_argument("--budget", required=True, metavar="TIME", help="how long to fuzz: 90s, 10m, 2h")
+    fuzz.add_argument("--generator", default="csmith,hypothesis", metavar="G[,G]",
+                      help="generators to alternate: csmith, hypothesis (default: both)")
+    fuzz.add_argument("-j", "--jobs", type=int, default=os.cpu_count() or 1,
+                      help="cases judged at once; default: all cores")
 
     corpus = sub.add_parser("corpus", help="manage test corpora")
     csub = corpus.add_subparsers(dest="corpus_command", metavar="ACTION", parser_class=_Parser)
@@ -82,12 +86,30 @@ def make_parser() -> argparse.ArgumentParser:
     return p
 
 
+def _add_options(parser: argparse.ArgumentParser, skip: tuple[str, ...] = ()) -> None:
+    for opt in OPTIONS:
+        if opt.name in skip:
+            continue
+        names = [f"--{opt.name}"] + (["-k"] if opt.name == "filter" else [])
+        kwargs: dict = {"dest": opt.dest, "help": opt.help}
+        if opt.flag:
+            kwargs["action"] = "store_true"
+        else:
+            kwargs.update(action="append" if opt.append else "store", metavar=opt.metavar,
+                          default=None if opt.append else opt.default)
+            if opt.type is not str:
+                kwargs["type"] = opt.type
+        parser.add_argument(*names, **kwargs)
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = make_parser()
     args = parser.parse_args(argv)
     try:
         if args.command == "run":
             return cmd_run(args)
+        if args.command == "fuzz":
+            return cmd_fuzz(args)
         if args.command == "corpus":
             return cmd_corpus(args, parser)
         if args.command == "cache":
@@ -152,6 +174,30 @@ def cmd_cache(args: argparse.Namespace) -> int:
     finally:
         c.close()
     return 0
+
+
+def cmd_fuzz(args: argparse.Namespace) -> int:
+    from .fuzz import Fuzzer, parse_budget
+    from .suites.generated import GENERATORS
+
+    if args.jobs < 1:
+        raise UsageError("--jobs must be at least 1")
+    budget = parse_budget(args.budget)
+    gens = tuple(dict.fromkeys(g.strip() for g in args.generator.split(",") if g.strip()))
+    if not gens or any(g not in GENERATORS for g in gens):
+        raise UsageError(f"bad --generator {args.generator!r}: give csmith, hypothesis or csmith,hypothesis")
+    values = {opt.dest: getattr(args, opt.dest, None) for opt in OPTIONS}
+    values["suite"] = gens[0]
+    cfg = build(values)
+    signal.signal(signal.SIGTERM, _interrupt)
+    signal.signal(signal.SIGINT, _interrupt)
+    fuzzer = Fuzzer(cfg, gens, budget, args.jobs, progress=sys.stderr.isatty())
+    recorder = fuzzer.run()
+    for line in recorder.summary_lines():
+        print(line)
+    if fuzzer.interrupted:
+        print("interrupted: every failure found so far is kept")
+    return recorder.exit_code
 
 
 def _interrupt(signum, frame):

@@ -128,7 +128,12 @@ class Runner:
         res = self._judge.judge(case)
         if casedir.wanted(res):
             try:
-                casedir.write(self.cfg.out_dir, res, self.cfg)
+                original = res
+                if res.verdict.is_failure and case.suite == "hypothesis" and self.cfg.shrink_timeout > 0:
+                    from .shrink import shrink
+
+                    res = shrink(res, self._judge, self.cfg.shrink_timeout)
+                casedir.write(self.cfg.out_dir, res, self.cfg, original=original)
             except OSError:
                 res.reason += f" (its case folder could not be written: {traceback.format_exc(limit=0).strip()})"
         return res
@@ -150,6 +155,13 @@ class Runner:
         hook.pytest_collection_modifyitems(session=session, config=session.config, items=session.items)
         hook.pytest_collection_finish(session=session)
         return True
+
+    def pytest_runtest_protocol(self, item: pytest.Item, nextitem: pytest.Item | None) -> None:
+        # Generate the next program while this one is judged.
+        if isinstance(nextitem, CaseItem) and isinstance(item, CaseItem):
+            if self._judge is None:
+                self._judge = Judge(self.cfg)
+            self._judge.prefetch(nextitem.case)
 
     def abort(self) -> None:
         if self._judge is not None:

@@ -30,7 +30,7 @@ RETRIED_ON_RESUME = (V.NOT_RUN.name, V.INFRA_ERROR.name)
 def select_cases(cfg: RunConfig) -> list[Case]:
     from .suites import open_suite
 
-    suite = open_suite(cfg.suite)
+    suite = open_suite(cfg.suite, cfg.gen)
     cases = select(suite.cases(cfg.arches, cfg.opts), seed=cfg.seed, ratio=cfg.ratio,
                    at_least_one=cfg.at_least_one, shard=cfg.shard, pattern=cfg.filter)
     if cfg.resume:
@@ -176,7 +176,7 @@ def execute(cfg: RunConfig, jobs: int, progress: bool) -> Recorder:
     """Run the cases through pytest (and xdist when jobs > 1); returns the finished recorder."""
     import pytest
 
-    from .plugin import RUNNER, Runner
+    from .plugin import Runner
 
     # pytest and xdist want a base temp folder; ours goes away with the run.
     basetemp = tempfile.mkdtemp(prefix="oracle-pytest-")
@@ -283,4 +283,4 @@ def _zombie(pid: int) -> bool:
         return True
 
 
-__all__ = ["Recorder", "execute", "select_cases", "RUNNER"]
+__all__ = ["Recorder", "execute", "select_cases", "child_pids"]

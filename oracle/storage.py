@@ -31,7 +31,8 @@ def set_aside(path: Path) -> Path:
 
 
 def _connect(path: Path, schema: str, timeout: float) -> sqlite3.Connection:
-    db = sqlite3.connect(path, timeout=timeout, isolation_level=None)
+    # One connection per Judge; a Judge may be closed from another thread than the one it ran in.
+    db = sqlite3.connect(path, timeout=timeout, isolation_level=None, check_same_thread=False)
     try:
         db.execute(f"PRAGMA busy_timeout={int(timeout * 1000)}")
         db.execute("PRAGMA journal_mode=WAL")
