@@ -5,13 +5,14 @@ PY    := $(VENV)/bin/python
 ORACLE := $(VENV)/bin/oracle
 JOBS  ?= $(shell nproc)
 
-.PHONY: setup test test-unit test-integration demo clean
+.PHONY: setup test test-unit test-integration demo bench clean
 
 setup:
 	bash scripts/setup.sh
 
+# The whole suite, then a check that it left no process and nothing in /tmp behind.
 test: $(PY)
-	$(PY) -m pytest -q -n $(JOBS) tests
+	$(PY) tests/leftovers.py -- -q -n $(JOBS) tests
 
 test-unit: $(PY)
 	$(PY) -m pytest -q tests/unit
@@ -23,6 +24,10 @@ test-integration: $(PY)
 demo: $(PY)
 	$(ORACLE) run --compiler tcc --suite smoke --arch x86_64 --out .oracle/demo-smoke || true
 	$(ORACLE) run --compiler tcc --suite torture --arch x86_64 --out .oracle/demo-torture || true
+
+# Speed and memory against the bare floor (minutes; not part of make test).
+bench: $(PY)
+	$(PY) bench/run.py
 
 $(PY):
 	@echo "no $(VENV): run 'make setup' first" >&2; exit 2

@@ -29,7 +29,7 @@ class Case:
     @property
     def group(self) -> str:
         """Cases sharing a reference outcome (same test, same arch, any opt)."""
-        return f"{self.suite}/{quote(self.test, safe=_ID_SAFE)}@{self.arch}"
+        return f"{quote(self.suite, safe=_ID_SAFE)}/{quote(self.test, safe=_ID_SAFE)}@{self.arch}"
 
     @property
     def opt_argv(self) -> list[str]:
@@ -40,7 +40,8 @@ class Case:
 
 
 def case_id(suite: str, test: str, arch: str, opt: str) -> str:
-    return f"{suite}/{quote(test, safe=_ID_SAFE)}@{arch}{quote(opt.replace(' ', '+'), safe=_ID_SAFE)}"
+    return (f"{quote(suite, safe=_ID_SAFE)}/{quote(test, safe=_ID_SAFE)}@{arch}"
+            f"{quote(opt.replace(' ', '+'), safe=_ID_SAFE)}")
 
 
 def normalise_opt(opt: str) -> str:

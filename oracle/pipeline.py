@@ -3,7 +3,9 @@
 This is the one place a verdict is decided. The reference is built and run at
 two opt levels and must agree with itself before the candidate is built at
 all; a reference that fails or disagrees makes the case `ref-invalid` or
-`unstable`, never a candidate failure.
+`unstable`, never a candidate failure. With the UB check on, the reference is
+also built with sanitizers on x86_64, and a sanitizer report makes it `unstable`.
+Generated cases (csmith, hypothesis) get their program here, just in time.
 """
 
 from __future__ import annotations
@@ -12,23 +14,34 @@ import os
 import re
 import shutil
 import tempfile
+import threading
 import time
 import traceback
 from collections import OrderedDict
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import proc
+from . import cache, proc
 from . import verdict as V
 from .config import RunConfig
 from .model import Case
+from .suites.generated import GENERATORS, GenerationFailed, Programs, materialise, open_generator, seed_of
 from .proc import ProcResult, Status
-from .targets import TARGETS
+from .sandbox import Sandbox
+from .targets import HOST_ARCH, TARGETS
 from .text import clean, describe_diff
 from .toolchain import first_line
 
 GiB = 1 << 30
-RERUN_ENV = {**proc.ENV, "ORACLE_RERUN": "x" * 200}
+# Not alignment: csmith's packed structs make misaligned accesses that both arches perform fine,
+# and a check that rejects them would drop ~2% of csmith programs for nothing.
+SANITIZE = ("-fsanitize=undefined,address", "-fno-sanitize=alignment", "-fno-sanitize-recover=all",
+            "-fno-omit-frame-pointer", "-g")
+# Leaks are not undefined behaviour; the rest stops at the first report.
+SANITIZER_OPTIONS = {"ASAN_OPTIONS": "detect_leaks=0:abort_on_error=0:exitcode=86",
+                     "UBSAN_OPTIONS": "print_stacktrace=0:exitcode=86"}
+SANITIZER_EXIT = 86
+_SANITIZER_LINE = re.compile(rb"runtime error: .*|ERROR: AddressSanitizer: .*|SUMMARY: \w+Sanitizer: .*")
 # A compiler that dies this way reports it in text, through a driver that exits normally.
 _ICE = re.compile(rb"internal compiler error|failed due to signal|PLEASE submit a bug report")
 
@@ -41,6 +54,19 @@ class RefOutcome:
     reason: str = ""
     builds: list[ProcResult] = field(default_factory=list)
     runs: list[ProcResult] = field(default_factory=list)
+    cacheable: bool = True  # False when a timeout decided it: that may not happen again
+    from_cache: bool = False
+
+    def to_json(self) -> dict:
+        return {"verdict": self.verdict.name if self.verdict else None, "reason": self.reason,
+                "builds": [cache.result_to_json(b, False) for b in self.builds],
+                "runs": [cache.result_to_json(r, i == 0) for i, r in enumerate(self.runs)]}
+
+    @classmethod
+    def from_json(cls, d: dict) -> "RefOutcome":
+        return cls(V.by_name(d["verdict"]) if d["verdict"] else None, d["reason"],
+                   [cache.result_from_json(b) for b in d["builds"]], [cache.result_from_json(r) for r in d["runs"]],
+                   from_cache=True)
 
     @property
     def expected(self) -> ProcResult:
@@ -72,6 +98,10 @@ def run_argv(emulator: tuple[str, ...], exe: str) -> list[str]:
     return [*emulator, exe]
 
 
+class Cancelled(Exception):
+    """The judge was cancelled while judging (the case's result is not to be kept)."""
+
+
 class Judge:
     """Judges cases one at a time in a private scratch folder; one per worker."""
 
@@ -80,11 +110,38 @@ class Judge:
     def __init__(self, cfg: RunConfig, scratch_parent: str | None = None):
         self.cfg = cfg
         self.root = Path(tempfile.mkdtemp(prefix="oracle-work-", dir=scratch_parent))
-        self._refs: OrderedDict[str, RefOutcome] = OrderedDict()
+        self._refs: OrderedDict[tuple, RefOutcome] = OrderedDict()
+        self._ub: OrderedDict[tuple, str | None] = OrderedDict()  # per program, whatever the arch
+        self._programs: dict[str, Programs] = {}
         self._seq = 0
+        self._cache: cache.Cache | None = None
+        self._sandbox: Sandbox | None = None
+        self._subreaper = False
+        if cfg.sandbox == "bwrap":
+            self.root.chmod(0o755)  # binaries run as nobody inside the sandbox and must reach their files
+            self._sandbox = Sandbox(self.root)
+        else:
+            self._subreaper = proc.become_subreaper()
+        self.cancel = threading.Event()  # set from another thread: no new process starts
 
     def close(self) -> None:
+        for programs in self._programs.values():
+            programs.close()
         shutil.rmtree(self.root, ignore_errors=True)
+        if self._cache is not None:
+            self._cache.close()
+        if self._sandbox is not None:
+            self._sandbox.close()
+
+    def prefetch(self, case: Case) -> None:
+        """Start generating a generated case's program in the background (the next case, usually)."""
+        if case.suite in GENERATORS and not case.sources:
+            self._programs_for(case.suite).prefetch(seed_of(case))
+
+    def _programs_for(self, suite: str) -> Programs:
+        if suite not in self._programs:
+            self._programs[suite] = Programs(open_generator(suite, self.cfg.gen), self.root / f"programs-{suite}")
+        return self._programs[suite]
 
     def judge(self, case: Case) -> Result:
         start = time.monotonic()
@@ -92,6 +149,8 @@ class Judge:
             res = self._judge(case)
         except Exception as exc:  # oracle's own failure: reported, and the run goes on
             res = Result(case, V.INFRA_ERROR, f"{type(exc).__name__}: {exc}", traceback=traceback.format_exc())
+        if self._sandbox is None and self._subreaper:
+            proc.sweep_orphans(str(self.root))  # in the sandbox, its PID namespace does this
         res.duration = time.monotonic() - start
         return res
 
@@ -100,6 +159,11 @@ class Judge:
     def _judge(self, case: Case) -> Result:
         if case.unsupported:
             return Result(case, V.UNSUPPORTED, case.unsupported)
+        if case.suite in GENERATORS and not case.sources:
+            try:
+                case = materialise(case, self._programs_for(case.suite))
+            except GenerationFailed as exc:
+                return Result(case, V.REF_INVALID, f"no program: {exc}")
         ref = self._reference(case)
         if ref.verdict is not None:
             return Result(case, ref.verdict, ref.reason, ref=ref)
@@ -118,14 +182,34 @@ class Judge:
             shutil.rmtree(work, ignore_errors=True)
 
     def _reference(self, case: Case) -> RefOutcome:
-        key = case.group
+        key = (case.group, case.sources)  # a shrunk program is another program under the same name
         if key in self._refs:
             self._refs.move_to_end(key)
             return self._refs[key]
-        outcome = self._build_reference(case)
+        outcome = self._cached_reference(case)
         self._refs[key] = outcome
         if len(self._refs) > self.REF_MEMO:
             self._refs.popitem(last=False)
+        return outcome
+
+    def _cached_reference(self, case: Case) -> RefOutcome:
+        if not self.cfg.cache_path:
+            return self._build_reference(case)
+        if self._cache is None:
+            self._cache = cache.Cache(cache.resolve_path(self.cfg.cache_path))
+        ref, emu = self.cfg.references[case.arch], self.cfg.emulators[case.arch]
+        settings = f"sandbox={self.cfg.sandbox} ub_check={self.cfg.ub_check}"
+        key = cache.reference_key(case, cache.toolchain_identity(ref.argv, ref.version), emu.argv, emu.version,
+                                  self._ref_run_timeout(case), self.cfg.stdout_limit, settings)
+        data = self._cache.get(key)
+        if data is not None:
+            try:
+                return RefOutcome.from_json(data)
+            except (KeyError, TypeError, ValueError):
+                pass  # an entry of the right checksum but the wrong shape: recompute
+        outcome = self._build_reference(case)
+        if outcome.cacheable:
+            self._cache.put(key, outcome.to_json())
         return outcome
 
     def _build_reference(self, case: Case) -> RefOutcome:
@@ -140,10 +224,11 @@ class Judge:
                 bad = classify_build(build, exe, self.cfg.ref_compile_timeout)
                 if bad:
                     return _invalid(ref, f"reference {level} does not build: {bad[1]}")
-                run = self._execute(case, exe, work)
+                run = self._execute(case, exe, work, timeout=self._ref_run_timeout(case))
                 ref.runs.append(run)
-                why = _unusable_run(run, self._run_timeout(case))
+                why = _unusable_run(run, self._ref_run_timeout(case))
                 if why:
+                    ref.cacheable = run.status.kind not in (proc.TIMEOUT, proc.NOSTART)
                     return _invalid(ref, f"reference {level} {why}")
             first, *others = ref.runs
             for level, run in zip(case.ref_opts[1:], others):
@@ -155,29 +240,87 @@ class Judge:
                 # Output that changes from run to run (addresses, time) is no oracle either. A
                 # longer environment moves the stack, which also exposes printed addresses
                 # under qemu, where there is no address randomisation.
-                again = self._execute(case, str(work / f"ref{case.ref_opts[-1]}"), work, env=RERUN_ENV)
+                again = self._execute(case, str(work / f"ref{case.ref_opts[-1]}"), work,
+                                      env=proc.child_env(ORACLE_RERUN="x" * 200), timeout=self._ref_run_timeout(case))
                 if again.status != ref.runs[-1].status or again.stdout != ref.runs[-1].stdout:
+                    ref.cacheable = again.status.kind != proc.TIMEOUT
                     ref.verdict = V.UNSTABLE
                     ref.reason = "reference output changes from run to run: " + _difference(ref.runs[-1], again)
+                    return ref
+            if self.cfg.ub_check:
+                why = self._ub_verdict(case, first)
+                if why:
+                    ref.verdict, ref.reason = V.UNSTABLE, why
             return ref
         finally:
             shutil.rmtree(work, ignore_errors=True)
 
+    def _ub_verdict(self, case: Case, expected: ProcResult) -> str | None:
+        """Why the sanitizer build says the program is not well-defined C; None when it is clean."""
+        key = (case.suite, case.test, case.sources, case.arch == HOST_ARCH)
+        if key not in self._ub:
+            self._ub[key] = self._sanitize(case, expected)
+            if len(self._ub) > self.REF_MEMO:
+                self._ub.popitem(last=False)
+        return self._ub[key]
+
+    def _sanitize(self, case: Case, expected: ProcResult) -> str | None:
+        # One x86_64 build serves every arch: undefined behaviour is a property of the program.
+        work = self._workdir()
+        try:
+            exe = str(work / "ref-ub")
+            self._check()
+            argv = compile_argv(self.cfg.ub_reference, ["-O1", *SANITIZE], case, case.sources, exe)
+            build = proc.run(argv, timeout=self.cfg.ref_compile_timeout, cwd=str(work), stdout_limit=64 * 1024,
+                             kill_on_stdout_overflow=False, limits=proc.Limits(file_size=1 * GiB))
+            if classify_build(build, exe, self.cfg.ref_compile_timeout):
+                return None  # no sanitizer build (a test using what the sanitizers reject): nothing learnt
+            cwd = work / "run"
+            cwd.mkdir()
+            self._check()
+            # Sanitized code is slower, and ASan reserves terabytes of address space: no RLIMIT_AS.
+            timeout = 3 * self.cfg.ref_run_timeout * case.timeout_factor
+            run = proc.run([exe], timeout=timeout, cwd=str(cwd), stdout_limit=self.cfg.stdout_limit,
+                           limits=proc.Limits(file_size=64 << 20), env=proc.child_env(**SANITIZER_OPTIONS))
+            report = _SANITIZER_LINE.search(run.stderr)
+            if run.status == Status(proc.EXIT, SANITIZER_EXIT) or report:
+                line = report.group(0).decode(errors="replace") if report else f"sanitized build {run.status}"
+                return f"UB check: the sanitizer fired: {clean(line, 200)}"
+            if run.status.kind == proc.TIMEOUT:
+                return None  # too slow under the sanitizers to tell: the -O0/-O2 agreement stands
+            if HOST_ARCH == case.arch and (run.status != expected.status or run.stdout != expected.stdout):
+                return "UB check: the sanitized build disagrees with the reference: " + _difference(expected, run)
+            return None
+        finally:
+            shutil.rmtree(work, ignore_errors=True)
+
+    def _check(self) -> None:
+        if self.cancel.is_set():
+            raise Cancelled("the run was stopped")
+
     def _compile(self, compiler, opt, case, exe, timeout, work) -> ProcResult:
+        self._check()
         return proc.run(compile_argv(compiler, opt, case, case.sources, exe), timeout=timeout, cwd=str(work),
                         stdout_limit=64 * 1024, kill_on_stdout_overflow=False,
                         limits=proc.Limits(file_size=1 * GiB))
 
-    def _execute(self, case: Case, exe: str, work: Path, env: dict | None = None) -> ProcResult:
+    def _execute(self, case: Case, exe: str, work: Path, env: dict | None = None,
+                 timeout: float | None = None) -> ProcResult:
+        self._check()
         cwd = work / f"run{self._next()}"
         cwd.mkdir()
         emulator = self.cfg.emulators[case.arch].argv
         limits = proc.Limits(address_space=4 * GiB, file_size=64 << 20)  # 4 GiB leaves qemu room
-        return proc.run(run_argv(emulator, exe), timeout=self._run_timeout(case), cwd=str(cwd),
-                        stdout_limit=self.cfg.stdout_limit, limits=limits, env=env)
+        runner = self._sandbox.run if self._sandbox is not None else proc.run
+        return runner(run_argv(emulator, exe), timeout=timeout or self._run_timeout(case), cwd=str(cwd),
+                      stdout_limit=self.cfg.stdout_limit, limits=limits, env=env)
 
     def _run_timeout(self, case: Case) -> float:
         return self.cfg.run_timeout * TARGETS[case.arch].slowdown * case.timeout_factor
+
+    def _ref_run_timeout(self, case: Case) -> float:
+        limit = min(self.cfg.ref_run_timeout, self.cfg.run_timeout)
+        return limit * TARGETS[case.arch].slowdown * case.timeout_factor
 
     def _workdir(self) -> Path:
         path = self.root / f"w{self._next()}"

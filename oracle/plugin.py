@@ -9,12 +9,15 @@ entry point, it stays inert unless oracle options are given:
 
 from __future__ import annotations
 
+import functools
 import json
+import os
 import signal
 import traceback
 
 import pytest
 
+from . import proc
 from . import verdict as V
 from .config import OPTIONS, RunConfig, build
 from .errors import OracleError
@@ -45,9 +48,10 @@ def pytest_configure(config: pytest.Config) -> None:
     workerinput = getattr(config, "workerinput", None)
     if workerinput is not None:
         if "oracle_config" in workerinput:
-            signal.signal(signal.SIGINT, _interrupt_once)
-            signal.signal(signal.SIGTERM, _interrupt_once)
-            config.pluginmanager.register(Runner(RunConfig.from_json(workerinput["oracle_config"])), RUNNER)
+            runner = Runner(RunConfig.from_json(workerinput["oracle_config"]))
+            signal.signal(signal.SIGINT, functools.partial(_stop_worker, runner))
+            signal.signal(signal.SIGTERM, functools.partial(_stop_worker, runner))
+            config.pluginmanager.register(runner, RUNNER)
         return
     if config.pluginmanager.get_plugin(RUNNER) is not None:
         return  # `oracle run` registered a runner with its configuration already
@@ -63,11 +67,17 @@ def pytest_configure(config: pytest.Config) -> None:
     config.pluginmanager.register(Runner(cfg, recorder=Recorder(cfg)), RUNNER)
 
 
-def _interrupt_once(signum, frame):
-    """A worker stops its case (killing its processes) on the first signal, and ignores repeats."""
+def _stop_worker(runner: "Runner", signum, frame):
+    """Stopping a run: a worker kills what it started and leaves at once.
+
+    Its unfinished case is lost either way; the controller keeps every result
+    already sent and marks the rest not-run. Waiting for pytest to unwind the
+    worker politely costs seconds a stopped run should not take."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     signal.signal(signal.SIGTERM, signal.SIG_IGN)
-    raise KeyboardInterrupt
+    proc.kill_live()
+    runner.abort()
+    os._exit(128 + signum)
 
 
 class CaseFailure(Exception):
@@ -118,7 +128,12 @@ class Runner:
         res = self._judge.judge(case)
         if casedir.wanted(res):
             try:
-                casedir.write(self.cfg.out_dir, res, self.cfg)
+                original = res
+                if res.verdict.is_failure and case.suite == "hypothesis" and self.cfg.shrink_timeout > 0:
+                    from .shrink import shrink
+
+                    res = shrink(res, self._judge, self.cfg.shrink_timeout)
+                casedir.write(self.cfg.out_dir, res, self.cfg, original=original)
             except OSError:
                 res.reason += f" (its case folder could not be written: {traceback.format_exc(limit=0).strip()})"
         return res
@@ -141,9 +156,21 @@ class Runner:
         hook.pytest_collection_finish(session=session)
         return True
 
-    def pytest_sessionfinish(self, session: pytest.Session, exitstatus) -> None:
+    def pytest_runtest_protocol(self, item: pytest.Item, nextitem: pytest.Item | None) -> None:
+        # Generate the next program while this one is judged.
+        if isinstance(nextitem, CaseItem) and isinstance(item, CaseItem):
+            if self._judge is None:
+                self._judge = Judge(self.cfg)
+            self._judge.prefetch(nextitem.case)
+
+    def abort(self) -> None:
         if self._judge is not None:
             self._judge.close()
+            self._judge = None
+
+    @pytest.hookimpl(tryfirst=True)  # reports before xdist's (slow) teardown of its workers
+    def pytest_sessionfinish(self, session: pytest.Session, exitstatus) -> None:
+        self.abort()
         if self.recorder is not None:
             self.recorder.finish(interrupted=exitstatus in (pytest.ExitCode.INTERRUPTED,
                                                             pytest.ExitCode.INTERNAL_ERROR))

@@ -22,6 +22,7 @@ TIMEOUT = "timeout"
 NOSTART = "nostart"  # the program could not be started at all (missing, not executable)
 
 MiB = 1 << 20
+_AFTER_EXIT = 0.2  # seconds to drain pipes after the program exited
 
 
 @dataclass(frozen=True, slots=True)
@@ -137,8 +138,11 @@ class _Capture:
         return b"".join(self.chunks)
 
 
-ENV = {**os.environ, "LC_ALL": "C", "LANG": "C"}
-ENV.pop("LANGUAGE", None)
+def child_env(**extra: str) -> dict[str, str]:
+    """Our environment with a fixed locale, so diagnostics read the same everywhere."""
+    env = {**os.environ, "LC_ALL": "C", "LANG": "C", **extra}
+    env.pop("LANGUAGE", None)
+    return env
 
 
 def run(
@@ -151,6 +155,7 @@ def run(
     kill_on_stdout_overflow: bool = True,
     limits: Limits = Limits(),
     env: dict[str, str] | None = None,
+    user: int | None = None,
 ) -> ProcResult:
     """Run argv with stdin from /dev/null; never blocks longer than timeout (+ a little).
 
@@ -171,14 +176,19 @@ def run(
                 stdout=subprocess.PIPE,
                 stderr=subprocess.PIPE,
                 start_new_session=True,
-                env=env or ENV,
+                env=env or child_env(),
                 close_fds=True,
+                user=user,
+                group=user,
+                extra_groups=[] if user is not None else None,
             )
     except OSError as exc:
         return ProcResult(argv, Status(NOSTART, exc.errno or 0), error=exc.strerror or str(exc))
+    _LIVE.add(proc.pid)
     try:
         return _supervise(proc, argv, start, timeout, stdout_limit, stderr_limit, kill_on_stdout_overflow)
     finally:
+        _LIVE.discard(proc.pid)
         if proc.returncode is None:  # interrupted: the leader is not reaped, so its group id is safe
             _kill_group(proc.pid)
             proc.wait()
@@ -200,9 +210,12 @@ def _supervise(proc, argv, start, timeout, stdout_limit, stderr_limit, kill_on_o
         while not (exited and not sel.get_map()):
             remaining = deadline - time.monotonic()
             if remaining <= 0:
-                timed_out = True
+                timed_out = not exited
                 break
-            for key, _ in sel.select(remaining):
+            events = sel.select(min(remaining, _AFTER_EXIT) if exited else remaining)
+            if exited and not events:
+                break  # what was written before the exit has been read; a process that escaped holds the pipe
+            for key, _ in events:
                 if key.data is None:  # the leader exited (still a zombie: its group id is safe to kill)
                     exited = True
                     sel.unregister(pidfd)
@@ -233,6 +246,51 @@ def _supervise(proc, argv, start, timeout, stdout_limit, stderr_limit, kill_on_o
         stderr=err.value(),
         duration=time.monotonic() - start,
     )
+
+
+_LIVE: set[int] = set()  # process groups started by run() and not yet reaped
+
+
+def kill_live() -> None:
+    """Kill every process group run() is supervising (for a signal handler on the way out)."""
+    for pgid in list(_LIVE):
+        _kill_group(pgid)
+
+
+def become_subreaper() -> bool:
+    """Orphans of what we start become our children (not init's), so sweep_orphans can find them."""
+    try:
+        import ctypes
+
+        return ctypes.CDLL(None, use_errno=True).prctl(36, 1, 0, 0, 0) == 0  # PR_SET_CHILD_SUBREAPER
+    except (OSError, AttributeError):
+        return False
+
+
+def sweep_orphans(under: str) -> int:
+    """Kill and reap our children that run from, or in, the folder `under` (escaped daemons)."""
+    me, killed = os.getpid(), 0
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit():
+            continue
+        pid = int(entry)
+        try:
+            with open(f"/proc/{pid}/stat") as f:
+                if int(f.read().rsplit(")", 1)[1].split()[1]) != me:
+                    continue
+            where = os.readlink(f"/proc/{pid}/cwd")
+            with open(f"/proc/{pid}/cmdline", "rb") as f:
+                cmd = f.read().decode(errors="replace")
+        except (OSError, ValueError, IndexError):
+            continue
+        if where.startswith(under) or under in cmd:
+            try:
+                os.kill(pid, signal.SIGKILL)
+                os.waitpid(pid, 0)
+                killed += 1
+            except (ProcessLookupError, ChildProcessError):
+                pass
+    return killed
 
 
 def _kill_group(pgid: int) -> None:

@@ -48,6 +48,9 @@ class Run:
     def config(self, out_dir: str) -> RunConfig:
         """A RunConfig that judges this run's cases again with the same toolchains."""
         tcs = self.doc.get("toolchains") or {}
+        timeouts = {f"{k}_timeout": float(v) for k, v in (self.doc.get("timeouts") or {}).items()
+                    if k in ("compile", "ref_compile", "run", "ref_run")}
+        timeouts.setdefault("ref_run_timeout", timeouts.get("run_timeout", 10.0))
         if not tcs:
             raise UsageError(f"{self.path} records no toolchains: it cannot be re-judged")
         return RunConfig(
@@ -58,8 +61,7 @@ class Run:
             references={a: Toolchain.from_json(t["reference"]) for a, t in tcs.items()},
             emulators={a: Emulator.from_json(t["emulator"]) for a, t in tcs.items()},
             out_dir=out_dir,
-            **{f"{k}_timeout": float(v) for k, v in (self.doc.get("timeouts") or {}).items()
-               if k in ("compile", "ref_compile", "run")},
+            **timeouts,
         )
 
 

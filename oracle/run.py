@@ -3,10 +3,18 @@
 from __future__ import annotations
 
 import contextlib
+import io
+import json
 import os
+import shutil
+import signal
+import sqlite3
 import sys
+import tempfile
+import time
 from pathlib import Path
 
+from . import history
 from . import verdict as V
 from .config import RunConfig
 from .model import Case
@@ -16,27 +24,47 @@ from .select import select
 EXIT_OK, EXIT_FAILURES, EXIT_USAGE, EXIT_INCOMPLETE = 0, 1, 2, 3
 
 
+RETRIED_ON_RESUME = (V.NOT_RUN.name, V.INFRA_ERROR.name)
+
+
 def select_cases(cfg: RunConfig) -> list[Case]:
     from .suites import open_suite
 
-    suite = open_suite(cfg.suite)
-    return select(suite.cases(cfg.arches, cfg.opts), seed=cfg.seed, ratio=cfg.ratio,
-                  at_least_one=cfg.at_least_one, shard=cfg.shard, pattern=cfg.filter)
+    suite = open_suite(cfg.suite, cfg.gen)
+    cases = select(suite.cases(cfg.arches, cfg.opts), seed=cfg.seed, ratio=cfg.ratio,
+                   at_least_one=cfg.at_least_one, shard=cfg.shard, pattern=cfg.filter)
+    if cfg.resume:
+        done = finished_records(cfg)
+        cases = [c for c in cases if c.id not in done]
+    return cases
+
+
+def finished_records(cfg: RunConfig) -> dict[str, dict]:
+    """The cases an interrupted run already judged (what --resume keeps)."""
+    try:
+        doc = json.loads(Path(cfg.out_dir, "results.json").read_text())
+        return {r["id"]: r for r in doc["cases"] if r["verdict"] not in RETRIED_ON_RESUME}
+    except (OSError, ValueError, KeyError, TypeError):
+        return {}
 
 
 class Recorder:
     """Collects case records on the controller and writes every report at the end."""
 
-    def __init__(self, cfg: RunConfig, progress: bool = False, quiet: bool = False):
+    def __init__(self, cfg: RunConfig, progress: bool = False, quiet: bool = False, on_stopped=None):
         self.cfg = cfg
         self.progress = progress
         self.quiet = quiet
-        self.records: dict[str, dict] = {}
+        self.records: dict[str, dict] = finished_records(cfg) if cfg.resume else {}
         self.lost: dict[str, str] = {}
         self.total: int | None = None
+        self.added = 0  # results received in this run (a resumed run starts with the earlier ones)
         self.exit_code = EXIT_OK
         self.write_error: str | None = None
         self.interrupted = False
+        self.warnings: list[str] = []
+        self.finished = False
+        self.on_stopped = on_stopped  # called once the reports of an interrupted run are written
         self._bar = None
 
     def expect(self, total: int) -> None:
@@ -49,20 +77,25 @@ class Recorder:
 
     def add(self, record: dict) -> None:
         self.records[record["id"]] = record
+        self.added += 1
         if self._bar is not None:
             self._bar.update(1)
 
     def add_lost(self, case_id: str, why: str) -> None:
         if case_id not in self.records:
             self.lost[case_id] = why
+            self.added += 1
             if self._bar is not None:
                 self._bar.update(1)
 
     def finish(self, interrupted: bool = False) -> None:
+        if self.finished:
+            return
+        self.finished = True
         if self._bar is not None:
             self._bar.close()
         self.interrupted = interrupted
-        if self.lost or (self.total is not None and len(self.records) < self.total) or interrupted:
+        if self.lost or self.total is None or self.added < self.total or interrupted:
             self._fill_missing()
         records = self.ordered()
         out = Path(self.cfg.out_dir)
@@ -78,12 +111,20 @@ class Recorder:
                 junit.write(self.cfg.junit_copy, records)
             _link_latest(out)
         except OSError as exc:
-            self.write_error = f"could not write the reports in {out}: {exc.strerror or exc}"
+            self.write_error = (f"could not write the reports in {exc.filename or out}: {exc.strerror or exc}; "
+                                "free some space or pass --out elsewhere, then run again with --resume")
+        if self.cfg.history_path and not self.write_error:
+            try:
+                history.record_run(self.cfg.history_path, self.cfg, records, complete)
+            except (OSError, sqlite3.Error) as exc:
+                self.warnings.append(f"the run was not added to the history {self.cfg.history_path}: {exc}")
         failed = any(V.by_name(r["verdict"]).is_failure for r in records)
         if self.write_error or interrupted:
             self.exit_code = EXIT_INCOMPLETE
         else:
             self.exit_code = EXIT_FAILURES if failed else EXIT_OK
+        if interrupted and self.on_stopped is not None:
+            self.on_stopped(self)
 
     def _fill_missing(self) -> None:
         try:
@@ -93,7 +134,7 @@ class Recorder:
         for case in cases:
             if case.id in self.records:
                 continue
-            if case.id in self.lost:
+            if case.id in self.lost and not self.interrupted:
                 rec = {**case.record(), "verdict": V.INFRA_ERROR.name, "reason": f"worker lost: {self.lost[case.id]}",
                        "duration_s": 0.0}
             else:
@@ -106,7 +147,7 @@ class Recorder:
 
     def summary_lines(self) -> list[str]:
         records = self.ordered()
-        lines = [f"warning: {w}" for w in self.cfg.warnings]
+        lines = [f"warning: {w}" for w in (*self.cfg.warnings, *self.warnings)]
         if not records:
             lines.append("no case selected: check --suite, --filter, --shard and --ratio")
         lines += summary.lines(records, self.cfg.arches)
@@ -135,9 +176,22 @@ def execute(cfg: RunConfig, jobs: int, progress: bool) -> Recorder:
     """Run the cases through pytest (and xdist when jobs > 1); returns the finished recorder."""
     import pytest
 
-    from .plugin import RUNNER, Runner
+    from .plugin import Runner
 
-    recorder = Recorder(cfg, progress=progress, quiet=True)
+    # pytest and xdist want a base temp folder; ours goes away with the run.
+    basetemp = tempfile.mkdtemp(prefix="oracle-pytest-")
+
+    def stopped(rec: Recorder) -> None:
+        # The reports are written. Waiting for xdist to take its workers down politely
+        # takes seconds; they were told to stop (and kill what they started) already.
+        for line in rec.summary_lines():
+            print(line, file=sys.__stdout__)
+        sys.__stdout__.flush()
+        _end_children(grace=2.0)
+        shutil.rmtree(basetemp, ignore_errors=True)
+        os._exit(rec.exit_code)
+
+    recorder = Recorder(cfg, progress=progress, quiet=True, on_stopped=stopped if jobs > 1 else None)
     runner = Runner(cfg, recorder)
     out = Path(cfg.out_dir)
     out.mkdir(parents=True, exist_ok=True)
@@ -149,12 +203,84 @@ def execute(cfg: RunConfig, jobs: int, progress: bool) -> Recorder:
             args += ["--dist", "loadgroup"]
     else:
         args += ["-p", "no:xdist"]
-    with open(out / "pytest.log", "w") as log, contextlib.redirect_stdout(log):
-        code = pytest.main(args, plugins=[(runner)])
-        del code
+    args += ["--basetemp", basetemp]
+    try:
+        with _Log(out / "pytest.log") as log, contextlib.redirect_stdout(log):
+            pytest.main(args, plugins=[runner])
+    finally:
+        shutil.rmtree(basetemp, ignore_errors=True)
     if recorder.total is None:  # pytest stopped before collection: still leave reports behind
         recorder.finish(interrupted=True)
     return recorder
 
 
-__all__ = ["Recorder", "execute", "select_cases", "RUNNER"]
+class _Log(io.TextIOBase):
+    """pytest's own output, kept in a file; a full disk loses the log, not the run."""
+
+    def __init__(self, path: Path):
+        try:
+            self._f = open(path, "w")
+        except OSError:
+            self._f = None
+
+    def write(self, s: str) -> int:
+        if self._f is not None:
+            try:
+                self._f.write(s)
+            except OSError:
+                self._f = None
+        return len(s)
+
+    def flush(self) -> None:
+        if self._f is not None:
+            try:
+                self._f.flush()
+            except (OSError, ValueError):
+                self._f = None
+
+    def isatty(self) -> bool:
+        return False
+
+    def close(self) -> None:
+        f, self._f = self._f, None
+        if f is not None:
+            with contextlib.suppress(OSError):
+                f.close()
+        super().close()
+
+
+def child_pids() -> list[int]:
+    me, out = os.getpid(), []
+    for entry in os.listdir("/proc"):
+        if entry.isdigit():
+            try:
+                with open(f"/proc/{entry}/stat") as f:
+                    if int(f.read().rsplit(")", 1)[1].split()[1]) == me:
+                        out.append(int(entry))
+            except (OSError, ValueError, IndexError):
+                pass
+    return out
+
+
+def _end_children(grace: float) -> None:
+    """Give children `grace` seconds to finish leaving, then kill what is left."""
+    deadline = time.monotonic() + grace
+    while time.monotonic() < deadline:
+        alive = [pid for pid in child_pids() if not _zombie(pid)]
+        if not alive:
+            return
+        time.sleep(0.05)
+    for pid in child_pids():
+        with contextlib.suppress(OSError):
+            os.kill(pid, signal.SIGKILL)
+
+
+def _zombie(pid: int) -> bool:
+    try:
+        with open(f"/proc/{pid}/stat") as f:
+            return f.read().rsplit(")", 1)[1].split()[0] == "Z"
+    except OSError:
+        return True
+
+
+__all__ = ["Recorder", "execute", "select_cases", "child_pids"]

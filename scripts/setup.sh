@@ -7,7 +7,8 @@ cd "$(dirname "$0")/.."
 APT_PACKAGES=(
   gcc make python3-venv
   gcc-aarch64-linux-gnu libc6-dev-arm64-cross qemu-user
-  tcc gcc-12-source bubblewrap
+  tcc gcc-12-source bubblewrap chromium
+  csmith libcsmith-dev
   cvise
 )
 

@@ -44,7 +44,7 @@ def program_dir(tmp_path):
 def make_config(tmp_path):
     def make(compilers: list[str], suite: Path | str, **values) -> config.RunConfig:
         v = {"compiler": compilers, "suite": str(suite), "out": str(tmp_path / "out"), "run_timeout": 2.0,
-             "compile_timeout": 5.0, **values}
+             "compile_timeout": 5.0, "cache": str(tmp_path / "refcache"), **values}
         return config.build(v)
 
     return make

@@ -8,6 +8,7 @@ import os
 import re
 import shlex
 import shutil
+import tempfile
 from pathlib import Path
 
 from .. import verdict as V
@@ -24,12 +25,27 @@ def slug(case_id: str) -> str:
     return f"{base}-{hashlib.sha1(case_id.encode()).hexdigest()[:8]}"
 
 
-def write(out_dir: str, res: Result, cfg: RunConfig) -> Path:
+def write(out_dir: str, res: Result, cfg: RunConfig, original: Result | None = None) -> Path:
+    """The folder for res (`original`: the unshrunk result when res is a shrunk program).
+
+    Written under a temporary name, then renamed: a full disk leaves no half folder."""
+    final = Path(out_dir, "cases", slug(res.case.id))
+    final.parent.mkdir(parents=True, exist_ok=True)
+    tmp = Path(tempfile.mkdtemp(prefix=f".{final.name}.", dir=final.parent))
+    try:
+        _fill(tmp, res, cfg, original)
+        if final.exists():
+            shutil.rmtree(final)
+        tmp.rename(final)
+    except BaseException:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise
+    return final
+
+
+def _fill(d: Path, res: Result, cfg: RunConfig, original: Result | None) -> None:
+    d.chmod(0o755)
     case = res.case
-    d = Path(out_dir, "cases", slug(case.id))
-    if d.exists():
-        shutil.rmtree(d)
-    d.mkdir(parents=True)
     rel_sources = _copy_sources(case.sources, d / "src")
     (d / "verdict.txt").write_text(f"{case.id}\n{res.verdict.name}: {res.reason}\n", errors="backslashreplace")
     if res.traceback:
@@ -52,11 +68,24 @@ def write(out_dir: str, res: Result, cfg: RunConfig) -> Path:
         (d / "candidate.stderr").write_bytes(res.run.stderr)
         (d / "candidate.status").write_text(f"{res.run.status}{' (stdout truncated)' if res.run.stdout_truncated else ''}\n")
     (d / "commands.txt").write_text("\n\n".join(cmds) + "\n")
+    _write_generator_notes(d, res, cfg, original)
     if res.verdict.is_failure:
         script = d / "repro.sh"
         script.write_text(repro_script(res, cfg, rel_sources))
         script.chmod(0o755)
-    return d
+
+
+def _write_generator_notes(d: Path, res: Result, cfg: RunConfig, original: Result | None) -> None:
+    """For generated programs: how to regenerate the program from its seed, and the unshrunk one."""
+    from ..suites.generated import GENERATORS, open_generator, seed_of
+
+    case = res.case
+    if case.suite not in GENERATORS:
+        return
+    hint = open_generator(case.suite, cfg.gen).regenerate_hint(seed_of(case))
+    (d / "generator.txt").write_text(f"{case.suite} seed {seed_of(case)}\n{hint}\n")
+    if original is not None and original is not res and original.case.sources:
+        shutil.copyfile(original.case.sources[0], d / "original.c")
 
 
 def _copy_sources(sources: tuple[str, ...], dest: Path) -> list[str]:

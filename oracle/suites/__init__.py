@@ -1,4 +1,4 @@
-"""Suites by name: `torture`, `smoke`, or a folder of .c files."""
+"""Suites by name: `torture`, `smoke`, a folder of .c files, or a generator (`csmith`, `hypothesis`)."""
 
 from __future__ import annotations
 
@@ -8,12 +8,19 @@ from ..corpus import REPO_CORPORA, require_torture
 from ..errors import SuiteError
 from .base import Suite
 from .files import FileSuite
+from .generated import GENERATORS, GeneratedSuite, GenOptions, open_generator
 from .torture import TortureSuite
 
-NAMED = ("torture", "smoke")
+NAMED = ("torture", "smoke", *GENERATORS)
 
 
-def open_suite(spec: str) -> Suite:
+def is_generated(spec: str) -> bool:
+    return spec in GENERATORS
+
+
+def open_suite(spec: str, gen: GenOptions | None = None) -> Suite:
+    if spec in GENERATORS:
+        return GeneratedSuite(open_generator(spec, gen or GenOptions()), gen or GenOptions())
     if spec == "torture":
         return TortureSuite(require_torture())
     if spec == "smoke":
@@ -31,4 +38,4 @@ def _folder_name(path: Path) -> str:
     return name if name not in NAMED else f"{name}-dir"
 
 
-__all__ = ["Suite", "open_suite", "NAMED"]
+__all__ = ["Suite", "open_suite", "is_generated", "NAMED"]

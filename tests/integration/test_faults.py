@@ -8,6 +8,9 @@ import signal
 import subprocess
 import sys
 import time
+import xml.etree.ElementTree as ET
+
+import pytest
 
 from ..conftest import COMPILERS, ORACLE
 
@@ -52,7 +55,8 @@ def _descendants(pid: int) -> set[int]:
     return out
 
 
-def test_sigterm_stops_quickly_and_keeps_finished_results(tmp_path):
+@pytest.mark.parametrize("sig", [signal.SIGTERM, signal.SIGINT])
+def test_stop_signal_keeps_finished_results_and_resume_finishes(tmp_path, sig):
     suite = tmp_path / "many"
     suite.mkdir()
     for i in range(60):  # slow programs: the run is surely mid-way when stopped
@@ -69,7 +73,7 @@ def test_sigterm_stops_quickly_and_keeps_finished_results(tmp_path):
             break
     procs = _descendants(p.pid)
     start = time.monotonic()
-    p.send_signal(signal.SIGTERM)
+    p.send_signal(sig)
     stdout, stderr = p.communicate(timeout=30)
     assert time.monotonic() - start < 5, stderr
     assert p.returncode == 3, stdout + stderr
@@ -83,3 +87,33 @@ def test_sigterm_stops_quickly_and_keeps_finished_results(tmp_path):
     alive = [pid for pid in procs if os.path.exists(f"/proc/{pid}") and
              open(f"/proc/{pid}/stat").read().rsplit(")", 1)[1].split()[0] != "Z"]
     assert alive == []
+    finished = {c["id"] for c in doc["cases"] if c["verdict"] == "pass"}
+    res = subprocess.run([*ORACLE, "run", "--compiler", "gcc", "--suite", str(suite), "--out", str(out), "-j", "2",
+                          "--resume"], capture_output=True, text=True, timeout=300)
+    assert res.returncode == 0, res.stdout + res.stderr
+    doc = json.loads((out / "results.json").read_text())
+    assert doc["complete"] is True and len(doc["cases"]) == 60
+    assert {c["verdict"] for c in doc["cases"]} == {"pass"}
+    assert finished < {c["id"] for c in doc["cases"]}
+
+
+def test_full_disk_for_the_output_folder(tmp_path, program_dir):
+    mnt = tmp_path / "small"
+    mnt.mkdir()
+    if subprocess.run(["mount", "-t", "tmpfs", "-o", "size=12k", "tmpfs", str(mnt)]).returncode != 0:
+        pytest.skip("cannot mount a small tmpfs here (needs root)")
+    try:
+        suite = program_dir("ok.c", "wrong_output.c", "wrong_exit.c", "crash.c")
+        res = subprocess.run([*ORACLE, "run", "--compiler", str(COMPILERS / "gcc-bug"), "--suite", str(suite),
+                              "--out", str(mnt / "out"), "-j", "2"], capture_output=True, text=True, timeout=300)
+        assert res.returncode == 3, res.stdout + res.stderr
+        errors = [ln for ln in res.stdout.splitlines() if ln.startswith("error:")]
+        assert len(errors) == 1 and "No space left on device" in errors[0]
+        for name in ("results.json", "junit.xml"):  # absent or complete, never half written
+            f = mnt / "out" / name
+            if f.exists():
+                (json.loads if name.endswith("json") else ET.fromstring)(f.read_text())
+        for d in (mnt / "out" / "cases").glob("*"):
+            assert not d.name.startswith("."), "a half-written case folder was left"
+    finally:
+        subprocess.run(["umount", str(mnt)])

@@ -1,0 +1,143 @@
+"""`make bench`: oracle against the bare floor, cold and warm, on the same machine in one go.
+
+For the torture suite on x86_64 (tcc as candidate) and aarch64 (aarch64-linux-gnu-gcc as
+candidate) it times: (a) the floor, a plain `xargs -P<cores>` pipeline over the same
+compile-and-run commands oracle issues; (b) `oracle run` with an empty reference cache;
+(c) `oracle run` again, warm. Then `--fast` end to end over both arches, and the peak RSS
+of the coordinator and of a worker on a large synthetic suite. Results go to
+bench/results/<date>.json.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+ORACLE = [sys.executable, "-m", "oracle.cli"]
+ARCHES = {"x86_64": ["--compiler", "tcc"], "aarch64": ["--compiler", "aarch64=aarch64-linux-gnu-gcc"]}
+
+
+def vm_hwm_kb(pid: int) -> int:
+    try:
+        with open(f"/proc/{pid}/status") as f:
+            for line in f:
+                if line.startswith("VmHWM:"):
+                    return int(line.split()[1])
+    except OSError:
+        pass
+    return 0
+
+
+def descendants(pid: int) -> list[int]:
+    kids: dict[int, list[int]] = {}
+    for e in os.listdir("/proc"):
+        if e.isdigit():
+            try:
+                with open(f"/proc/{e}/stat") as f:
+                    kids.setdefault(int(f.read().rsplit(")", 1)[1].split()[1]), []).append(int(e))
+            except (OSError, ValueError, IndexError):
+                pass
+    out, todo = [], [pid]
+    while todo:
+        for k in kids.get(todo.pop(), []):
+            out.append(k)
+            todo.append(k)
+    return out
+
+
+def is_python(pid: int) -> bool:
+    try:
+        return "python" in os.readlink(f"/proc/{pid}/exe")
+    except OSError:
+        return False
+
+
+def timed(cmd: list[str], **kw) -> dict:
+    """Wall time, and peak RSS of the process (the coordinator) and of its Python children (workers)."""
+    start = time.monotonic()
+    p = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, **kw)
+    peaks = {"coordinator_kb": 0, "worker_kb": 0}
+    done = threading.Event()
+
+    def sample():
+        while not done.is_set():
+            peaks["coordinator_kb"] = max(peaks["coordinator_kb"], vm_hwm_kb(p.pid))
+            for d in descendants(p.pid):
+                if is_python(d):
+                    peaks["worker_kb"] = max(peaks["worker_kb"], vm_hwm_kb(d))
+            done.wait(0.5)
+
+    t = threading.Thread(target=sample, daemon=True)
+    t.start()
+    out, _ = p.communicate()
+    done.set()
+    t.join()
+    return {"wall_s": round(time.monotonic() - start, 2), "rc": p.returncode, "tail": out.strip().splitlines()[:2],
+            **peaks}
+
+
+def bench_arch(arch: str, jobs: int, work: Path) -> dict:
+    compiler = ARCHES[arch]
+    floor = timed([sys.executable, str(HERE / "floor.py"), *compiler, "--suite", "torture", "--arch", arch,
+                   "-j", str(jobs)])
+    cache = work / f"cache-{arch}"
+    common = [*ORACLE, "run", *compiler, "--suite", "torture", "--arch", arch, "-j", str(jobs), "--cache", str(cache),
+              "--no-history"]
+    cold = timed([*common, "--out", str(work / f"cold-{arch}")])
+    warm = timed([*common, "--out", str(work / f"warm-{arch}")])
+    return {"floor": floor, "cold": cold, "warm": warm,
+            "cold_over_floor": round(cold["wall_s"] / floor["wall_s"], 3),
+            "warm_over_cold": round(warm["wall_s"] / cold["wall_s"], 3)}
+
+
+def bench_rss(cases: int, jobs: int, work: Path) -> dict:
+    """A synthetic suite of trivial programs, all built with tcc (reference too), to load the coordinator."""
+    suite = work / "synthetic"
+    suite.mkdir(exist_ok=True)
+    for i in range(cases // 2):
+        (suite / f"p{i:05}.c").write_text(f'#include <stdio.h>\nint main(void){{printf("%d\\n", {i});return 0;}}\n')
+    res = timed([*ORACLE, "run", "--compiler", "tcc", "--reference", "tcc", "--suite", str(suite), "--opt", "O0,O1",
+                 "-j", str(jobs), "--cache", str(work / "cache-rss"), "--no-history", "--out", str(work / "rss")])
+    res["cases"] = cases
+    return res
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--arch", default="x86_64,aarch64")
+    ap.add_argument("-j", "--jobs", type=int, default=os.cpu_count() or 1)
+    ap.add_argument("--rss-cases", type=int, default=20000, help="cases in the synthetic RSS run (0: skip)")
+    args = ap.parse_args()
+    results: dict = {"date": time.strftime("%Y-%m-%dT%H:%M:%S%z"), "jobs": args.jobs, "arches": {}}
+    with tempfile.TemporaryDirectory(prefix="oracle-bench-") as tmp:
+        work = Path(tmp)
+        for arch in args.arch.split(","):
+            r = results["arches"][arch] = bench_arch(arch, args.jobs, work)
+            print(f"{arch}: floor {r['floor']['wall_s']}s · cold {r['cold']['wall_s']}s "
+                  f"({r['cold_over_floor']}× floor) · warm {r['warm']['wall_s']}s ({r['warm_over_cold']}× cold) · "
+                  f"coordinator {r['cold']['coordinator_kb'] // 1024} MB, worker {r['cold']['worker_kb'] // 1024} MB")
+        fast = timed([*ORACLE, "run", *ARCHES["x86_64"], *ARCHES["aarch64"], "--suite", "torture", "--fast",
+                      "--no-history", "--out", str(work / "fast")])
+        results["fast"] = fast
+        print(f"--fast over torture, both arches: {fast['wall_s']}s end to end")
+        if args.rss_cases:
+            rss = results["rss"] = bench_rss(args.rss_cases, args.jobs, work)
+            print(f"{args.rss_cases}-case run: {rss['wall_s']}s, coordinator peak {rss['coordinator_kb'] // 1024} MB, "
+                  f"worker peak {rss['worker_kb'] // 1024} MB")
+    out = HERE / "results" / f"{time.strftime('%Y-%m-%d-%H%M%S')}.json"
+    out.parent.mkdir(exist_ok=True)
+    out.write_text(json.dumps(results, indent=1) + "\n")
+    print(f"results: {out}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

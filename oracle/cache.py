@@ -1,0 +1,193 @@
+"""The reference cache: GCC's half of a case, computed once, content-addressed.
+
+One SQLite file (WAL, so several oracle processes and workers share it). The key
+hashes everything the reference outcome depends on: the test's bytes and every
+file it includes or links, its flags and opt levels, the reference compiler's
+identity (its --version line and the hash of its driver and cc1), the arch, the
+emulator's identity, and this format's version. Every value carries its own
+checksum: a corrupt or truncated entry is dropped and recomputed, never
+trusted. Timeouts and oracle's own failures are never stored.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import json
+import os
+import re
+import sqlite3
+import time
+from pathlib import Path
+
+from . import proc
+from .corpus import cache_root
+from .model import Case
+from .proc import ProcResult, Status
+from .storage import open_db
+
+FORMAT = 1
+_INCLUDE = re.compile(rb'^\s*#\s*include\s*"([^"]+)"', re.M)
+
+
+def default_path() -> Path:
+    return cache_root() / "reference.sqlite"
+
+
+def resolve_path(option: str | None) -> Path:
+    """`--cache DIR` (or a .sqlite file path) to the database file."""
+    if not option:
+        return default_path()
+    p = Path(option)
+    return p if p.suffix in (".sqlite", ".db") else p / "reference.sqlite"
+
+
+class Cache:
+    def __init__(self, path: Path):
+        self.path = path
+        self.hits = self.misses = self.dropped = 0
+        self._db = self._open()
+
+    def _open(self) -> sqlite3.Connection:
+        return open_db(self.path, "CREATE TABLE IF NOT EXISTS reference (key TEXT PRIMARY KEY, "
+                       "value BLOB NOT NULL, checksum TEXT NOT NULL, created REAL NOT NULL);")
+
+    def get(self, key: str) -> dict | None:
+        try:
+            row = self._db.execute("SELECT value, checksum FROM reference WHERE key=?", (key,)).fetchone()
+        except sqlite3.DatabaseError:
+            self.misses += 1
+            return None
+        if row is None:
+            self.misses += 1
+            return None
+        value, checksum = row
+        try:
+            if hashlib.sha256(value).hexdigest() != checksum:
+                raise ValueError("checksum mismatch")
+            data = json.loads(value)
+        except (ValueError, TypeError):
+            self.dropped += 1
+            self.misses += 1
+            self._delete(key)
+            return None
+        self.hits += 1
+        return data
+
+    def put(self, key: str, data: dict) -> None:
+        value = json.dumps(data, separators=(",", ":")).encode()
+        try:
+            self._db.execute("INSERT OR REPLACE INTO reference VALUES (?, ?, ?, ?)",
+                             (key, value, hashlib.sha256(value).hexdigest(), time.time()))
+        except sqlite3.DatabaseError:
+            pass  # a cache that cannot be written only costs time
+
+    def _delete(self, key: str) -> None:
+        try:
+            self._db.execute("DELETE FROM reference WHERE key=?", (key,))
+        except sqlite3.DatabaseError:
+            pass
+
+    def stats(self) -> dict:
+        n, size = self._db.execute("SELECT count(*), coalesce(sum(length(value)), 0) FROM reference").fetchone()
+        return {"path": str(self.path), "entries": n, "bytes": size,
+                "file_bytes": self.path.stat().st_size if self.path.exists() else 0}
+
+    def clear(self) -> int:
+        n = self._db.execute("SELECT count(*) FROM reference").fetchone()[0]
+        self._db.execute("DELETE FROM reference")
+        self._db.execute("VACUUM")
+        return n
+
+    def close(self) -> None:
+        self._db.close()
+
+
+# ---------------------------------------------------------------- keys
+
+_identity_memo: dict[tuple, str] = {}
+
+
+def toolchain_identity(argv: tuple[str, ...], version: str) -> str:
+    """The compiler as the cache sees it: --version, and the bytes of its driver and cc1."""
+    key = (argv, version)
+    if key not in _identity_memo:
+        h = hashlib.sha256(version.encode())
+        h.update("\0".join(argv).encode())
+        h.update(_file_hash(argv[0]).encode())
+        res = proc.run([*argv, "-print-prog-name=cc1"], timeout=10, stdout_limit=4096)
+        cc1 = res.stdout.decode(errors="replace").strip()
+        if res.status.ok and os.path.isabs(cc1):
+            h.update(_file_hash(cc1).encode())
+        _identity_memo[key] = h.hexdigest()
+    return _identity_memo[key]
+
+
+def _file_hash(path: str) -> str:
+    try:
+        st = os.stat(path)
+        memo_key = (path, st.st_size, st.st_mtime_ns)
+        if memo_key not in _file_memo:
+            with open(path, "rb") as f:
+                _file_memo[memo_key] = hashlib.file_digest(f, "sha256").hexdigest()
+        return _file_memo[memo_key]
+    except OSError:
+        return "missing"
+
+
+_file_memo: dict[tuple, str] = {}
+
+
+def sources_digest(sources: tuple[str, ...]) -> str:
+    """The bytes of the sources and of every header they include with quotes."""
+    h = hashlib.sha256()
+    seen: set[str] = set()
+
+    def walk(path: str, depth: int) -> None:
+        if path in seen or depth > 8:
+            return
+        seen.add(path)
+        try:
+            data = Path(path).read_bytes()
+        except OSError:
+            h.update(f"missing:{path}".encode())
+            return
+        h.update(len(data).to_bytes(8, "big") + data)
+        for inc in _INCLUDE.findall(data):
+            walk(os.path.normpath(os.path.join(os.path.dirname(path), inc.decode(errors="replace"))), depth + 1)
+
+    for s in sources:
+        h.update(b"\x00source\x00")
+        walk(s, 0)
+    return h.hexdigest()
+
+
+def reference_key(case: Case, compiler_identity: str, emulator: tuple[str, ...], emulator_version: str,
+                  run_timeout: float, stdout_limit: int, settings: str) -> str:
+    parts = {
+        "format": FORMAT,
+        "arch": case.arch,
+        "flags": list(case.flags),
+        "ref_opts": list(case.ref_opts),
+        "sources": sources_digest(case.sources),
+        "compiler": compiler_identity,
+        "emulator": [list(emulator), emulator_version],
+        "limits": [run_timeout, stdout_limit],
+        # The sandbox (a program may behave differently without network) and the UB check.
+        "settings": settings,
+    }
+    return hashlib.sha256(json.dumps(parts, sort_keys=True).encode()).hexdigest()
+
+
+# ---------------------------------------------------------------- (de)serialising process results
+
+def result_to_json(r: ProcResult, keep_stdout: bool) -> dict:
+    return {"argv": list(r.argv), "status": r.status.to_json(), "duration": round(r.duration, 4),
+            "stdout": base64.b64encode(r.stdout).decode() if keep_stdout else None,
+            "stderr": base64.b64encode(r.stderr[:4096]).decode()}
+
+
+def result_from_json(d: dict) -> ProcResult:
+    return ProcResult(tuple(d["argv"]), Status.from_json(d["status"]),
+                      stdout=base64.b64decode(d["stdout"]) if d.get("stdout") else b"",
+                      stderr=base64.b64decode(d.get("stderr") or ""), duration=d.get("duration", 0.0))

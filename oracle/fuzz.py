@@ -1,0 +1,147 @@
+"""`oracle fuzz`: generate and judge programs until a time budget is spent.
+
+No pytest here: the stream of seeds is endless, so cases are made on the fly and
+at most 2 × jobs are in flight (constant memory). Each failure's folder is
+written as soon as it is judged, so Ctrl-C (or the budget) loses nothing; the
+reports cover every case judged before the stop.
+"""
+
+from __future__ import annotations
+
+import itertools
+import re
+import sys
+import threading
+import time
+from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
+from typing import Iterator
+
+from . import proc
+from . import verdict as V
+from .config import RunConfig
+from .errors import UsageError
+from .model import Case, case_id
+from .pipeline import Judge, Result
+from .reports import casedir
+from .run import Recorder
+from .suites.generated import SEED_PREFIX, open_generator
+
+_UNITS = {"": 1, "s": 1, "m": 60, "h": 3600}
+
+
+def parse_budget(text: str) -> float:
+    m = re.fullmatch(r"\s*(\d+(?:\.\d+)?)\s*([smh]?)\s*", text or "")
+    if not m or float(m.group(1)) <= 0:
+        raise UsageError(f"bad --budget {text!r}: give a duration like 90s, 10m or 2h")
+    return float(m.group(1)) * _UNITS[m.group(2)]
+
+
+def fuzz_cases(cfg: RunConfig, generators: tuple[str, ...]) -> Iterator[Case]:
+    """Seeds S, S+1, ... for each generator in turn, each on every arch and opt level."""
+    flags = {g: open_generator(g, cfg.gen).flags() for g in generators}
+    for seed in itertools.count(cfg.gen_seed):
+        test = f"{SEED_PREFIX}{seed}"
+        for gen in generators:
+            for arch in cfg.arches:
+                for opt in cfg.opts:
+                    yield Case(case_id(gen, test, arch, opt), gen, test, arch, opt, (), flags[gen])
+
+
+class Fuzzer:
+    def __init__(self, cfg: RunConfig, generators: tuple[str, ...], budget_s: float, jobs: int,
+                 progress: bool = True):
+        self.cfg = cfg
+        self.generators = generators
+        self.budget_s = budget_s
+        self.jobs = jobs
+        self.progress = progress
+        self.recorder = Recorder(cfg, quiet=True)
+        self.stop = threading.Event()
+        self._local = threading.local()
+        self._judges: list[Judge] = []
+        self._lock = threading.Lock()
+        self.failures = 0
+        self.interrupted = False
+
+    def run(self) -> Recorder:
+        self.start = time.monotonic()
+        self.deadline = self.start + self.budget_s
+        cases = fuzz_cases(self.cfg, self.generators)
+        pending: set[Future] = set()
+        pool = ThreadPoolExecutor(max_workers=self.jobs, thread_name_prefix="oracle-fuzz")
+        try:
+            while True:
+                while not self.stop.is_set() and time.monotonic() < self.deadline and len(pending) < 2 * self.jobs:
+                    pending.add(pool.submit(self._judge, next(cases)))
+                if not pending:
+                    break
+                if time.monotonic() >= self.deadline and not self.stop.is_set():
+                    self._cut_short()
+                done, pending = wait(pending, timeout=0.5, return_when=FIRST_COMPLETED)
+                for fut in done:
+                    self._take(fut.result())
+                self._show()
+        except KeyboardInterrupt:
+            self.interrupted = True
+            self._cut_short()
+        finally:
+            pool.shutdown(wait=True, cancel_futures=True)
+            for judge in self._judges:
+                judge.close()
+        if self.progress:
+            sys.stderr.write("\n")
+        self.recorder.expect(len(self.recorder.records))
+        self.recorder.finish()
+        return self.recorder
+
+    def _cut_short(self) -> None:
+        """Budget spent or interrupted: the cases in flight are stopped, and their results dropped."""
+        self.stop.set()
+        with self._lock:
+            for judge in self._judges:
+                judge.cancel.set()
+        for _ in range(2):  # again, for a process started just as the judges were cancelled
+            proc.kill_live()
+            time.sleep(0.1)
+
+    def _judge(self, case: Case) -> Result | None:
+        judge = getattr(self._local, "judge", None)
+        if judge is None:
+            judge = self._local.judge = Judge(self.cfg)
+            with self._lock:
+                self._judges.append(judge)
+        res = judge.judge(case)
+        if self.stop.is_set():
+            return None
+        if casedir.wanted(res):
+            original = res
+            budget = min(self.cfg.shrink_timeout, self.deadline - time.monotonic())
+            if res.verdict.is_failure and case.suite == "hypothesis" and budget > 0:
+                from .shrink import shrink
+
+                res = shrink(res, judge, budget)
+            if self.stop.is_set():
+                return None
+            casedir.write(self.cfg.out_dir, res, self.cfg, original=original)
+        return res
+
+    def _take(self, res: Result | None) -> None:
+        if res is None or self.stop.is_set():
+            return
+        self.recorder.add(res.record())
+        if res.verdict.is_failure:
+            self.failures += 1
+            print(f"ERROR {res.case.id} {res.verdict.name}: {res.reason[:200]}", file=sys.stderr, flush=True)
+
+    def _show(self) -> None:
+        now = time.monotonic()
+        if not self.progress and now - getattr(self, "_shown", 0.0) < 10:
+            return  # not a terminal: one line every 10 s instead of a line redrawn in place
+        self._shown = now
+        n = len(self.recorder.records)
+        passed = sum(1 for r in self.recorder.records.values() if r["verdict"] == V.PASS.name)
+        left = max(0.0, self.deadline - time.monotonic())
+        line = (f"fuzz: {n} cases, {passed} passed, {self.failures} failures, "
+                f"{int(left) // 60}m{int(left) % 60:02d}s left")
+        sys.stderr.write(f"\r{line} " if self.progress else f"{line}\n")
+        sys.stderr.flush()

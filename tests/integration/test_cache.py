@@ -1,0 +1,123 @@
+"""The reference cache: reference work done once, never trusted when damaged."""
+
+from __future__ import annotations
+
+import sqlite3
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from oracle import verdict as V
+from oracle.cache import Cache
+from oracle.pipeline import Judge
+from oracle.suites import open_suite
+
+from ..conftest import COMPILERS, ORACLE
+
+SMOKE = Path(__file__).resolve().parents[2] / "corpora" / "smoke"
+
+
+@pytest.fixture
+def logged(tmp_path, monkeypatch):
+    log = tmp_path / "ref.log"
+    monkeypatch.setenv("ORACLE_TEST_LOG", str(log))
+    return log
+
+
+def judge_suite(cfg) -> dict:
+    judge = Judge(cfg)
+    try:
+        return {c.test: judge.judge(c) for c in open_suite(cfg.suite).cases(cfg.arches, cfg.opts)}
+    finally:
+        judge.close()
+
+
+def builds(log) -> int:
+    return len(log.read_text().splitlines()) if log.exists() else 0
+
+
+def config(make_config, suite, cache_dir, **kw):
+    return make_config([str(COMPILERS / "gcc-bug")], suite, reference=[str(COMPILERS / "gcc-logged")],
+                       cache=str(cache_dir), **kw)
+
+
+def test_warm_run_builds_no_reference(make_config, program_dir, tmp_path, logged):
+    suite = program_dir("ok.c", "wrong_output.c", "ref_syntax.c", "unstable_opt.c")
+    cfg = config(make_config, suite, tmp_path / "cache")
+    cold = judge_suite(cfg)
+    n = builds(logged)
+    assert n >= 6  # two levels each for the usable tests; the probe adds one
+    warm = judge_suite(cfg)
+    assert builds(logged) == n  # nothing rebuilt
+    assert {t: r.verdict for t, r in warm.items()} == {t: r.verdict for t, r in cold.items()}
+    assert warm["wrong_output.c"].reason == cold["wrong_output.c"].reason
+    assert all(r.ref.from_cache for r in warm.values())
+
+
+def test_changed_source_or_header_is_recomputed(make_config, tmp_path, logged):
+    suite = tmp_path / "s"
+    suite.mkdir()
+    (suite / "v.h").write_text("#define V 1\n")
+    (suite / "a.c").write_text('#include <stdio.h>\n#include "v.h"\nint main(void){printf("%d\\n", V);return 0;}\n')
+    cfg = config(make_config, suite, tmp_path / "cache")
+    judge_suite(cfg)
+    n = builds(logged)
+    (suite / "v.h").write_text("#define V 2\n")
+    res = judge_suite(cfg)["a.c"]
+    assert builds(logged) > n and not res.ref.from_cache
+    assert res.ref.expected.stdout == b"2\n"
+
+
+def test_corrupt_entry_is_dropped_and_recomputed(make_config, program_dir, tmp_path, logged):
+    cfg = config(make_config, program_dir("ok.c"), tmp_path / "cache")
+    judge_suite(cfg)
+    db = sqlite3.connect(tmp_path / "cache" / "reference.sqlite")
+    db.execute("UPDATE reference SET value = substr(value, 1, 20)")  # truncated
+    db.commit()
+    db.close()
+    n = builds(logged)
+    res = judge_suite(cfg)["ok.c"]
+    assert res.verdict is V.PASS and not res.ref.from_cache and builds(logged) > n
+
+
+def test_corrupt_database_file_is_set_aside(tmp_path):
+    path = tmp_path / "reference.sqlite"
+    path.write_bytes(b"this is not a database" * 100)
+    c = Cache(path)
+    c.put("k", {"x": 1})
+    assert c.get("k") == {"x": 1}
+    c.close()
+    assert list(tmp_path.glob("reference.sqlite.corrupt-*"))
+
+
+def test_timeouts_are_not_cached(make_config, tmp_path, logged):
+    suite = tmp_path / "s"
+    suite.mkdir()
+    (suite / "slow.c").write_text("int main(void){ for(;;){} }\n")
+    cfg = config(make_config, suite, tmp_path / "cache", run_timeout=0.5)
+    assert judge_suite(cfg)["slow.c"].verdict is V.REF_INVALID
+    n = builds(logged)
+    judge_suite(cfg)
+    assert builds(logged) > n
+
+
+def test_no_cache_bypasses(make_config, program_dir, tmp_path, logged):
+    cfg = config(make_config, program_dir("ok.c"), tmp_path / "cache", no_cache=True)
+    judge_suite(cfg)
+    judge_suite(cfg)
+    assert not (tmp_path / "cache" / "reference.sqlite").exists()
+
+
+def test_concurrent_runs_share_one_cache(tmp_path):
+    cache = tmp_path / "cache"
+    procs = [subprocess.Popen([*ORACLE, "run", "--compiler", "gcc", "--suite", "smoke", "--cache", str(cache),
+                               "--out", str(tmp_path / f"out{i}"), "-j", "1"], stdout=subprocess.PIPE,
+                              stderr=subprocess.PIPE, text=True) for i in range(2)]
+    for p in procs:
+        out, err = p.communicate(timeout=600)
+        assert p.returncode == 0, out + err
+    n = len(list(SMOKE.glob("*.c")))
+    stats = subprocess.run([*ORACLE, "cache", "stats", "--cache", str(cache)], capture_output=True, text=True)
+    assert f": {n} reference outcomes" in stats.stdout
+

@@ -1,0 +1,120 @@
+"""Generated suites end to end: UB check, shrinking against a wrong-code compiler, fuzz budget."""
+
+from __future__ import annotations
+
+import json
+import time
+
+import pytest
+
+from oracle import verdict as V
+from oracle.model import Case
+from oracle.pipeline import Judge
+from oracle.reports import casedir
+from oracle.shrink import shrink
+from oracle.suites import open_suite
+
+from ..conftest import COMPILERS, have, run_cli
+
+needs_csmith = pytest.mark.skipif(not have("csmith"), reason="csmith not installed: run make setup")
+
+
+def judge_one(cfg, case: Case):
+    judge = Judge(cfg)
+    try:
+        return judge.judge(case)
+    finally:
+        judge.close()
+
+
+def folder_case(cfg):
+    return next(iter(open_suite(cfg.suite).cases(cfg.arches, cfg.opts)))
+
+
+def test_ub_check_marks_signed_overflow_unstable(make_config, program_dir):
+    suite = program_dir("signed_overflow.c")
+    cfg = make_config(["gcc"], suite, ub_check=True)
+    res = judge_one(cfg, folder_case(cfg))
+    assert res.verdict is V.UNSTABLE and res.build is None
+    assert "sanitizer fired" in res.reason and "overflow" in res.reason
+    # Off by default for folder suites: -O0 and -O2 agree, so the reference alone cannot tell.
+    cfg = make_config(["gcc"], suite)
+    assert not cfg.ub_check
+    assert judge_one(cfg, folder_case(cfg)).verdict is V.PASS
+
+
+def test_slow_reference_is_ref_invalid_and_candidate_never_built(make_config, program_dir):
+    cfg = make_config([str(COMPILERS / "hang")], program_dir("slow.c"), ref_run_timeout=0.5,
+                      compile_timeout=30.0)
+    start = time.monotonic()
+    res = judge_one(cfg, folder_case(cfg))
+    assert res.verdict is V.REF_INVALID and "timed out after 0.5s" in res.reason, res.reason
+    assert res.build is None and time.monotonic() - start < 10
+
+
+def test_hypothesis_programs_pass_against_gcc_with_ub_check(make_config):
+    cfg = make_config(["gcc"], "hypothesis", count=4, seed="900")
+    assert cfg.ub_check  # on by default for generated suites
+    judge = Judge(cfg)
+    try:
+        results = [judge.judge(c) for c in open_suite(cfg.suite, cfg.gen).cases(cfg.arches, cfg.opts)]
+    finally:
+        judge.close()
+    assert [r.verdict for r in results] == [V.PASS] * 4, [r.reason for r in results]
+
+
+def test_shrinking_finds_a_smaller_failing_program(make_config, tmp_path):
+    """gcc-minus-bug compiles `a - (b)` as `a + (b)`: Hypothesis shrinks a failing program to a small one."""
+    cfg = make_config([str(COMPILERS / "gcc-minus-bug")], "hypothesis", count=40, seed="0")
+    judge = Judge(cfg)
+    try:
+        for case in open_suite(cfg.suite, cfg.gen).cases(cfg.arches, cfg.opts):
+            res = judge.judge(case)
+            if res.verdict.is_failure:
+                break
+        else:
+            pytest.fail("no hypothesis program among 40 exposed gcc-minus-bug")
+        original = open(res.case.sources[0]).read()
+        small = shrink(res, judge, budget_s=40, db_dir=tmp_path / "db")
+        assert small.verdict is res.verdict and small is not res
+        minimal = open(small.case.sources[0]).read()
+        assert len(minimal) < len(original) and " - (" in minimal
+        assert "shrunk by Hypothesis" in small.reason
+        assert any((tmp_path / "db").rglob("*"))  # the example database holds it for replay
+        d = casedir.write(cfg.out_dir, small, cfg, original=res)
+    finally:
+        judge.close()
+    srcs = list((d / "src").rglob("*.c"))
+    assert len(srcs) == 1 and srcs[0].read_text() == minimal
+    assert (d / "original.c").read_text() == original
+    assert "hypothesis seed" in (d / "generator.txt").read_text()
+    assert (d / "repro.sh").exists()
+
+
+@needs_csmith
+def test_csmith_run_end_to_end(tmp_path):
+    out = tmp_path / "out"
+    res = run_cli("run", "--compiler", "gcc", "--suite", "csmith", "--count", "2", "--seed", "11",
+                  "--csmith-args", "--max-funcs 3", "--out", str(out), "-j", "2")
+    assert res.returncode == 0, res.stdout + res.stderr
+    doc = json.loads((out / "results.json").read_text())
+    assert [c["id"] for c in doc["cases"]] == ["csmith/seed-11@x86_64-O0", "csmith/seed-12@x86_64-O0"]
+    assert {c["verdict"] for c in doc["cases"]} <= {"pass", "ref-invalid"}
+
+
+def test_fuzz_ends_on_time(tmp_path):
+    out = tmp_path / "out"
+    start = time.monotonic()
+    res = run_cli("fuzz", "--compiler", "gcc", "--generator", "hypothesis", "--budget", "6s", "--out", str(out),
+                  "-j", "2", timeout=120)
+    took = time.monotonic() - start
+    assert res.returncode == 0, res.stdout + res.stderr
+    assert took < 6 + 8, took  # startup and the cut-short cases, never a whole extra case per worker
+    doc = json.loads((out / "results.json").read_text())
+    assert doc["cases"] and all(c["id"].startswith("hypothesis/seed-") for c in doc["cases"])
+    assert "fuzz:" in res.stderr
+
+
+def test_fuzz_rejects_a_bad_budget():
+    res = run_cli("fuzz", "--compiler", "gcc", "--budget", "soon")
+    assert res.returncode == 2 and "--budget" in res.stderr
