@@ -80,9 +80,15 @@ def reduce_case(run: Run, case_id: str, budget: float = DEFAULT_BUDGET, jobs: in
         argv += ["--skip-interestingness-test-check"]  # we just ran it ourselves
     argv += [str(script), source.name]
     # C-Vise rewrites the file in place as it improves it: when the budget runs out, what is
-    # there is the best variant found so far.
-    res = proc.run(argv, timeout=budget, cwd=str(work), stdout_limit=4 << 20, stderr_limit=1 << 20,
-                   limits=proc.Limits(file_size=None, open_files=4096))
+    # there is the best variant found so far. Its temp folders (and the checks') go under
+    # work/tmp, because a group killed at the budget cannot clean up after itself.
+    tmp = work / "tmp"
+    tmp.mkdir()
+    try:
+        res = proc.run(argv, timeout=budget, cwd=str(work), stdout_limit=4 << 20, stderr_limit=1 << 20,
+                       limits=proc.Limits(file_size=None, open_files=4096), env={**os.environ, "TMPDIR": str(tmp)})
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
     (work / "cvise.log").write_bytes(res.stdout + res.stderr)
     before = _lines(work / (source.name + ".orig"))
     after = _lines(target)
