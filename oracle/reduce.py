@@ -12,6 +12,7 @@ import os
 import shlex
 import shutil
 import sys
+import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -80,10 +81,10 @@ def reduce_case(run: Run, case_id: str, budget: float = DEFAULT_BUDGET, jobs: in
         argv += ["--skip-interestingness-test-check"]  # we just ran it ourselves
     argv += [str(script), source.name]
     # C-Vise rewrites the file in place as it improves it: when the budget runs out, what is
-    # there is the best variant found so far. Its temp folders (and the checks') go under
-    # work/tmp, because a group killed at the budget cannot clean up after itself.
-    tmp = work / "tmp"
-    tmp.mkdir()
+    # there is the best variant found so far. Its temp folders (and the checks') go in one
+    # folder of ours, because a group killed at the budget cannot clean up after itself; a
+    # short path, since multiprocessing puts a unix socket (at most 107 bytes of path) there.
+    tmp = Path(tempfile.mkdtemp(prefix="oracle-cvise-"))
     try:
         res = proc.run(argv, timeout=budget, cwd=str(work), stdout_limit=4 << 20, stderr_limit=1 << 20,
                        limits=proc.Limits(file_size=None, open_files=4096), env={**os.environ, "TMPDIR": str(tmp)})
