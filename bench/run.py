@@ -110,28 +110,46 @@ def bench_rss(cases: int, jobs: int, work: Path) -> dict:
     return res
 
 
+def bench_generated_rss(counts: list[int], jobs: int, work: Path) -> dict:
+    """Peak RSS of `oracle run --suite hypothesis --count N` for each N: generated suites stream,
+    so it should not grow with N."""
+    out = {}
+    for n in counts:
+        r = timed([*ORACLE, "run", "--compiler", "gcc", "--suite", "hypothesis", "--count", str(n), "-j", str(jobs),
+                   "--no-ub-check", "--cache", str(work / "cache-gen"), "--no-history", "--out", str(work / f"gen{n}")])
+        out[str(n)] = r
+        print(f"hypothesis --count {n}: {r['wall_s']}s, peak RSS {r['coordinator_kb'] // 1024} MB")
+    return out
+
+
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--arch", default="x86_64,aarch64")
     ap.add_argument("-j", "--jobs", type=int, default=os.cpu_count() or 1)
     ap.add_argument("--rss-cases", type=int, default=20000, help="cases in the synthetic RSS run (0: skip)")
+    ap.add_argument("--gen-counts", default="", help="e.g. 500,5000: peak RSS of generated runs of these sizes")
     args = ap.parse_args()
     results: dict = {"date": time.strftime("%Y-%m-%dT%H:%M:%S%z"), "jobs": args.jobs, "arches": {}}
     with tempfile.TemporaryDirectory(prefix="oracle-bench-") as tmp:
         work = Path(tmp)
-        for arch in args.arch.split(","):
+        arches = [a for a in args.arch.split(",") if a]
+        for arch in arches:
             r = results["arches"][arch] = bench_arch(arch, args.jobs, work)
             print(f"{arch}: floor {r['floor']['wall_s']}s · cold {r['cold']['wall_s']}s "
                   f"({r['cold_over_floor']}× floor) · warm {r['warm']['wall_s']}s ({r['warm_over_cold']}× cold) · "
                   f"coordinator {r['cold']['coordinator_kb'] // 1024} MB, worker {r['cold']['worker_kb'] // 1024} MB")
-        fast = timed([*ORACLE, "run", *ARCHES["x86_64"], *ARCHES["aarch64"], "--suite", "torture", "--fast",
-                      "--no-history", "--out", str(work / "fast")])
-        results["fast"] = fast
-        print(f"--fast over torture, both arches: {fast['wall_s']}s end to end")
+        if arches:
+            fast = timed([*ORACLE, "run", *ARCHES["x86_64"], *ARCHES["aarch64"], "--suite", "torture", "--fast",
+                          "--no-history", "--out", str(work / "fast")])
+            results["fast"] = fast
+            print(f"--fast over torture, both arches: {fast['wall_s']}s end to end")
         if args.rss_cases:
             rss = results["rss"] = bench_rss(args.rss_cases, args.jobs, work)
             print(f"{args.rss_cases}-case run: {rss['wall_s']}s, coordinator peak {rss['coordinator_kb'] // 1024} MB, "
                   f"worker peak {rss['worker_kb'] // 1024} MB")
+        if args.gen_counts:
+            results["generated_rss"] = bench_generated_rss([int(n) for n in args.gen_counts.split(",")], args.jobs,
+                                                           work)
     out = HERE / "results" / f"{time.strftime('%Y-%m-%d-%H%M%S')}.json"
     out.parent.mkdir(exist_ok=True)
     out.write_text(json.dumps(results, indent=1) + "\n")

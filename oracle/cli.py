@@ -16,6 +16,7 @@ from . import __version__
 from .config import OPTIONS, build
 from .errors import OracleError, UsageError
 from .run import EXIT_INCOMPLETE, EXIT_USAGE, child_pids, execute
+from .suites import is_generated
 
 EPILOG = """\
 examples:
@@ -206,7 +207,11 @@ def cmd_run(args: argparse.Namespace) -> int:
     # SIGTERM ends the run like Ctrl-C: children killed, finished results still written.
     signal.signal(signal.SIGTERM, _interrupt)
     signal.signal(signal.SIGINT, _interrupt)
-    recorder = execute(cfg, args.jobs, progress=sys.stderr.isatty() and not args.no_progress and not agent)
+    progress = sys.stderr.isatty() and not args.no_progress and not agent
+    if is_generated(cfg.suite) and not cfg.resume:
+        recorder = _run_stream(cfg, args.jobs, progress)
+    else:
+        recorder = execute(cfg, args.jobs, progress=progress)
     lines = recorder.summary_lines()
     code = recorder.exit_code
     if code != EXIT_INCOMPLETE and (tasks_dir or args.baseline):
@@ -349,6 +354,21 @@ def cmd_cache(args: argparse.Namespace) -> int:
     finally:
         c.close()
     return 0
+
+
+def _run_stream(cfg, jobs: int, progress: bool):
+    """Generated suites stream: programs are made as they are judged, in constant memory."""
+    from .fuzz import Fuzzer
+    from .select import select_stream
+    from .suites import open_suite
+
+    cases = select_stream(open_suite(cfg.suite, cfg.gen).cases(cfg.arches, cfg.opts), seed=cfg.seed,
+                          ratio=cfg.ratio, at_least_one=cfg.at_least_one, shard=cfg.shard, pattern=cfg.filter)
+    fuzzer = Fuzzer(cfg, (cfg.suite,), None, jobs, progress=progress, cases=cases, echo_failures=False)
+    recorder = fuzzer.run()
+    if progress:
+        sys.stderr.write("\r\033[K")
+    return recorder
 
 
 def cmd_fuzz(args: argparse.Namespace) -> int:

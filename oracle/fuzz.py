@@ -48,11 +48,19 @@ def fuzz_cases(cfg: RunConfig, generators: tuple[str, ...]) -> Iterator[Case]:
 
 
 class Fuzzer:
-    def __init__(self, cfg: RunConfig, generators: tuple[str, ...], budget_s: float, jobs: int,
-                 progress: bool = True):
+    """Judges a stream of cases on a pool of threads, at most 2 × jobs in flight.
+
+    `oracle fuzz` feeds it an endless stream and a budget; `oracle run` on a generated
+    suite feeds it the suite's (finite, lazily made) stream, so memory stays flat
+    whatever --count is: no pytest item per case, no list of cases."""
+
+    def __init__(self, cfg: RunConfig, generators: tuple[str, ...], budget_s: float | None, jobs: int,
+                 progress: bool = True, cases: Iterator[Case] | None = None, echo_failures: bool = True):
         self.cfg = cfg
         self.generators = generators
-        self.budget_s = budget_s
+        self.budget_s = budget_s if budget_s is not None else float("inf")
+        self.cases = cases
+        self.echo_failures = echo_failures
         self.jobs = jobs
         self.progress = progress
         self.recorder = Recorder(cfg, quiet=True)
@@ -66,13 +74,19 @@ class Fuzzer:
     def run(self) -> Recorder:
         self.start = time.monotonic()
         self.deadline = self.start + self.budget_s
-        cases = fuzz_cases(self.cfg, self.generators)
+        cases = self.cases if self.cases is not None else fuzz_cases(self.cfg, self.generators)
+        exhausted = False
         pending: set[Future] = set()
         pool = ThreadPoolExecutor(max_workers=self.jobs, thread_name_prefix="oracle-fuzz")
         try:
             while True:
-                while not self.stop.is_set() and time.monotonic() < self.deadline and len(pending) < 2 * self.jobs:
-                    pending.add(pool.submit(self._judge, next(cases)))
+                while (not exhausted and not self.stop.is_set() and time.monotonic() < self.deadline
+                       and len(pending) < 2 * self.jobs):
+                    case = next(cases, None)
+                    if case is None:
+                        exhausted = True
+                        break
+                    pending.add(pool.submit(self._judge, case))
                 if not pending:
                     break
                 if time.monotonic() >= self.deadline and not self.stop.is_set():
@@ -91,7 +105,7 @@ class Fuzzer:
         if self.progress:
             sys.stderr.write("\n")
         self.recorder.expect(len(self.recorder.records))
-        self.recorder.finish()
+        self.recorder.finish(interrupted=self.interrupted and self.cases is not None)
         return self.recorder
 
     def _cut_short(self) -> None:
@@ -131,7 +145,8 @@ class Fuzzer:
         self.recorder.add(res.record())
         if res.verdict.is_failure:
             self.failures += 1
-            print(f"ERROR {res.case.id} {res.verdict.name}: {res.reason[:200]}", file=sys.stderr, flush=True)
+            if self.echo_failures:
+                print(f"ERROR {res.case.id} {res.verdict.name}: {res.reason[:200]}", file=sys.stderr, flush=True)
 
     def _show(self) -> None:
         now = time.monotonic()
@@ -140,6 +155,11 @@ class Fuzzer:
         self._shown = now
         n = len(self.recorder.records)
         passed = sum(1 for r in self.recorder.records.values() if r["verdict"] == V.PASS.name)
+        if self.cases is not None:  # oracle run: a progress line on a terminal only
+            if self.progress:
+                sys.stderr.write(f"\r{n} cases, {passed} passed, {self.failures} failures ")
+                sys.stderr.flush()
+            return
         left = max(0.0, self.deadline - time.monotonic())
         line = (f"fuzz: {n} cases, {passed} passed, {self.failures} failures, "
                 f"{int(left) // 60}m{int(left) % 60:02d}s left")

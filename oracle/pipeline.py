@@ -10,6 +10,7 @@ Generated cases (csmith, hypothesis) get their program here, just in time.
 
 from __future__ import annotations
 
+import errno
 import os
 import re
 import shutil
@@ -42,6 +43,13 @@ SANITIZER_OPTIONS = {"ASAN_OPTIONS": "detect_leaks=0:abort_on_error=0:exitcode=8
                      "UBSAN_OPTIONS": "print_stacktrace=0:exitcode=86"}
 SANITIZER_EXIT = 86
 _SANITIZER_LINE = re.compile(rb"runtime error: .*|ERROR: AddressSanitizer: .*|SUMMARY: \w+Sanitizer: .*")
+_TRANSIENT = (errno.EAGAIN, errno.ENOMEM, errno.EMFILE, errno.ENFILE)
+
+
+class InfraError(Exception):
+    """oracle could not do its job for this case (the case becomes infra-error)."""
+
+
 # A compiler that dies this way reports it in text, through a driver that exits normally.
 _ICE = re.compile(rb"internal compiler error|failed due to signal|PLEASE submit a bug report")
 
@@ -300,8 +308,8 @@ class Judge:
 
     def _compile(self, compiler, opt, case, exe, timeout, work) -> ProcResult:
         self._check()
-        return proc.run(compile_argv(compiler, opt, case, case.sources, exe), timeout=timeout, cwd=str(work),
-                        stdout_limit=64 * 1024, kill_on_stdout_overflow=False,
+        return _started(proc.run, compile_argv(compiler, opt, case, case.sources, exe), timeout=timeout,
+                        cwd=str(work), stdout_limit=64 * 1024, kill_on_stdout_overflow=False,
                         limits=proc.Limits(file_size=1 * GiB))
 
     def _execute(self, case: Case, exe: str, work: Path, env: dict | None = None,
@@ -312,8 +320,8 @@ class Judge:
         emulator = self.cfg.emulators[case.arch].argv
         limits = proc.Limits(address_space=4 * GiB, file_size=64 << 20)  # 4 GiB leaves qemu room
         runner = self._sandbox.run if self._sandbox is not None else proc.run
-        return runner(run_argv(emulator, exe), timeout=timeout or self._run_timeout(case), cwd=str(cwd),
-                      stdout_limit=self.cfg.stdout_limit, limits=limits, env=env)
+        return _started(runner, run_argv(emulator, exe), timeout=timeout or self._run_timeout(case), cwd=str(cwd),
+                        stdout_limit=self.cfg.stdout_limit, limits=limits, env=env)
 
     def _run_timeout(self, case: Case) -> float:
         return self.cfg.run_timeout * TARGETS[case.arch].slowdown * case.timeout_factor
@@ -330,6 +338,17 @@ class Judge:
     def _next(self) -> int:
         self._seq += 1
         return self._seq
+
+
+def _started(runner, argv, **kw) -> ProcResult:
+    """runner(argv, ...), tried again when the machine had no process or memory to start it:
+    that is not the program's fault, and if it lasts the case is oracle's (infra-error)."""
+    for attempt in range(3):
+        res = runner(argv, **kw)
+        if not (res.status.kind == proc.NOSTART and res.status.code in _TRANSIENT):
+            return res
+        time.sleep(0.2 * (attempt + 1))
+    raise InfraError(f"could not start {argv[0]}: {res.error} (the machine is out of processes or memory)")
 
 
 # ---------------------------------------------------------------- classification

@@ -7,7 +7,7 @@ each with proc.run. Inside: no network, a read-only root, a private /tmp, only
 the worker's scratch folder writable, its own PID namespace (so nothing a
 binary starts outlives the sandbox, and stragglers are swept after each job),
 and, when oracle runs as root, the binary runs as `nobody` with a process cap,
-which stops fork bombs.
+which stops fork bombs. (`nobody` here stands for an otherwise unused uid.)
 
 Wire format (both ways): a 4-byte big-endian length, then a JSON header; the
 reply's header says how many raw stdout and stderr bytes follow.
@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import json
 import os
+import random
 import shutil
 import signal
 import stat
@@ -29,8 +30,10 @@ from pathlib import Path
 from . import proc
 from .proc import ProcResult, Status
 
-NOBODY = 65534
-MAX_PROCS = 256  # per sandbox user: enough for any test, not for a fork bomb
+# Binaries run as a uid of their own, not `nobody`: RLIMIT_NPROC counts every process of a
+# uid on the machine, and other programs (containers, daemons) run as nobody.
+SANDBOX_UIDS = (61000, 65000)
+MAX_PROCS = 256  # per sandbox uid: enough for any test, not for a fork bomb
 
 
 class SandboxLost(Exception):
@@ -109,8 +112,10 @@ class Sandbox:
 
     def _start(self) -> subprocess.Popen:
         argv = [*bwrap_argv(self.writable), "--", sys.executable, "-m", "oracle.sandbox"]
+        uid = random.randrange(*SANDBOX_UIDS)  # one per sandbox, so process caps do not add up
         return subprocess.Popen(argv, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
-                                start_new_session=True, env=proc.child_env(PYTHONPATH=_package_root()))
+                                start_new_session=True,
+                                env=proc.child_env(PYTHONPATH=_package_root(), ORACLE_SANDBOX_UID=str(uid)))
 
     def run(self, argv, *, cwd: str, timeout: float, stdout_limit: int, limits: proc.Limits,
             env: dict | None = None) -> ProcResult:
@@ -160,6 +165,7 @@ def _package_root() -> str:
 
 def serve() -> None:
     stdin, stdout = sys.stdin.buffer, sys.stdout.buffer
+    uid = int(os.environ.get("ORACLE_SANDBOX_UID", SANDBOX_UIDS[0]))
     while True:
         try:
             job = _recv(stdin)
@@ -173,7 +179,7 @@ def serve() -> None:
                              processes=MAX_PROCS if as_nobody else None)
         res = proc.run(job["argv"], cwd=cwd, timeout=job["timeout"], stdout_limit=job["stdout_limit"],
                        limits=limits, env=proc.child_env(**job["env"]),
-                       user=NOBODY if as_nobody else None)
+                       user=uid if as_nobody else None)
         _sweep()
         head = {"status": res.status.to_json(), "truncated": res.stdout_truncated, "duration": res.duration,
                 "error": res.error, "stdout": len(res.stdout), "stderr": len(res.stderr)}

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import re
-from typing import Iterable
+from typing import Iterable, Iterator
 
 from .model import Case
 
@@ -52,3 +52,30 @@ def select(cases: Iterable[Case], *, seed: str = "0", ratio: float | None = None
         kept += [(i, c) for arch, (_, i, c) in best.items() if arch not in seen_arch]
         kept.sort(key=lambda pair: pair[0])
     return [c for _, c in kept]
+
+
+def select_stream(cases: Iterable[Case], *, seed: str = "0", ratio: float | None = None, at_least_one: bool = False,
+                  shard: tuple[int, int] | None = None, pattern: str | None = None) -> Iterator[Case]:
+    """select() without a list: the same cases, in the same order, in constant memory
+    (the at-least-one-per-arch cases, if needed, come last)."""
+    rx = re.compile(pattern) if pattern else None
+    best: dict[str, tuple[float, Case]] = {}
+    seen_arch: set[str] = set()
+    for case in cases:
+        if rx and not rx.search(case.id):
+            continue
+        if shard and not in_shard(case, *shard):
+            continue
+        if ratio is None or ratio >= 100:
+            yield case
+            continue
+        score = sample_score(case.id, seed)
+        if score < ratio / 100:
+            seen_arch.add(case.arch)
+            yield case
+        elif at_least_one and (case.arch not in best or score < best[case.arch][0]):
+            best[case.arch] = (score, case)
+    if at_least_one:
+        for arch, (_, case) in best.items():
+            if arch not in seen_arch:
+                yield case

@@ -115,5 +115,6 @@ def test_full_disk_for_the_output_folder(tmp_path, program_dir):
                 (json.loads if name.endswith("json") else ET.fromstring)(f.read_text())
         for d in (mnt / "out" / "cases").glob("*"):
             assert not d.name.startswith("."), "a half-written case folder was left"
+            assert (d / "verdict.txt").exists() and (d / "commands.txt").exists(), f"{d.name} is half written"
     finally:
         subprocess.run(["umount", str(mnt)])

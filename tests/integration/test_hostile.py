@@ -56,11 +56,12 @@ def test_hostile_binaries_in_the_sandbox(tmp_path, program_dir):
     for m in MARKERS:
         m.unlink(missing_ok=True)
     suite = program_dir("ok.c", "fork_bomb.c", "alloc_forever.c", "ignore_term.c", "flood_stdout.c",
-                        "escape_write.c", "daemon_child.c", "garbage.c", "wrong_output.c")
+                        "escape_write.c", "daemon_child.c", "garbage.c", "wrong_output.c", "fork_count.c")
     res, cases = run_suite(tmp_path, suite, "--sandbox", "bwrap")
     v = {t: c["verdict"] for t, c in cases.items()}
     assert v["ok.c"] == "pass" and v["wrong_output.c"] == "wrong-output" and v["garbage.c"] == "wrong-output"
     assert v["fork_bomb.c"] in ("timeout", "crash", "wrong-exit")
+    assert v["fork_count.c"] == "wrong-exit"  # the process cap refused most of its 2000 forks
     assert v["alloc_forever.c"] in ("wrong-exit", "crash", "timeout")
     assert v["ignore_term.c"] == "timeout"
     assert v["flood_stdout.c"] == "wrong-output" and "exceeds" in cases["flood_stdout.c"]["reason"]

@@ -66,3 +66,12 @@ def test_filter_and_sample_compose():
     all_cases = cases(300)
     kept = select(all_cases, pattern=r"@aarch64", seed="s", ratio=50)
     assert kept and all(c.arch == "aarch64" for c in kept)
+
+
+def test_streamed_selection_equals_the_list():
+    from oracle.select import select_stream
+
+    all_cases = cases(300, opts=("-O0", "-O2"))
+    for kw in ({}, {"seed": "a", "ratio": 7}, {"shard": (2, 3)}, {"pattern": "t1"}, {"seed": "z", "ratio": 0.1,
+                                                                                     "at_least_one": True}):
+        assert sorted(ids(select_stream(iter(all_cases), **kw))) == sorted(ids(select(all_cases, **kw)))
