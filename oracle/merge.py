@@ -9,7 +9,7 @@ from pathlib import Path
 from . import __version__
 from .reports import atomic_write, errors_log, junit
 from .reports.json_report import summary
-from .results import Run, load
+from .results import load
 
 
 def merge(out: str | Path, sources: list[str]) -> Path:

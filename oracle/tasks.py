@@ -14,7 +14,6 @@ The folder is shared by oracle and the agents that work from it, so the rules ar
 from __future__ import annotations
 
 import fcntl
-import os
 import re
 from contextlib import contextmanager
 from dataclasses import dataclass, field
