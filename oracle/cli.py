@@ -67,6 +67,15 @@ def make_parser() -> argparse.ArgumentParser:
     fetch.add_argument("--force", action="store_true", help="fetch again even if present")
     fetch.add_argument("--quiet", action="store_true", help="print nothing when the corpus is already there")
     csub.add_parser("where", help="print where the torture corpus lives")
+
+    images = sub.add_parser("images", help="the container images of --backend docker (containers/)")
+    isub = images.add_subparsers(dest="images_command", metavar="ACTION", parser_class=_Parser)
+    ibuild = isub.add_parser("build", help="build the image of each arch that is missing")
+    ibuild.add_argument("--offline", action="store_true",
+                        help="debootstrap + docker import, for engines that cannot pull (default: docker build)")
+    ibuild.add_argument("--arch", default="x86_64,aarch64", metavar="ARCH[,ARCH]", help="default: both")
+    ibuild.add_argument("--force", action="store_true", help="build again even if the tag exists")
+    isub.add_parser("list", help="list oracle's images, their toolchain versions, which are current")
     return p
 
 
@@ -78,6 +87,8 @@ def main(argv: list[str] | None = None) -> int:
             return cmd_run(args)
         if args.command == "corpus":
             return cmd_corpus(args, parser)
+        if args.command == "images":
+            return cmd_images(args, parser)
     except OracleError as exc:
         print(f"oracle: error: {exc}", file=sys.stderr)
         return exc.exit_code
@@ -138,6 +149,29 @@ def cmd_corpus(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int
         print(torture_dir())
         return 0
     parser.parse_args(["corpus", "--help"])
+    return EXIT_USAGE
+
+
+def cmd_images(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
+    from . import images
+    from .backends.engine import EngineError
+    from .targets import normalise_arch
+
+    try:
+        if args.images_command == "build":
+            for arch in dict.fromkeys(normalise_arch(a) for a in args.arch.split(",") if a.strip()):
+                images.build(arch, offline=args.offline, force=args.force)
+            return 0
+        if args.images_command == "list":
+            for row in images.listing():
+                versions = " ".join(f"{k}={v}" for k, v in sorted(row["versions"].items()))
+                print(f"{row['tag']:32} {row['arch']:8} {row['size']:>8} "
+                      f"{'current' if row['current'] else 'stale':8} {versions}")
+            return 0
+    except EngineError as exc:
+        print(f"oracle: error: {exc}", file=sys.stderr)
+        return 1
+    parser.parse_args(["images", "--help"])
     return EXIT_USAGE
 
 

@@ -54,6 +54,8 @@ OPTIONS: tuple[Option, ...] = (
     Option("compile-timeout", "seconds a candidate compile may take (default: 60)", "S", float, 60.0),
     Option("ref-compile-timeout", "seconds a reference compile may take (default: 120)", "S", float, 120.0),
     Option("run-timeout", "seconds a test binary may run, x4 under qemu (default: 10)", "S", float, 10.0),
+    Option("backend", "where compilers and programs run: local (sandboxed processes here) or docker (one "
+           "container per worker and arch; see 'oracle images')", "local|docker", default="local"),
 )
 
 
@@ -81,6 +83,10 @@ class RunConfig:
     stdout_limit: int = 1 << 20
     started: str = field(default_factory=lambda: time.strftime("%Y-%m-%dT%H:%M:%S%z"))
     warnings: tuple[str, ...] = ()
+    backend: str = "local"
+    run_id: str = field(default_factory=lambda: time.strftime("%Y%m%d-%H%M%S") + f"-{os.getpid()}")
+    owner: str = ""  # the controller process (docker: whose containers these are)
+    images: dict = field(default_factory=dict)  # docker: per arch, the image's tag, id and toolchain versions
 
     def to_json(self) -> str:
         d = {k: getattr(self, k) for k in self.__dataclass_fields__}
@@ -108,6 +114,8 @@ class RunConfig:
                 "candidate": self.candidates[arch].to_json(),
                 "reference": self.references[arch].to_json(),
                 "emulator": self.emulators[arch].to_json(),
+                "backend": self.backend,
+                **({"image": self.images[arch]} if arch in self.images else {}),
             }
             for arch in self.arches
         }
@@ -161,6 +169,11 @@ def build(values: dict, *, probe_toolchains: bool = True) -> RunConfig:
         if values.get(name) is not None and values[name] <= 0:
             raise UsageError(f"--{name.replace('_', '-')} must be positive")
     shard = parse_shard(values.get("shard"))
+    backend = values.get("backend") or "local"
+    from .backends import NAMES
+
+    if backend not in NAMES:
+        raise UsageError(f"unknown --backend {backend!r}: use {' or '.join(NAMES)}")
 
     # Check the suite before the (slower) toolchain probes: a typo should fail fast.
     from .suites import open_suite
@@ -187,7 +200,7 @@ def build(values: dict, *, probe_toolchains: bool = True) -> RunConfig:
 
     seed = values.get("seed") or os.environ.get("AGENT_ID") or "0"
     out = values.get("out") or default_out_dir()
-    return RunConfig(
+    cfg = RunConfig(
         suite=values.get("suite") or "torture",
         arches=arches,
         opts=opts,
@@ -206,7 +219,13 @@ def build(values: dict, *, probe_toolchains: bool = True) -> RunConfig:
         ref_compile_timeout=float(values.get("ref_compile_timeout") or 120.0),
         run_timeout=float(values.get("run_timeout") or 10.0),
         warnings=tuple(warnings),
+        backend=backend,
     )
+    if backend == "docker":
+        from .backends.docker import preflight
+
+        cfg = preflight(cfg)
+    return cfg
 
 
 def default_out_dir() -> str:

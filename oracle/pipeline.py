@@ -20,6 +20,7 @@ from pathlib import Path
 
 from . import proc
 from . import verdict as V
+from .backends import Backend, open_backend
 from .config import RunConfig
 from .model import Case
 from .proc import ProcResult, Status
@@ -77,14 +78,16 @@ class Judge:
 
     REF_MEMO = 16  # reference outcomes kept, so a test's other opt levels reuse them
 
-    def __init__(self, cfg: RunConfig, scratch_parent: str | None = None):
+    def __init__(self, cfg: RunConfig, scratch_parent: str | None = None, backend: Backend | None = None):
         self.cfg = cfg
-        self.root = Path(tempfile.mkdtemp(prefix="oracle-work-", dir=scratch_parent))
+        self.backend = backend or open_backend(cfg)
+        self.root = Path(tempfile.mkdtemp(prefix="oracle-work-", dir=scratch_parent or self.backend.scratch_parent()))
         self._refs: OrderedDict[str, RefOutcome] = OrderedDict()
         self._seq = 0
 
     def close(self) -> None:
         shutil.rmtree(self.root, ignore_errors=True)
+        self.backend.close()
 
     def judge(self, case: Case) -> Result:
         start = time.monotonic()
@@ -164,17 +167,17 @@ class Judge:
             shutil.rmtree(work, ignore_errors=True)
 
     def _compile(self, compiler, opt, case, exe, timeout, work) -> ProcResult:
-        return proc.run(compile_argv(compiler, opt, case, case.sources, exe), timeout=timeout, cwd=str(work),
-                        stdout_limit=64 * 1024, kill_on_stdout_overflow=False,
-                        limits=proc.Limits(file_size=1 * GiB))
+        return self.backend.run(compile_argv(compiler, opt, case, case.sources, exe), arch=case.arch,
+                                timeout=timeout, cwd=str(work), stdout_limit=64 * 1024,
+                                kill_on_stdout_overflow=False, limits=proc.Limits(file_size=1 * GiB))
 
     def _execute(self, case: Case, exe: str, work: Path, env: dict | None = None) -> ProcResult:
         cwd = work / f"run{self._next()}"
         cwd.mkdir()
         emulator = self.cfg.emulators[case.arch].argv
         limits = proc.Limits(address_space=4 * GiB, file_size=64 << 20)  # 4 GiB leaves qemu room
-        return proc.run(run_argv(emulator, exe), timeout=self._run_timeout(case), cwd=str(cwd),
-                        stdout_limit=self.cfg.stdout_limit, limits=limits, env=env)
+        return self.backend.run(run_argv(emulator, exe), arch=case.arch, timeout=self._run_timeout(case),
+                                cwd=str(cwd), stdout_limit=self.cfg.stdout_limit, limits=limits, env=env)
 
     def _run_timeout(self, case: Case) -> float:
         return self.cfg.run_timeout * TARGETS[case.arch].slowdown * case.timeout_factor

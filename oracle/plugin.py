@@ -16,6 +16,7 @@ import traceback
 import pytest
 
 from . import verdict as V
+from .backends import finish_run
 from .config import OPTIONS, RunConfig, build
 from .errors import OracleError
 from .model import Case
@@ -145,6 +146,7 @@ class Runner:
         if self._judge is not None:
             self._judge.close()
         if self.recorder is not None:
+            finish_run(self.cfg)
             self.recorder.finish(interrupted=exitstatus in (pytest.ExitCode.INTERRUPTED,
                                                             pytest.ExitCode.INTERNAL_ERROR))
 

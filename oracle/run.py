@@ -8,6 +8,7 @@ import sys
 from pathlib import Path
 
 from . import verdict as V
+from .backends import finish_run
 from .config import RunConfig
 from .model import Case
 from .reports import errors_log, json_report, junit, summary
@@ -149,9 +150,12 @@ def execute(cfg: RunConfig, jobs: int, progress: bool) -> Recorder:
             args += ["--dist", "loadgroup"]
     else:
         args += ["-p", "no:xdist"]
-    with open(out / "pytest.log", "w") as log, contextlib.redirect_stdout(log):
-        code = pytest.main(args, plugins=[(runner)])
-        del code
+    try:
+        with open(out / "pytest.log", "w") as log, contextlib.redirect_stdout(log):
+            code = pytest.main(args, plugins=[(runner)])
+            del code
+    finally:
+        finish_run(cfg)  # again, in case pytest stopped before its session finished
     if recorder.total is None:  # pytest stopped before collection: still leave reports behind
         recorder.finish(interrupted=True)
     return recorder
