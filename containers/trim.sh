@@ -10,3 +10,6 @@ for q in "$root"/usr/bin/qemu-*; do
   [ -e "$q" ] || continue
   case "$(basename "$q")" in qemu-"$arch") ;; *) rm -f "$q" ;; esac
 done
+# Jobs run as nobody and see host folders mounted at their own paths (a corpus under
+# /root/.cache, say): the folders above a mount must be traversable.
+chmod 755 "$root/root"

@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
 # Idempotent machine setup: Debian packages, the .venv, and the torture corpus.
+# (The Docker engine and the images: `make images`.)
 # Safe to run again: each step checks before it acts.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -8,6 +9,7 @@ APT_PACKAGES=(
   gcc make python3-venv
   gcc-aarch64-linux-gnu libc6-dev-arm64-cross qemu-user
   tcc gcc-12-source bubblewrap
+  docker.io cgroupfs-mount debootstrap
 )
 
 missing=()

@@ -205,11 +205,11 @@ class DockerBackend:
 
     def _open_up(self, cwd: str) -> None:
         """Make the job's folder (and those above it, up to the scratch) writable by the container's user."""
-        path = Path(cwd)
-        while True:
+        path, top = Path(cwd).resolve(), Path(self.scratch).resolve()
+        if path != top and top not in path.parents:
+            raise BackendError(f"job folder {cwd} is outside the backend's scratch folder {top}")
+        while path != top:
             os.chmod(path, 0o777)
-            if str(path) == self.scratch or path.parent == path:
-                return
             path = path.parent
 
     def _container(self, arch: str) -> _Container:

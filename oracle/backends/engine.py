@@ -60,7 +60,7 @@ def _start_time(pid: int) -> str:
         return "?"
 
 
-def _alive(token: str) -> bool:
+def alive(token: str) -> bool:
     host, _, rest = token.partition(":")
     pid, _, start = rest.partition(":")
     if host != socket.gethostname() or not pid.isdigit():
@@ -91,7 +91,7 @@ def sweep_dead_runs() -> list[str]:
     dead = []
     for c in containers(LABEL_OWNER):
         labels = dict(kv.split("=", 1) for kv in c.get("Labels", "").split(",") if "=" in kv)
-        if not _alive(labels.get(LABEL_OWNER, "")):
+        if not alive(labels.get(LABEL_OWNER, "")):
             dead.append(c["Names"])
     remove(*dead)
     return dead
