@@ -5,10 +5,15 @@ PY    := $(VENV)/bin/python
 ORACLE := $(VENV)/bin/oracle
 JOBS  ?= $(shell nproc)
 
-.PHONY: setup test test-unit test-integration demo bench clean
+.PHONY: setup images test test-unit test-integration demo bench clean
 
 setup:
 	bash scripts/setup.sh
+
+# The engine (started if none answers) and both container images, built offline (debootstrap).
+images: $(PY)
+	bash containers/start-dockerd.sh
+	$(ORACLE) images build --offline
 
 # The whole suite, then a check that it left no process and nothing in /tmp behind.
 test: $(PY)

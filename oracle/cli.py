@@ -133,6 +133,14 @@ def make_parser() -> argparse.ArgumentParser:
     cache = sub.add_parser("cache", help="the reference cache: stats or clear")
     cache.add_argument("action", choices=["stats", "clear"])
     cache.add_argument("--cache", metavar="DIR", help="cache folder (default: $XDG_CACHE_HOME/oracle)")
+    images = sub.add_parser("images", help="the container images of --backend docker (containers/)")
+    isub = images.add_subparsers(dest="images_command", metavar="ACTION", parser_class=_Parser)
+    ibuild = isub.add_parser("build", help="build the image of each arch that is missing")
+    ibuild.add_argument("--offline", action="store_true",
+                        help="debootstrap + docker import, for engines that cannot pull (default: docker build)")
+    ibuild.add_argument("--arch", default="x86_64,aarch64", metavar="ARCH[,ARCH]", help="default: both")
+    ibuild.add_argument("--force", action="store_true", help="build again even if the tag exists")
+    isub.add_parser("list", help="list oracle's images, their toolchain versions, which are current")
     return p
 
 
@@ -183,6 +191,8 @@ def main(argv: list[str] | None = None) -> int:
             return cmd_cache(args)
         if args.command in ("history", "report"):
             return cmd_history(args)
+        if args.command == "images":
+            return cmd_images(args, parser)
     except OracleError as exc:
         print(f"oracle: error: {exc}", file=sys.stderr)
         return exc.exit_code
@@ -419,6 +429,29 @@ def cmd_corpus(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int
         print(torture_dir())
         return 0
     parser.parse_args(["corpus", "--help"])
+    return EXIT_USAGE
+
+
+def cmd_images(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
+    from . import images
+    from .backends.engine import EngineError
+    from .targets import normalise_arch
+
+    try:
+        if args.images_command == "build":
+            for arch in dict.fromkeys(normalise_arch(a) for a in args.arch.split(",") if a.strip()):
+                images.build(arch, offline=args.offline, force=args.force)
+            return 0
+        if args.images_command == "list":
+            for row in images.listing():
+                versions = " ".join(f"{k}={v}" for k, v in sorted(row["versions"].items()))
+                print(f"{row['tag']:32} {row['arch']:8} {row['size']:>8} "
+                      f"{'current' if row['current'] else 'stale':8} {versions}")
+            return 0
+    except EngineError as exc:
+        print(f"oracle: error: {exc}", file=sys.stderr)
+        return 1
+    parser.parse_args(["images", "--help"])
     return EXIT_USAGE
 
 

@@ -78,6 +78,8 @@ OPTIONS: tuple[Option, ...] = (
     Option("ref-run-timeout", "seconds a reference binary may run, x4 under qemu; longer makes the test "
            "ref-invalid and the candidate is never built (default: 5 for generated suites, else --run-timeout)",
            "S", float),
+    Option("backend", "where compilers and programs run: local (sandboxed processes here) or docker (one "
+           "container per worker and arch; see 'oracle images')", "local|docker", default="local"),
 )
 
 
@@ -118,6 +120,10 @@ class RunConfig:
     resume: bool = False  # out_dir holds an interrupted run's results.json to complete
     started: str = field(default_factory=lambda: time.strftime("%Y-%m-%dT%H:%M:%S%z"))
     warnings: tuple[str, ...] = ()
+    backend: str = "local"
+    run_id: str = field(default_factory=lambda: time.strftime("%Y%m%d-%H%M%S") + f"-{os.getpid()}")
+    owner: str = ""  # the controller process (docker: whose containers these are)
+    images: dict = field(default_factory=dict)  # docker: per arch, the image's tag, id and toolchain versions
 
     def to_json(self) -> str:
         d = {k: getattr(self, k) for k in self.__dataclass_fields__}
@@ -151,6 +157,8 @@ class RunConfig:
                 "candidate": self.candidates[arch].to_json(),
                 "reference": self.references[arch].to_json(),
                 "emulator": self.emulators[arch].to_json(),
+                "backend": self.backend,
+                **({"image": self.images[arch]} if arch in self.images else {}),
             }
             for arch in self.arches
         }
@@ -205,6 +213,11 @@ def build(values: dict, *, probe_toolchains: bool = True) -> RunConfig:
         if values.get(name) is not None and values[name] <= 0:
             raise UsageError(f"--{name.replace('_', '-')} must be positive")
     shard = parse_shard(values.get("shard"))
+    backend = values.get("backend") or "local"
+    from .backends import NAMES
+
+    if backend not in NAMES:
+        raise UsageError(f"unknown --backend {backend!r}: use {' or '.join(NAMES)}")
 
     if values.get("count") is not None and values["count"] < 1:
         raise UsageError("--count must be at least 1")
@@ -264,7 +277,7 @@ def build(values: dict, *, probe_toolchains: bool = True) -> RunConfig:
         if not Path(out, "results.json").is_file():
             raise UsageError(f"--resume: no results.json in {out}: pass --out with the interrupted run's folder")
         out = os.path.realpath(out)
-    return RunConfig(
+    cfg = RunConfig(
         suite=_suite_spec(suite_spec),
         arches=arches,
         opts=opts,
@@ -297,7 +310,13 @@ def build(values: dict, *, probe_toolchains: bool = True) -> RunConfig:
         ub_reference=tuple(ub_reference),
         shrink_timeout=float(values.get("shrink_timeout") or 120.0),
         warnings=tuple(warnings),
+        backend=backend,
     )
+    if backend == "docker":
+        from .backends.docker import preflight
+
+        cfg = preflight(cfg)
+    return cfg
 
 
 def _suite_spec(spec: str) -> str:

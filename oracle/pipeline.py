@@ -11,6 +11,7 @@ Generated cases (csmith, hypothesis) get their program here, just in time.
 from __future__ import annotations
 
 import errno
+import json
 import os
 import re
 import shutil
@@ -24,6 +25,7 @@ from pathlib import Path
 
 from . import cache, proc
 from . import verdict as V
+from .backends import Backend, open_backend
 from .config import RunConfig
 from .model import Case
 from .suites.generated import GENERATORS, GenerationFailed, Programs, materialise, open_generator, seed_of
@@ -115,9 +117,10 @@ class Judge:
 
     REF_MEMO = 16  # reference outcomes kept, so a test's other opt levels reuse them
 
-    def __init__(self, cfg: RunConfig, scratch_parent: str | None = None):
+    def __init__(self, cfg: RunConfig, scratch_parent: str | None = None, backend: Backend | None = None):
         self.cfg = cfg
-        self.root = Path(tempfile.mkdtemp(prefix="oracle-work-", dir=scratch_parent))
+        self.backend = backend or open_backend(cfg)
+        self.root = Path(tempfile.mkdtemp(prefix="oracle-work-", dir=scratch_parent or self.backend.scratch_parent()))
         self._refs: OrderedDict[tuple, RefOutcome] = OrderedDict()
         self._ub: OrderedDict[tuple, str | None] = OrderedDict()  # per program, whatever the arch
         self._programs: dict[str, Programs] = {}
@@ -125,7 +128,7 @@ class Judge:
         self._cache: cache.Cache | None = None
         self._sandbox: Sandbox | None = None
         self._subreaper = False
-        if cfg.sandbox == "bwrap":
+        if cfg.sandbox == "bwrap" and cfg.backend == "local":  # a container is a sandbox already
             self.root.chmod(0o755)  # binaries run as nobody inside the sandbox and must reach their files
             self._sandbox = Sandbox(self.root)
         else:
@@ -140,6 +143,7 @@ class Judge:
             self._cache.close()
         if self._sandbox is not None:
             self._sandbox.close()
+        self.backend.close()
 
     def prefetch(self, case: Case) -> None:
         """Start generating a generated case's program in the background (the next case, usually)."""
@@ -206,7 +210,8 @@ class Judge:
         if self._cache is None:
             self._cache = cache.Cache(cache.resolve_path(self.cfg.cache_path))
         ref, emu = self.cfg.references[case.arch], self.cfg.emulators[case.arch]
-        settings = f"sandbox={self.cfg.sandbox} ub_check={self.cfg.ub_check}"
+        settings = (f"sandbox={self.cfg.sandbox} ub_check={self.cfg.ub_check} backend={self.cfg.backend} "
+                    f"image={json.dumps(self.cfg.images.get(case.arch), sort_keys=True)}")
         key = cache.reference_key(case, cache.toolchain_identity(ref.argv, ref.version), emu.argv, emu.version,
                                   self._ref_run_timeout(case), self.cfg.stdout_limit, settings)
         data = self._cache.get(key)
@@ -308,8 +313,8 @@ class Judge:
 
     def _compile(self, compiler, opt, case, exe, timeout, work) -> ProcResult:
         self._check()
-        return _started(proc.run, compile_argv(compiler, opt, case, case.sources, exe), timeout=timeout,
-                        cwd=str(work), stdout_limit=64 * 1024, kill_on_stdout_overflow=False,
+        return _started(self.backend.run, compile_argv(compiler, opt, case, case.sources, exe), arch=case.arch,
+                        timeout=timeout, cwd=str(work), stdout_limit=64 * 1024, kill_on_stdout_overflow=False,
                         limits=proc.Limits(file_size=1 * GiB))
 
     def _execute(self, case: Case, exe: str, work: Path, env: dict | None = None,
@@ -319,9 +324,11 @@ class Judge:
         cwd.mkdir()
         emulator = self.cfg.emulators[case.arch].argv
         limits = proc.Limits(address_space=4 * GiB, file_size=64 << 20)  # 4 GiB leaves qemu room
-        runner = self._sandbox.run if self._sandbox is not None else proc.run
-        return _started(runner, run_argv(emulator, exe), timeout=timeout or self._run_timeout(case), cwd=str(cwd),
-                        stdout_limit=self.cfg.stdout_limit, limits=limits, env=env)
+        kw = dict(timeout=timeout or self._run_timeout(case), cwd=str(cwd), stdout_limit=self.cfg.stdout_limit,
+                  limits=limits, env=env)
+        if self._sandbox is not None:
+            return _started(self._sandbox.run, run_argv(emulator, exe), **kw)
+        return _started(self.backend.run, run_argv(emulator, exe), arch=case.arch, **kw)
 
     def _run_timeout(self, case: Case) -> float:
         return self.cfg.run_timeout * TARGETS[case.arch].slowdown * case.timeout_factor

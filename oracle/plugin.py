@@ -19,6 +19,7 @@ import pytest
 
 from . import proc
 from . import verdict as V
+from .backends import finish_run
 from .config import OPTIONS, RunConfig, build
 from .errors import OracleError
 from .model import Case
@@ -172,6 +173,7 @@ class Runner:
     def pytest_sessionfinish(self, session: pytest.Session, exitstatus) -> None:
         self.abort()
         if self.recorder is not None:
+            finish_run(self.cfg)
             self.recorder.finish(interrupted=exitstatus in (pytest.ExitCode.INTERRUPTED,
                                                             pytest.ExitCode.INTERNAL_ERROR))
 

@@ -16,6 +16,7 @@ from pathlib import Path
 
 from . import history
 from . import verdict as V
+from .backends import finish_run
 from .config import RunConfig
 from .model import Case
 from .reports import errors_log, json_report, junit, summary
@@ -209,6 +210,7 @@ def execute(cfg: RunConfig, jobs: int, progress: bool) -> Recorder:
             pytest.main(args, plugins=[runner])
     finally:
         shutil.rmtree(basetemp, ignore_errors=True)
+        finish_run(cfg)  # again, in case pytest stopped before its session finished
     if recorder.total is None:  # pytest stopped before collection: still leave reports behind
         recorder.finish(interrupted=True)
     return recorder

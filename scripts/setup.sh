@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
 # Idempotent machine setup: Debian packages, the .venv, and the torture corpus.
+# (The Docker engine and the images: `make images`.)
 # Safe to run again: each step checks before it acts.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -10,6 +11,7 @@ APT_PACKAGES=(
   tcc gcc-12-source bubblewrap chromium
   csmith libcsmith-dev
   cvise
+  docker.io cgroupfs-mount debootstrap
 )
 
 missing=()

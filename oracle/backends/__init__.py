@@ -1,0 +1,56 @@
+"""Where a case's jobs run: here, as sandboxed processes (`local`), or in one long-lived
+container per worker and arch (`docker`). The Judge holds one backend and does not know
+which: a backend runs one job as `proc.run` does and gives back its ProcResult, exit
+status and stdout byte for byte.
+
+Kept free of heavy imports: the container-side agent imports this package too.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Protocol
+
+from .. import proc
+
+if TYPE_CHECKING:
+    from ..config import RunConfig
+
+NAMES = ("local", "docker")
+
+
+class BackendError(Exception):
+    """The backend could not run a job (not the job's own failure): the case is infra-error."""
+
+
+class Backend(Protocol):
+    def run(self, argv: list[str] | tuple[str, ...], *, arch: str, cwd: str, timeout: float,
+            stdout_limit: int = proc.MiB, stderr_limit: int = 64 * 1024, kill_on_stdout_overflow: bool = True,
+            limits: proc.Limits = proc.Limits(), env: dict[str, str] | None = None) -> proc.ProcResult:
+        """Run argv for `arch` in cwd (a folder under scratch_parent()), stdin from /dev/null."""
+
+    def scratch_parent(self) -> str | None:
+        """Where the Judge makes its scratch folder: jobs see it at the same path (None: the default)."""
+
+    def close(self) -> None:
+        """End every process and container this backend started; safe to call twice."""
+
+
+def open_backend(cfg: "RunConfig") -> Backend:
+    if cfg.backend == "docker":
+        from .docker import DockerBackend
+
+        return DockerBackend(cfg)
+    from .local import LocalBackend
+
+    return LocalBackend()
+
+
+def finish_run(cfg: "RunConfig") -> None:
+    """On the controller, when the run ends however it ends: nothing of the run is left behind."""
+    if cfg.backend == "docker":
+        from .engine import remove_run
+
+        remove_run(cfg.run_id)
+
+
+__all__ = ["Backend", "BackendError", "NAMES", "finish_run", "open_backend"]
