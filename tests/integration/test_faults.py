@@ -26,7 +26,8 @@ def test_killed_worker_gives_infra_error_and_the_run_completes(tmp_path, program
         [sys.executable, "-m", "pytest", "-p", "no:cacheprovider", "--rootdir", str(tmp_path), "-n", "2",
          "--oracle-compiler",
          str(COMPILERS / "gcc-bug"), "--oracle-suite", str(suite), "--oracle-out", str(tmp_path / "out")],
-        capture_output=True, text=True, cwd=tmp_path, timeout=300)
+        capture_output=True, text=True, cwd=tmp_path, timeout=300,
+        env={**os.environ, "TMPDIR": str(tmp_path)})  # the killed worker cannot remove its scratch folder
     doc = json.loads((tmp_path / "out" / "results.json").read_text())
     verdicts = {c["test"]: (c["verdict"], c["reason"]) for c in doc["cases"]}
     assert verdicts["wrong_exit.c"][0] == "infra-error", res.stdout
