@@ -42,13 +42,23 @@ class SandboxLost(Exception):
 
 def bwrap_argv(writable: str) -> list[str]:
     argv = ["bwrap", "--ro-bind", "/", "/", "--dev", "/dev", "--proc", "/proc", "--tmpfs", "/tmp"]
-    # The private /tmp hides the host's; recreate the way down to the scratch folder, traversable by all.
-    path = Path(writable)
-    for parent in reversed(path.parents):
-        if parent != Path("/tmp") and Path("/tmp") in parent.parents:
-            argv += ["--perms", "0755", "--dir", str(parent)]
-    return [*argv, "--bind", writable, writable, "--unshare-net", "--unshare-pid", "--unshare-ipc",
-            "--unshare-uts", "--die-with-parent", "--new-session"]
+    # The private /tmp hides the host's. What the server needs from there (oracle itself and its
+    # Python, when checked out or installed under /tmp) comes back read-only; the scratch
+    # folder comes back writable. The way down to each is recreated, traversable by all.
+    made: set[Path] = set()
+    ro = {Path(p).resolve() for p in (_package_root(), sys.prefix, os.path.dirname(os.path.realpath(sys.executable)))}
+    for path, mode in [*((p, "--ro-bind") for p in sorted(ro) if _in_tmp(p)), (Path(writable), "--bind")]:
+        for parent in reversed(path.parents):
+            if _in_tmp(parent) and parent not in made:
+                made.add(parent)
+                argv += ["--perms", "0755", "--dir", str(parent)]
+        argv += [mode, str(path), str(path)]
+    return [*argv, "--unshare-net", "--unshare-pid", "--unshare-ipc", "--unshare-uts", "--die-with-parent",
+            "--new-session"]
+
+
+def _in_tmp(path: Path) -> bool:
+    return Path("/tmp") in path.parents
 
 
 def _traversable(path: str) -> bool:
