@@ -189,6 +189,14 @@ class Judge:
                 return Result(case, bad[0], bad[1], ref=ref, build=build)
             run = self._execute(case, exe, work)
             verdict, reason = compare(ref.expected, run, self._run_timeout(case))
+            if verdict.is_failure and ref.from_cache:
+                # A failure is never decided on a stored answer alone: the reference is run
+                # again, and the fresh outcome replaces the stored one.
+                ref = self._cached_reference(case, refresh=True)
+                self._refs[(case.group, case.sources)] = ref
+                if ref.verdict is not None:
+                    return Result(case, ref.verdict, ref.reason, ref=ref, build=build, run=run)
+                verdict, reason = compare(ref.expected, run, self._run_timeout(case))
             return Result(case, verdict, reason, ref=ref, build=build, run=run)
         finally:
             shutil.rmtree(work, ignore_errors=True)
@@ -204,7 +212,7 @@ class Judge:
             self._refs.popitem(last=False)
         return outcome
 
-    def _cached_reference(self, case: Case) -> RefOutcome:
+    def _cached_reference(self, case: Case, refresh: bool = False) -> RefOutcome:
         if not self.cfg.cache_path:
             return self._build_reference(case)
         if self._cache is None:
@@ -214,7 +222,7 @@ class Judge:
                     f"image={json.dumps(self.cfg.images.get(case.arch), sort_keys=True)}")
         key = cache.reference_key(case, cache.toolchain_identity(ref.argv, ref.version), emu.argv, emu.version,
                                   self._ref_run_timeout(case), self.cfg.stdout_limit, settings)
-        data = self._cache.get(key)
+        data = None if refresh else self._cache.get(key)
         if data is not None:
             try:
                 return RefOutcome.from_json(data)

@@ -49,10 +49,11 @@ def test_warm_run_builds_no_reference(make_config, program_dir, tmp_path, logged
     n = builds(logged)
     assert n >= 6  # two levels each for the usable tests; the probe adds one
     warm = judge_suite(cfg)
-    assert builds(logged) == n  # nothing rebuilt
+    # Nothing rebuilt but the reference of the one failing case, which is always checked afresh.
+    assert builds(logged) == n + 2
     assert {t: r.verdict for t, r in warm.items()} == {t: r.verdict for t, r in cold.items()}
     assert warm["wrong_output.c"].reason == cold["wrong_output.c"].reason
-    assert all(r.ref.from_cache for r in warm.values())
+    assert all(r.ref.from_cache for t, r in warm.items() if t != "wrong_output.c")
 
 
 def test_changed_source_or_header_is_recomputed(make_config, tmp_path, logged):
@@ -121,3 +122,24 @@ def test_concurrent_runs_share_one_cache(tmp_path):
     stats = subprocess.run([*ORACLE, "cache", "stats", "--cache", str(cache)], capture_output=True, text=True)
     assert f": {n} reference outcomes" in stats.stdout
 
+
+
+def test_a_wrong_stored_answer_never_makes_a_failure(make_config, program_dir, tmp_path, logged):
+    """An entry with a valid checksum but a wrong expected stdout (however it got there) is re-checked."""
+    import base64
+    import hashlib
+    import json
+
+    cfg = config(make_config, program_dir("ok.c"), tmp_path / "cache")
+    judge_suite(cfg)
+    db = sqlite3.connect(tmp_path / "cache" / "reference.sqlite")
+    (key, value), = db.execute("SELECT key, value FROM reference").fetchall()
+    data = json.loads(value)
+    data["runs"][0]["stdout"] = base64.b64encode(b"0\n0\n0\n0\n").decode()
+    value = json.dumps(data).encode()
+    db.execute("UPDATE reference SET value=?, checksum=? WHERE key=?", (value, hashlib.sha256(value).hexdigest(), key))
+    db.commit()
+    db.close()
+    res = judge_suite(cfg)["ok.c"]
+    assert res.verdict is V.PASS and not res.ref.from_cache
+    assert judge_suite(cfg)["ok.c"].ref.from_cache  # the entry was repaired
