@@ -15,19 +15,17 @@ import base64
 import hashlib
 import json
 import os
-import re
 import sqlite3
 import time
 from pathlib import Path
 
 from . import proc
 from .corpus import cache_root
-from .model import Case
+from .model import Case, source_files
 from .proc import ProcResult, Status
 from .storage import open_db
 
 FORMAT = 1
-_INCLUDE = re.compile(rb'^\s*#\s*include\s*"([^"]+)"', re.M)
 
 
 def default_path() -> Path:
@@ -141,24 +139,9 @@ _file_memo: dict[tuple, str] = {}
 def sources_digest(sources: tuple[str, ...]) -> str:
     """The bytes of the sources and of every header they include with quotes."""
     h = hashlib.sha256()
-    seen: set[str] = set()
-
-    def walk(path: str, depth: int) -> None:
-        if path in seen or depth > 8:
-            return
-        seen.add(path)
-        try:
-            data = Path(path).read_bytes()
-        except OSError:
-            h.update(f"missing:{path}".encode())
-            return
-        h.update(len(data).to_bytes(8, "big") + data)
-        for inc in _INCLUDE.findall(data):
-            walk(os.path.normpath(os.path.join(os.path.dirname(path), inc.decode(errors="replace"))), depth + 1)
-
-    for s in sources:
-        h.update(b"\x00source\x00")
-        walk(s, 0)
+    for path, data in source_files(sources):
+        h.update(f"\0{path}\0".encode())
+        h.update(b"missing" if data is None else len(data).to_bytes(8, "big") + data)
     return h.hexdigest()
 
 

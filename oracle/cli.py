@@ -15,7 +15,8 @@ from pathlib import Path
 from . import __version__
 from .config import OPTIONS, build
 from .errors import OracleError, UsageError
-from .run import EXIT_INCOMPLETE, EXIT_USAGE, child_pids, execute
+from .proc import children
+from .run import EXIT_INCOMPLETE, EXIT_USAGE, execute
 from .suites import is_generated
 
 EPILOG = """\
@@ -407,7 +408,7 @@ def cmd_fuzz(args: argparse.Namespace) -> int:
 
 def _interrupt(signum, frame):
     # Workers stop at once too (a terminal's Ctrl-C reaches them, a `kill` does not).
-    for pid in child_pids():
+    for pid in children():
         try:
             os.kill(pid, signal.SIGINT)
         except OSError:

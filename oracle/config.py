@@ -9,13 +9,16 @@ import re
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from . import __version__
+
 from .cache import resolve_path as cache_resolve
 from .errors import UsageError
 from .sandbox import available as sandbox_unavailable
 from .model import normalise_opt
 from .targets import HOST_ARCH, TARGETS, normalise_arch
+if TYPE_CHECKING:
+    from .suites.generated import GenOptions
 from .toolchain import (CANDIDATE, REFERENCE, Emulator, Toolchain, find_emulator, find_reference, parse_specs,
                         probe, resolve)
 
@@ -329,6 +332,3 @@ def _suite_spec(spec: str) -> str:
 def default_out_dir() -> str:
     return os.path.join(".oracle", "runs", time.strftime("%Y%m%d-%H%M%S") + f"-{os.getpid()}")
 
-
-def oracle_version() -> str:
-    return __version__

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import os
+import re
 import shlex
 from dataclasses import dataclass
+from typing import Iterator
 from urllib.parse import quote
 
 # Characters kept as they are in case ids; everything else is %-escaped, so an id
@@ -50,3 +53,30 @@ def normalise_opt(opt: str) -> str:
     if opt and opt[0] == "O":
         opt = "-" + opt
     return opt
+
+
+_INCLUDE = re.compile(rb'^\s*#\s*include\s*"([^"]+)"', re.M)
+
+
+def source_files(sources: tuple[str, ...], depth: int = 8) -> Iterator[tuple[str, bytes | None]]:
+    """Each source, then each header it includes with quotes (recursively), once each, with its
+    bytes (None when it cannot be read): what a test's outcome depends on, and what repro.sh needs."""
+    seen: set[str] = set()
+
+    def walk(path: str, level: int) -> Iterator[tuple[str, bytes | None]]:
+        path = os.path.normpath(path)
+        if path in seen or level > depth:
+            return
+        seen.add(path)
+        try:
+            with open(path, "rb") as f:
+                data = f.read()
+        except OSError:
+            yield path, None
+            return
+        yield path, data
+        for inc in _INCLUDE.findall(data):
+            yield from walk(os.path.join(os.path.dirname(path), inc.decode(errors="replace")), level + 1)
+
+    for s in sources:
+        yield from walk(s, 0)

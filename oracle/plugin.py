@@ -207,12 +207,12 @@ class Runner:
 
 
 def _case_id(nodeid: str) -> str:
-    """The case id in a node id, without the `@group` suffix xdist's loadgroup adds."""
+    """The case id in a node id, without the `@<group>` suffix xdist's loadgroup adds
+    (a case's group is a prefix of its id)."""
     rest = nodeid.rsplit("::", 1)[-1]  # case ids never hold "::" (':' is %-escaped)
     at = len(rest)
     while (at := rest.rfind("@", 0, at)) > 0:
-        if rest[:at].startswith(rest[at + 1 :] + "-") or rest[:at].startswith(rest[at + 1 :]):
-            if "@" in rest[:at]:
-                return rest[:at]
+        if rest[:at].startswith(rest[at + 1:]):
+            return rest[:at]
     return rest
 

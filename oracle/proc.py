@@ -267,17 +267,27 @@ def become_subreaper() -> bool:
         return False
 
 
+def children(parent: int | None = None, *, live: bool = False) -> list[int]:
+    """The pids whose parent is `parent` (default: us); with live, not the zombies among them."""
+    parent = os.getpid() if parent is None else parent
+    out = []
+    for entry in os.listdir("/proc"):
+        if entry.isdigit():
+            try:
+                with open(f"/proc/{entry}/stat") as f:
+                    fields = f.read().rsplit(")", 1)[1].split()
+            except OSError:
+                continue
+            if int(fields[1]) == parent and not (live and fields[0] == "Z"):
+                out.append(int(entry))
+    return out
+
+
 def sweep_orphans(under: str) -> int:
     """Kill and reap our children that run from, or in, the folder `under` (escaped daemons)."""
-    me, killed = os.getpid(), 0
-    for entry in os.listdir("/proc"):
-        if not entry.isdigit():
-            continue
-        pid = int(entry)
+    killed = 0
+    for pid in children():
         try:
-            with open(f"/proc/{pid}/stat") as f:
-                if int(f.read().rsplit(")", 1)[1].split()[1]) != me:
-                    continue
             where = os.readlink(f"/proc/{pid}/cwd")
             with open(f"/proc/{pid}/cmdline", "rb") as f:
                 cmd = f.read().decode(errors="replace")

@@ -14,7 +14,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from . import history
+from . import history, proc
 from . import verdict as V
 from .backends import finish_run
 from .config import RunConfig
@@ -251,38 +251,14 @@ class _Log(io.TextIOBase):
         super().close()
 
 
-def child_pids() -> list[int]:
-    me, out = os.getpid(), []
-    for entry in os.listdir("/proc"):
-        if entry.isdigit():
-            try:
-                with open(f"/proc/{entry}/stat") as f:
-                    if int(f.read().rsplit(")", 1)[1].split()[1]) == me:
-                        out.append(int(entry))
-            except (OSError, ValueError, IndexError):
-                pass
-    return out
-
-
 def _end_children(grace: float) -> None:
     """Give children `grace` seconds to finish leaving, then kill what is left."""
     deadline = time.monotonic() + grace
-    while time.monotonic() < deadline:
-        alive = [pid for pid in child_pids() if not _zombie(pid)]
-        if not alive:
-            return
+    while time.monotonic() < deadline and proc.children(live=True):
         time.sleep(0.05)
-    for pid in child_pids():
+    for pid in proc.children():
         with contextlib.suppress(OSError):
             os.kill(pid, signal.SIGKILL)
 
 
-def _zombie(pid: int) -> bool:
-    try:
-        with open(f"/proc/{pid}/stat") as f:
-            return f.read().rsplit(")", 1)[1].split()[0] == "Z"
-    except OSError:
-        return True
-
-
-__all__ = ["Recorder", "execute", "select_cases", "child_pids"]
+__all__ = ["Recorder", "execute", "select_cases"]

@@ -13,10 +13,10 @@ from pathlib import Path
 
 from .. import verdict as V
 from ..config import RunConfig
+from ..model import source_files
 from ..pipeline import Result, compile_argv, run_argv
 from ..targets import TARGETS
 
-_INCLUDE = re.compile(rb'^\s*#\s*include\s*"([^"]+)"', re.M)
 
 
 def slug(case_id: str) -> str:
@@ -89,32 +89,19 @@ def _write_generator_notes(d: Path, res: Result, cfg: RunConfig, original: Resul
 
 
 def _copy_sources(sources: tuple[str, ...], dest: Path) -> list[str]:
-    """Copy the sources and the headers they include with quotes; returns paths relative to dest's parent."""
-    base = Path(sources[0]).parent
-    out, seen = [], set()
-
-    def place(path: Path) -> str:
+    """Copy the sources and the headers they include; returns the sources' paths relative to dest's parent."""
+    base = os.path.dirname(os.path.normpath(sources[0]))
+    placed: dict[str, str] = {}
+    for path, data in source_files(sources):
         rel = os.path.relpath(path, base)
         if rel.startswith(".."):
-            rel = os.path.join("extra", path.name)
-        target = dest / rel
-        target.parent.mkdir(parents=True, exist_ok=True)
-        if path.exists():
-            shutil.copyfile(path, target)
-        return os.path.join("src", rel)
-
-    def walk(path: Path, depth: int) -> None:
-        if path in seen or depth > 8 or not path.is_file():
-            return
-        seen.add(path)
-        place(path)
-        for inc in _INCLUDE.findall(path.read_bytes()):
-            walk((path.parent / inc.decode(errors="replace")).resolve(), depth + 1)
-
-    for s in sources:
-        out.append(place(Path(s)))
-        walk(Path(s), 0)
-    return out
+            rel = os.path.join("extra", os.path.basename(path))
+        if data is not None:
+            target = dest / rel
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_bytes(data)
+        placed[path] = os.path.join("src", rel)
+    return [placed[os.path.normpath(s)] for s in sources]
 
 
 def repro_script(res: Result, cfg: RunConfig, sources: list[str]) -> str:

@@ -75,3 +75,11 @@ def test_streamed_selection_equals_the_list():
     for kw in ({}, {"seed": "a", "ratio": 7}, {"shard": (2, 3)}, {"pattern": "t1"}, {"seed": "z", "ratio": 0.1,
                                                                                      "at_least_one": True}):
         assert sorted(ids(select_stream(iter(all_cases), **kw))) == sorted(ids(select(all_cases, **kw)))
+
+
+def test_case_id_from_node_id_with_and_without_loadgroup_suffix():
+    from oracle.plugin import _case_id
+
+    cid = "torture/pr1.c@x86_64-O0"
+    assert _case_id(f"out::oracle::{cid}") == cid
+    assert _case_id(f"out::oracle::{cid}@torture/pr1.c@x86_64") == cid
