@@ -75,6 +75,9 @@ class Fuzzer:
         self.start = time.monotonic()
         self.deadline = self.start + self.budget_s
         cases = self.cases if self.cases is not None else fuzz_cases(self.cfg, self.generators)
+        # A program's cases (its arches and opt levels) go to one judge: the program is generated,
+        # and its UB check built and run, once.
+        programs = (list(group) for _, group in itertools.groupby(cases, key=lambda c: (c.suite, c.test)))
         exhausted = False
         pending: set[Future] = set()
         pool = ThreadPoolExecutor(max_workers=self.jobs, thread_name_prefix="oracle-fuzz")
@@ -82,18 +85,19 @@ class Fuzzer:
             while True:
                 while (not exhausted and not self.stop.is_set() and time.monotonic() < self.deadline
                        and len(pending) < 2 * self.jobs):
-                    case = next(cases, None)
-                    if case is None:
+                    program = next(programs, None)
+                    if program is None:
                         exhausted = True
                         break
-                    pending.add(pool.submit(self._judge, case))
+                    pending.add(pool.submit(self._judge_program, program))
                 if not pending:
                     break
                 if time.monotonic() >= self.deadline and not self.stop.is_set():
                     self._cut_short()
                 done, pending = wait(pending, timeout=0.5, return_when=FIRST_COMPLETED)
                 for fut in done:
-                    self._take(fut.result())
+                    for res in fut.result():
+                        self._take(res)
                 self._show()
         except KeyboardInterrupt:
             self.interrupted = True
@@ -117,6 +121,14 @@ class Fuzzer:
         for _ in range(2):  # again, for a process started just as the judges were cancelled
             proc.kill_live()
             time.sleep(0.1)
+
+    def _judge_program(self, cases: list[Case]) -> list[Result | None]:
+        results = []
+        for case in cases:
+            if self.stop.is_set():
+                break
+            results.append(self._judge(case))
+        return results
 
     def _judge(self, case: Case) -> Result | None:
         judge = getattr(self._local, "judge", None)

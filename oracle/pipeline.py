@@ -95,8 +95,11 @@ class Result:
     traceback: str = ""
 
     def record(self) -> dict:
-        return {**self.case.record(), "verdict": self.verdict.name, "reason": clean(self.reason, 500),
-                "duration_s": round(self.duration, 4)}
+        rec = {**self.case.record(), "verdict": self.verdict.name, "reason": clean(self.reason, 500),
+               "duration_s": round(self.duration, 4)}
+        if self.ref is not None:
+            rec["reference"] = "cached" if self.ref.from_cache else "built"
+        return rec
 
 
 def compile_argv(compiler: tuple[str, ...], opt: list[str], case: Case, sources, exe: str) -> list[str]:
@@ -122,7 +125,7 @@ class Judge:
         self.backend = backend or open_backend(cfg)
         self.root = Path(tempfile.mkdtemp(prefix="oracle-work-", dir=scratch_parent or self.backend.scratch_parent()))
         self._refs: OrderedDict[tuple, RefOutcome] = OrderedDict()
-        self._ub: OrderedDict[tuple, str | None] = OrderedDict()  # per program, whatever the arch
+        self._ub: OrderedDict[tuple, tuple] = OrderedDict()  # per program, whatever the arch
         self._programs: dict[str, Programs] = {}
         self._seq = 0
         self._cache: cache.Cache | None = None
@@ -278,24 +281,31 @@ class Judge:
 
     def _ub_verdict(self, case: Case, expected: ProcResult) -> str | None:
         """Why the sanitizer build says the program is not well-defined C; None when it is clean."""
-        key = (case.suite, case.test, case.sources, case.arch == HOST_ARCH)
+        key = (case.suite, case.test, case.sources)  # one x86_64 build serves every arch of a program
         if key not in self._ub:
-            self._ub[key] = self._sanitize(case, expected)
+            self._ub[key] = self._sanitize(case)
             if len(self._ub) > self.REF_MEMO:
                 self._ub.popitem(last=False)
-        return self._ub[key]
+        fired, run = self._ub[key]
+        if fired or run is None:
+            return fired
+        if HOST_ARCH == case.arch and (run.status != expected.status or run.stdout != expected.stdout):
+            return "UB check: the sanitized build disagrees with the reference: " + _difference(expected, run)
+        return None
 
-    def _sanitize(self, case: Case, expected: ProcResult) -> str | None:
-        # One x86_64 build serves every arch: undefined behaviour is a property of the program.
+    def _sanitize(self, case: Case) -> tuple[str | None, ProcResult | None]:
+        """The program built with sanitizers on the host and run: (why it fired, or None; the run,
+        or None when there is nothing to learn from it)."""
         work = self._workdir()
         try:
             exe = str(work / "ref-ub")
             self._check()
             argv = compile_argv(self.cfg.ub_reference, ["-O1", *SANITIZE], case, case.sources, exe)
             build = proc.run(argv, timeout=self.cfg.ref_compile_timeout, cwd=str(work), stdout_limit=64 * 1024,
-                             kill_on_stdout_overflow=False, limits=proc.Limits(file_size=1 * GiB))
+                             kill_on_stdout_overflow=False, limits=proc.Limits(file_size=1 * GiB),
+                             env=_compile_env(work))
             if classify_build(build, exe, self.cfg.ref_compile_timeout):
-                return None  # no sanitizer build (a test using what the sanitizers reject): nothing learnt
+                return None, None  # no sanitizer build (a test using what the sanitizers reject): nothing learnt
             cwd = work / "run"
             cwd.mkdir()
             self._check()
@@ -306,12 +316,10 @@ class Judge:
             report = _SANITIZER_LINE.search(run.stderr)
             if run.status == Status(proc.EXIT, SANITIZER_EXIT) or report:
                 line = report.group(0).decode(errors="replace") if report else f"sanitized build {run.status}"
-                return f"UB check: the sanitizer fired: {clean(line, 200)}"
+                return f"UB check: the sanitizer fired: {clean(line, 200)}", run
             if run.status.kind == proc.TIMEOUT:
-                return None  # too slow under the sanitizers to tell: the -O0/-O2 agreement stands
-            if HOST_ARCH == case.arch and (run.status != expected.status or run.stdout != expected.stdout):
-                return "UB check: the sanitized build disagrees with the reference: " + _difference(expected, run)
-            return None
+                return None, None  # too slow under the sanitizers to tell: the -O0/-O2 agreement stands
+            return None, run
         finally:
             shutil.rmtree(work, ignore_errors=True)
 
@@ -323,7 +331,7 @@ class Judge:
         self._check()
         return _started(self.backend.run, compile_argv(compiler, opt, case, case.sources, exe), arch=case.arch,
                         timeout=timeout, cwd=str(work), stdout_limit=64 * 1024, kill_on_stdout_overflow=False,
-                        limits=proc.Limits(file_size=1 * GiB))
+                        limits=proc.Limits(file_size=1 * GiB), env=_compile_env(work))
 
     def _execute(self, case: Case, exe: str, work: Path, env: dict | None = None,
                  timeout: float | None = None) -> ProcResult:
@@ -353,6 +361,12 @@ class Judge:
     def _next(self) -> int:
         self._seq += 1
         return self._seq
+
+
+def _compile_env(work: Path) -> dict[str, str]:
+    # The compiler's temporary files go to the case's folder: a compiler killed by its
+    # timeout (or by a stopped run) leaves nothing in /tmp.
+    return proc.child_env(TMPDIR=str(work))
 
 
 def _started(runner, argv, **kw) -> ProcResult:
