@@ -5,7 +5,7 @@ PY    := $(VENV)/bin/python
 ORACLE := $(VENV)/bin/oracle
 JOBS  ?= $(shell nproc)
 
-.PHONY: setup images test test-unit test-integration demo bench clean
+.PHONY: setup images test test-unit test-integration demo bench bench-gen clean
 
 setup:
 	bash scripts/setup.sh
@@ -33,6 +33,10 @@ demo: $(PY)
 # Speed and memory against the bare floor (minutes; not part of make test).
 bench: $(PY)
 	$(PY) bench/run.py
+
+# Peak RSS of generated runs: csmith --count 500 against --count 5000 (memory must stay flat).
+bench-gen: $(PY)
+	$(PY) bench/run.py --arch '' --rss-cases 0 --gen-counts 500,5000
 
 $(PY):
 	@echo "no $(VENV): run 'make setup' first" >&2; exit 2

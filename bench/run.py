@@ -60,19 +60,27 @@ def is_python(pid: int) -> bool:
         return False
 
 
-def timed(cmd: list[str], **kw) -> dict:
-    """Wall time, and peak RSS of the process (the coordinator) and of its Python children (workers)."""
+def timed(cmd: list[str], time_v: bool = False, **kw) -> dict:
+    """Wall time, and peak RSS of the process (the coordinator) and of its Python children (workers).
+    With time_v the command runs under `/usr/bin/time -v`, whose "Maximum resident set size" (the
+    largest process of the whole tree) is reported too."""
     start = time.monotonic()
-    p = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, **kw)
+    argv = ["/usr/bin/time", "-v", *cmd] if time_v else cmd
+    p = subprocess.Popen(argv, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, **kw)
     peaks = {"coordinator_kb": 0, "worker_kb": 0}
     done = threading.Event()
 
     def sample():
+        coordinator = None if time_v else p.pid
         while not done.is_set():
-            peaks["coordinator_kb"] = max(peaks["coordinator_kb"], vm_hwm_kb(p.pid))
-            for d in descendants(p.pid):
-                if is_python(d):
-                    peaks["worker_kb"] = max(peaks["worker_kb"], vm_hwm_kb(d))
+            if coordinator is None:  # the child of /usr/bin/time, once it is there
+                kids = descendants(p.pid)
+                coordinator = kids[0] if kids else None
+            if coordinator is not None:
+                peaks["coordinator_kb"] = max(peaks["coordinator_kb"], vm_hwm_kb(coordinator))
+                for d in descendants(coordinator):
+                    if is_python(d):
+                        peaks["worker_kb"] = max(peaks["worker_kb"], vm_hwm_kb(d))
             done.wait(0.5)
 
     t = threading.Thread(target=sample, daemon=True)
@@ -80,8 +88,12 @@ def timed(cmd: list[str], **kw) -> dict:
     out, _ = p.communicate()
     done.set()
     t.join()
-    return {"wall_s": round(time.monotonic() - start, 2), "rc": p.returncode, "tail": out.strip().splitlines()[:2],
-            **peaks}
+    lines = out.strip().splitlines()
+    res = {"wall_s": round(time.monotonic() - start, 2), "rc": p.returncode, "tail": lines[:2], **peaks}
+    for line in lines:
+        if "Maximum resident set size (kbytes)" in line:
+            res["time_v_max_rss_kb"] = int(line.rsplit(":", 1)[1])
+    return res
 
 
 def bench_arch(arch: str, jobs: int, work: Path) -> dict:
@@ -111,14 +123,21 @@ def bench_rss(cases: int, jobs: int, work: Path) -> dict:
 
 
 def bench_generated_rss(counts: list[int], jobs: int, work: Path) -> dict:
-    """Peak RSS of `oracle run --suite hypothesis --count N` for each N: generated suites stream,
-    so it should not grow with N."""
-    out = {}
+    """Peak RSS of `oracle run --suite csmith --count N` for each N (under /usr/bin/time -v): generated
+    suites stream, so it should not grow with N. tcc builds both sides (the reference too) and a short
+    reference timeout drops csmith's endless loops quickly: what is measured is oracle's memory, not GCC's."""
+    out: dict = {}
     for n in counts:
-        r = timed([*ORACLE, "run", "--compiler", "gcc", "--suite", "hypothesis", "--count", str(n), "-j", str(jobs),
-                   "--no-ub-check", "--cache", str(work / "cache-gen"), "--no-history", "--out", str(work / f"gen{n}")])
+        r = timed([*ORACLE, "run", "--compiler", "tcc", "--reference", "tcc", "--suite", "csmith", "--count", str(n),
+                   "--seed", "1", "-j", str(jobs), "--no-ub-check", "--ref-run-timeout", "1", "--no-cache",
+                   "--no-history", "--no-progress", "--out", str(work / f"gen{n}")], time_v=True)
         out[str(n)] = r
-        print(f"hypothesis --count {n}: {r['wall_s']}s, peak RSS {r['coordinator_kb'] // 1024} MB")
+        print(f"csmith --count {n}: {r['wall_s']}s, coordinator peak {r['coordinator_kb'] // 1024} MB, "
+              f"/usr/bin/time -v max RSS {r.get('time_v_max_rss_kb', 0) // 1024} MB")
+    if len(counts) > 1:
+        peaks = [out[str(n)].get("time_v_max_rss_kb", 0) for n in counts]
+        out["largest_over_smallest"] = round(peaks[-1] / peaks[0], 3) if peaks[0] else None
+        print(f"peak RSS, --count {counts[-1]} over --count {counts[0]}: {out['largest_over_smallest']}")
     return out
 
 
@@ -127,7 +146,7 @@ def main() -> int:
     ap.add_argument("--arch", default="x86_64,aarch64")
     ap.add_argument("-j", "--jobs", type=int, default=os.cpu_count() or 1)
     ap.add_argument("--rss-cases", type=int, default=20000, help="cases in the synthetic RSS run (0: skip)")
-    ap.add_argument("--gen-counts", default="", help="e.g. 500,5000: peak RSS of generated runs of these sizes")
+    ap.add_argument("--gen-counts", default="", help="e.g. 500,5000: peak RSS of csmith runs of these sizes")
     args = ap.parse_args()
     results: dict = {"date": time.strftime("%Y-%m-%dT%H:%M:%S%z"), "jobs": args.jobs, "arches": {}}
     with tempfile.TemporaryDirectory(prefix="oracle-bench-") as tmp:

@@ -63,7 +63,7 @@ class Fuzzer:
         self.echo_failures = echo_failures
         self.jobs = jobs
         self.progress = progress
-        self.recorder = Recorder(cfg, quiet=True)
+        self.recorder = Recorder(cfg, quiet=True, stream=True)
         self.stop = threading.Event()
         self._local = threading.local()
         self._judges: list[Judge] = []
@@ -79,7 +79,10 @@ class Fuzzer:
         # and its UB check built and run, once.
         programs = (list(group) for _, group in itertools.groupby(cases, key=lambda c: (c.suite, c.test)))
         exhausted = False
-        pending: set[Future] = set()
+        pending: dict[Future, int] = {}
+        # Results are recorded in the stream's order (seed order), whatever order they finish in.
+        finished: dict[int, list] = {}
+        submitted = recorded = 0
         pool = ThreadPoolExecutor(max_workers=self.jobs, thread_name_prefix="oracle-fuzz")
         try:
             while True:
@@ -89,15 +92,21 @@ class Fuzzer:
                     if program is None:
                         exhausted = True
                         break
-                    pending.add(pool.submit(self._judge_program, program))
+                    pending[pool.submit(self._judge_program, program)] = submitted
+                    submitted += 1
                 if not pending:
                     break
                 if time.monotonic() >= self.deadline and not self.stop.is_set():
                     self._cut_short()
-                done, pending = wait(pending, timeout=0.5, return_when=FIRST_COMPLETED)
+                done, _ = wait(pending, timeout=0.5, return_when=FIRST_COMPLETED)
                 for fut in done:
-                    for res in fut.result():
+                    finished[pending.pop(fut)] = fut.result()
+                while recorded in finished or (not pending and finished):
+                    # (once nothing is pending, a stopped run records what it has, gaps and all)
+                    recorded = recorded if recorded in finished else min(finished)
+                    for res in finished.pop(recorded):
                         self._take(res)
+                    recorded += 1
                 self._show()
         except KeyboardInterrupt:
             self.interrupted = True
@@ -106,9 +115,15 @@ class Fuzzer:
             pool.shutdown(wait=True, cancel_futures=True)
             for judge in self._judges:
                 judge.close()
+        for fut, seq in pending.items():  # what finished as the run was stopped is kept
+            if fut.done() and not fut.cancelled() and fut.exception() is None:
+                finished[seq] = fut.result()
+        for seq in sorted(finished):
+            for res in finished[seq]:
+                self._take(res)
         if self.progress:
             sys.stderr.write("\n")
-        self.recorder.expect(len(self.recorder.records))
+        self.recorder.expect(self.recorder.count)
         self.recorder.finish(interrupted=self.interrupted and self.cases is not None)
         return self.recorder
 
@@ -152,7 +167,7 @@ class Fuzzer:
         return res
 
     def _take(self, res: Result | None) -> None:
-        if res is None or self.stop.is_set():
+        if res is None:  # (a case cut short by the stop: _judge drops its result)
             return
         self.recorder.add(res.record())
         if res.verdict.is_failure:
@@ -165,8 +180,8 @@ class Fuzzer:
         if not self.progress and now - getattr(self, "_shown", 0.0) < 10:
             return  # not a terminal: one line every 10 s instead of a line redrawn in place
         self._shown = now
-        n = len(self.recorder.records)
-        passed = sum(1 for r in self.recorder.records.values() if r["verdict"] == V.PASS.name)
+        n = self.recorder.count
+        passed = self.recorder.verdicts[V.PASS.name]
         if self.cases is not None:  # oracle run: a progress line on a terminal only
             if self.progress:
                 sys.stderr.write(f"\r{n} cases, {passed} passed, {self.failures} failures ")

@@ -15,6 +15,7 @@ from pathlib import Path
 from . import verdict as V
 from .config import RunConfig
 from .storage import open_db
+from .text import clean
 
 DEFAULT_PATH = Path(".oracle") / "history.db"
 
@@ -77,7 +78,7 @@ def record_run(path: Path | str, cfg: RunConfig, records: list[dict], complete: 
              json.dumps(commits), int(complete), cfg.out_dir))
         run_id = cur.lastrowid
         db.executemany("INSERT INTO verdicts VALUES (?,?,?,?,?)",
-                       [(run_id, r["id"], r["arch"], r["verdict"], r["reason"]) for r in records])
+                       ((run_id, r["id"], r["arch"], r["verdict"], clean(r["reason"], 500)) for r in records))
         db.execute("COMMIT")
         return run_id
     except BaseException:

@@ -93,11 +93,14 @@ class Result:
     build: ProcResult | None = None
     run: ProcResult | None = None
     traceback: str = ""
+    stale_cache: bool = False  # the cached reference outcome disagreed with a fresh one (and was replaced)
 
     def record(self) -> dict:
         rec = {**self.case.record(), "verdict": self.verdict.name, "reason": clean(self.reason, 500),
                "duration_s": round(self.duration, 4)}
-        if self.ref is not None:
+        if self.stale_cache:
+            rec["reference"] = "stale-cache-replaced"  # says a cache entry was wrong: worth a look
+        elif self.ref is not None:
             rec["reference"] = "cached" if self.ref.from_cache else "built"
         return rec
 
@@ -192,15 +195,18 @@ class Judge:
                 return Result(case, bad[0], bad[1], ref=ref, build=build)
             run = self._execute(case, exe, work)
             verdict, reason = compare(ref.expected, run, self._run_timeout(case))
+            stale = False
             if verdict.is_failure and ref.from_cache:
                 # A failure is never decided on a stored answer alone: the reference is run
                 # again, and the fresh outcome replaces the stored one.
-                ref = self._cached_reference(case, refresh=True)
+                stored, ref = ref, self._cached_reference(case, refresh=True)
                 self._refs[(case.group, case.sources)] = ref
+                stale = ref.verdict is not None or (stored.expected.status, stored.expected.stdout) != (
+                    ref.expected.status, ref.expected.stdout)
                 if ref.verdict is not None:
-                    return Result(case, ref.verdict, ref.reason, ref=ref, build=build, run=run)
+                    return Result(case, ref.verdict, ref.reason, ref=ref, build=build, run=run, stale_cache=stale)
                 verdict, reason = compare(ref.expected, run, self._run_timeout(case))
-            return Result(case, verdict, reason, ref=ref, build=build, run=run)
+            return Result(case, verdict, reason, ref=ref, build=build, run=run, stale_cache=stale)
         finally:
             shutil.rmtree(work, ignore_errors=True)
 

@@ -12,6 +12,7 @@ import sqlite3
 import sys
 import tempfile
 import time
+from collections import Counter
 from pathlib import Path
 
 from . import history, proc
@@ -52,11 +53,15 @@ def finished_records(cfg: RunConfig) -> dict[str, dict]:
 class Recorder:
     """Collects case records on the controller and writes every report at the end."""
 
-    def __init__(self, cfg: RunConfig, progress: bool = False, quiet: bool = False, on_stopped=None):
+    def __init__(self, cfg: RunConfig, progress: bool = False, quiet: bool = False, on_stopped=None,
+                 stream: bool = False):
         self.cfg = cfg
         self.progress = progress
         self.quiet = quiet
         self.records: dict[str, dict] = finished_records(cfg) if cfg.resume else {}
+        # A stream of generated programs may be endless: its records go to disk as they come.
+        self._spill = _Spill(cfg.out_dir) if stream else None
+        self.verdicts: Counter = Counter()
         self.lost: dict[str, str] = {}
         self.total: int | None = None
         self.added = 0  # results received in this run (a resumed run starts with the earlier ones)
@@ -76,14 +81,22 @@ class Recorder:
 
                 self._bar = tqdm(total=total, unit="case", file=sys.stderr, leave=False, dynamic_ncols=True)
 
+    @property
+    def count(self) -> int:
+        return self._spill.count if self._spill is not None else len(self.records)
+
     def add(self, record: dict) -> None:
-        self.records[record["id"]] = record
+        if self._spill is not None:
+            self._spill.add(record)
+        else:
+            self.records[record["id"]] = record
+        self.verdicts[record["verdict"]] += 1
         self.added += 1
         if self._bar is not None:
             self._bar.update(1)
 
     def add_lost(self, case_id: str, why: str) -> None:
-        if case_id not in self.records:
+        if case_id not in self.records:  # (pytest runs only: a stream loses no worker)
             self.lost[case_id] = why
             self.added += 1
             if self._bar is not None:
@@ -98,6 +111,8 @@ class Recorder:
         self.interrupted = interrupted
         if self.lost or self.total is None or self.added < self.total or interrupted:
             self._fill_missing()
+        if self._spill is not None:
+            self._spill.flush()
         records = self.ordered()
         out = Path(self.cfg.out_dir)
         complete = not interrupted
@@ -132,8 +147,9 @@ class Recorder:
             cases = select_cases(self.cfg)
         except Exception:  # discovery failed now: report what we have
             cases = []
+        done = self.records.keys() if self._spill is None else {r["id"] for r in self._spill}
         for case in cases:
-            if case.id in self.records:
+            if case.id in done:
                 continue
             if case.id in self.lost and not self.interrupted:
                 rec = {**case.record(), "verdict": V.INFRA_ERROR.name, "reason": f"worker lost: {self.lost[case.id]}",
@@ -141,15 +157,21 @@ class Recorder:
             else:
                 rec = {**case.record(), "verdict": V.NOT_RUN.name, "reason": "the run stopped before this case",
                        "duration_s": 0.0}
-            self.records[case.id] = rec
+            if self._spill is not None:
+                self._spill.add(rec)
+            else:
+                self.records[case.id] = rec
 
-    def ordered(self) -> list[dict]:
+    def ordered(self):
+        """Every record, for the reports: a sorted list, or (a stream) the records on disk."""
+        if self._spill is not None:
+            return self._spill
         return [self.records[k] for k in sorted(self.records)]
 
     def summary_lines(self) -> list[str]:
         records = self.ordered()
         lines = [f"warning: {w}" for w in (*self.cfg.warnings, *self.warnings)]
-        if not records:
+        if not self.count:
             lines.append("no case selected: check --suite, --filter, --shard and --ratio")
         lines += summary.lines(records, self.cfg.arches)
         if self.interrupted:
@@ -160,6 +182,29 @@ class Recorder:
             out = self.cfg.out_dir
             lines.append(f"reports: {out}/results.json · {out}/junit.xml · {out}/errors.log")
         return lines
+
+
+class _Spill:
+    """Records on disk, a JSON line each, in an unnamed file in the output folder (gone when
+    oracle ends, however it ends): re-iterable, and costs no memory whatever their number."""
+
+    def __init__(self, out_dir: str):
+        Path(out_dir).mkdir(parents=True, exist_ok=True)
+        self._f = tempfile.TemporaryFile(dir=out_dir)
+        self.count = 0
+
+    def add(self, record: dict) -> None:
+        self._f.write(json.dumps(record, ensure_ascii=True).encode() + b"\n")
+        self.count += 1
+
+    def flush(self) -> None:
+        self._f.flush()
+
+    def __iter__(self):
+        self._f.flush()
+        with open(f"/proc/self/fd/{self._f.fileno()}", "rb") as f:  # its own offset: writes go on at the end
+            for line in f:
+                yield json.loads(line)
 
 
 def _link_latest(out: Path) -> None:

@@ -7,15 +7,18 @@ from __future__ import annotations
 
 from .. import verdict as V
 from ..text import clean
-from . import atomic_write
+from . import atomic_file
 
 
 def line(r: dict) -> str:
     return f"ERROR {r['id']} {r['verdict']}: {clean(r['reason'] or V.by_name(r['verdict']).label, 400)}"
 
 
-def write(path, records: list[dict]) -> None:
-    lines = [line(r) for r in records if V.by_name(r["verdict"]).is_failure]
-    lines += [f"INFRA {r['id']} infra-error: {clean(r['reason'], 400)}" for r in records
-              if r["verdict"] == V.INFRA_ERROR.name]
-    atomic_write(path, "".join(ln + "\n" for ln in lines))
+def write(path, records) -> None:
+    with atomic_file(path) as f:
+        for r in records:
+            if V.by_name(r["verdict"]).is_failure:
+                f.write((line(r) + "\n").encode())
+        for r in records:
+            if r["verdict"] == V.INFRA_ERROR.name:
+                f.write(f"INFRA {r['id']} infra-error: {clean(r['reason'], 400)}\n".encode())

@@ -8,25 +8,26 @@ from collections import Counter
 from .. import __version__
 from .. import verdict as V
 from ..config import RunConfig
-from . import atomic_write
+from . import atomic_file
 
 
-def summary(records: list[dict]) -> dict:
-    by_verdict = Counter(r["verdict"] for r in records)
+def summary(records) -> dict:
+    by_verdict: Counter = Counter()
     by_arch: dict[str, Counter] = {}
     for r in records:
+        by_verdict[r["verdict"]] += 1
         by_arch.setdefault(r["arch"], Counter())[r["verdict"]] += 1
     order = [v.name for v in V.ALL]
     return {
-        "total": len(records),
+        "total": sum(by_verdict.values()),
         "failures": sum(n for name, n in by_verdict.items() if V.by_name(name).is_failure),
         "by_verdict": {v: by_verdict[v] for v in order if by_verdict[v]},
         "by_arch": {a: {v: c[v] for v in order if c[v]} for a, c in sorted(by_arch.items())},
     }
 
 
-def render(cfg: RunConfig, records: list[dict], complete: bool = True) -> str:
-    doc = {
+def header(cfg: RunConfig, records, complete: bool = True) -> dict:
+    return {
         "oracle_version": __version__,
         "started": cfg.started,
         "complete": complete,
@@ -40,10 +41,16 @@ def render(cfg: RunConfig, records: list[dict], complete: bool = True) -> str:
                      "ref_run": cfg.ref_run_timeout},
         "warnings": list(cfg.warnings),
         "summary": summary(records),
-        "cases": records,
     }
-    return json.dumps(doc, indent=1, ensure_ascii=True) + "\n"
 
 
-def write(path, cfg: RunConfig, records: list[dict], complete: bool = True) -> None:
-    atomic_write(path, render(cfg, records, complete))
+def write(path, cfg: RunConfig, records, complete: bool = True) -> None:
+    """The run's metadata, then "cases": one case a line (greppable), written as they come."""
+    head = json.dumps(header(cfg, records, complete), indent=1, ensure_ascii=True)
+    with atomic_file(path) as f:
+        f.write(head[:-2].encode() + b',\n "cases": [')
+        sep = b"\n  "
+        for r in records:
+            f.write(sep + json.dumps(r, ensure_ascii=True).encode())
+            sep = b",\n  "
+        f.write(b"\n ]\n}\n")

@@ -21,13 +21,17 @@ def arch_line(arch: str, counts: Counter) -> str:
     return " · ".join(parts)
 
 
-def lines(records: list[dict], arches: tuple[str, ...]) -> list[str]:
+def lines(records, arches: tuple[str, ...]) -> list[str]:
     per_arch: dict[str, Counter] = {a: Counter() for a in arches}
+    failures, shown = 0, []
     for r in records:
         per_arch.setdefault(r["arch"], Counter())[r["verdict"]] += 1
+        if V.by_name(r["verdict"]).is_failure:
+            failures += 1
+            if len(shown) < MAX_ERRORS:
+                shown.append(error_line(r)[:200])
     out = [arch_line(a, c) for a, c in per_arch.items()]
-    failures = [r for r in records if V.by_name(r["verdict"]).is_failure]
-    out += [error_line(r)[:200] for r in failures[:MAX_ERRORS]]
-    if len(failures) > MAX_ERRORS:
-        out.append(f"... and {len(failures) - MAX_ERRORS} more ERROR lines in errors.log")
+    out += shown
+    if failures > MAX_ERRORS:
+        out.append(f"... and {failures - MAX_ERRORS} more ERROR lines in errors.log")
     return out

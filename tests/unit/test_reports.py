@@ -70,3 +70,27 @@ def test_verdict_set_is_closed():
                                             "wrong-output", "crash", "timeout"}
     assert {v.name for v in V.ALL if not v.is_failure} == {"pass", "ref-invalid", "unstable", "unsupported",
                                                            "infra-error", "not-run"}
+
+
+def test_a_stream_recorder_keeps_records_on_disk_and_writes_valid_reports(make_config, tmp_path):
+    from junitparser import JUnitXml
+
+    from oracle import history
+    from oracle.run import Recorder
+
+    cfg = make_config(["gcc"], "csmith", out=str(tmp_path / "out"), history=str(tmp_path / "history.db"))
+    rec = Recorder(cfg, quiet=True, stream=True)
+    for r in records():
+        rec.add(r)
+    rec.expect(rec.count)
+    rec.finish()
+    assert rec.records == {} and rec.count == 4  # nothing per case in memory
+    doc = json.loads((tmp_path / "out" / "results.json").read_text())
+    assert [c["id"] for c in doc["cases"]] == [r["id"] for r in records()]  # in the order they came
+    assert doc["summary"]["total"] == 4 and doc["summary"]["failures"] == 1
+    xml = JUnitXml.fromfile(str(tmp_path / "out" / "junit.xml"))
+    assert (xml.tests, xml.failures, xml.errors, xml.skipped) == (4, 1, 1, 1)
+    assert sorted(s.name for s in xml) == ["oracle.s.aarch64", "oracle.s.x86_64"]
+    assert (tmp_path / "out" / "errors.log").read_text().startswith("ERROR s/b.c@x86_64-O0 wrong-output")
+    assert sorted(p.name for p in (tmp_path / "out").iterdir()) == ["errors.log", "junit.xml", "results.json"]
+    assert len(history.latest_runs(history.open_history(tmp_path / "history.db"), 5)) == 1
