@@ -20,7 +20,8 @@ from pathlib import Path
 
 def run(backend: str, args: argparse.Namespace, out: Path) -> float:
     argv = [sys.executable, "-m", "oracle.cli", "run", "--suite", args.suite, "--backend", backend, "--out", str(out),
-            "-j", str(args.jobs), "--no-progress", "--seed", "bench"]
+            "-j", str(args.jobs), "--no-progress", "--seed", "bench",
+            "--no-cache", "--no-history"]  # both cold: the reference is built and run by each backend
     for c in args.compiler:
         argv += ["--compiler", c]
     if args.arch:
@@ -57,6 +58,12 @@ def main() -> int:
     print(f"cases {len(a)}   docker/local {docker / local:.3f}   verdicts differing: {len(diff)}")
     for k in diff[:50]:
         print(f"  {k}: local {a.get(k)}, docker {b.get(k)}")
+    out = Path(__file__).resolve().parent / "results" / f"backends-{time.strftime('%Y-%m-%d-%H%M%S')}.json"
+    out.parent.mkdir(exist_ok=True)
+    out.write_text(json.dumps({"date": time.strftime("%Y-%m-%dT%H:%M:%S%z"), "argv": sys.argv[1:], "cases": len(a),
+                               "local_s": round(local, 2), "docker_s": round(docker, 2),
+                               "docker_over_local": round(docker / local, 3), "differing": diff}, indent=1) + "\n")
+    print(f"results: {out}")
     return 1 if diff else 0
 
 
