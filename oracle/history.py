@@ -11,6 +11,7 @@ import subprocess
 import time
 from dataclasses import dataclass
 from pathlib import Path
+from urllib.parse import unquote
 
 from . import verdict as V
 from .config import RunConfig
@@ -137,6 +138,16 @@ def latest_runs(db: sqlite3.Connection, n: int = 2) -> list[tuple[int, str, str]
 def verdicts_of(db: sqlite3.Connection, run: int) -> dict[str, tuple[str, str]]:
     return {cid: (v, reason) for cid, v, reason in
             db.execute("SELECT case_id, verdict, reason FROM verdicts WHERE run = ?", (run,))}
+
+
+def records_of(db: sqlite3.Connection, run: int) -> list[dict]:
+    """A run's cases as report records (id, suite, test, arch, verdict, reason), e.g. for clustering."""
+    out = []
+    for cid, arch, verdict, reason in db.execute("SELECT case_id, arch, verdict, reason FROM verdicts WHERE run = ?",
+                                                 (run,)):
+        suite, _, test = unquote(cid.rsplit("@", 1)[0]).partition("/")
+        out.append({"id": cid, "suite": suite, "test": test, "arch": arch, "verdict": verdict, "reason": reason})
+    return out
 
 
 def flips(db: sqlite3.Connection) -> list[tuple[str, str, str]]:

@@ -1,27 +1,18 @@
 """One self-contained HTML page from the run history: pass rate over time per suite × arch,
-the newest run's failures grouped by verdict and signature, flips, and flaky cases.
+the newest run's failures grouped into clusters (oracle/cluster.py), flips, and flaky cases.
 No scripts and no external files: the plot is inline SVG drawn here."""
 
 from __future__ import annotations
 
 import html
-import re
 import sqlite3
 from collections import defaultdict
 
 from .. import history
-from .. import verdict as V
+from ..cluster import clusters
 
 COLOURS = ("#1f77b4", "#d62728", "#2ca02c", "#ff7f0e", "#9467bd", "#8c564b", "#e377c2", "#17becf")
 W, H, PAD = 900, 320, 48
-
-
-def signature(reason: str) -> str:
-    """A rough root-cause key for grouping: the reason without paths, numbers and quoted text."""
-    s = re.sub(r"(/[^\s:]+)+", "<path>", reason)
-    s = re.sub(r"'[^']*'|\"[^\"]*\"", "'…'", s)
-    s = re.sub(r"\b\d+\b|0x[0-9a-fA-F]+", "N", s)
-    return s[:120]
 
 
 def _esc(text: object) -> str:
@@ -77,14 +68,12 @@ def render(db: sqlite3.Connection) -> str:
     latest = history.latest_runs(db, 1)
     failures_html = "<p>No runs recorded yet.</p>"
     if latest:
-        current = history.verdicts_of(db, latest[0][0])
-        groups: dict[tuple[str, str], list[str]] = defaultdict(list)
-        for cid, (verdict, reason) in current.items():
-            if V.by_name(verdict).is_failure:
-                groups[(verdict, signature(reason))].append(cid)
-        rows = [[v, sig, len(ids), ", ".join(sorted(ids)[:5]) + (" …" if len(ids) > 5 else "")]
-                for (v, sig), ids in sorted(groups.items(), key=lambda kv: (-len(kv[1]), kv[0]))]
-        failures_html = table(["verdict", "signature", "cases", "examples"], rows, "failures")
+        # The same clusters as `oracle tasks` makes: one row a likely root cause.
+        rows = []
+        for cl in clusters(history.records_of(db, latest[0][0])):
+            ids = cl.case_ids
+            rows.append([cl.verdict, cl.title, cl.id, len(ids), ", ".join(ids[:5]) + (" …" if len(ids) > 5 else "")])
+        failures_html = table(["verdict", "cluster", "id", "cases", "examples"], rows, "failures")
     summary_rows = [[f"#{r.run}", r.started, r.suite, r.arch, f"{r.passed}/{r.counted}", f"{r.rate:.1f}%",
                      r.failures, r.candidate] for r in rates[-40:]]
     flips = [[cid, a, b] for cid, a, b in history.flips(db)]
@@ -102,7 +91,7 @@ h2 {{ margin-top: 1.5em; }}
 {plot(rates)}
 <h2>Runs</h2>
 {table(["run", "started", "suite", "arch", "passed", "rate", "failures", "candidate"], summary_rows, "runs")}
-<h2>Current failures, by verdict and signature</h2>
+<h2>Current failures, by cluster</h2>
 {failures_html}
 <h2>Flipped since the previous run</h2>
 {table(["case", "before", "now"], flips, "flips")}
