@@ -127,7 +127,8 @@ def test_hostile_programs_get_their_verdict_and_leave_nothing(make_config, progr
     suite = program_dir("loop.c", "ok.c")
     for name in ("forkbomb.c", "bigalloc.c"):
         shutil.copy(IN_CONTAINER / name, suite / name)
-    cfg = make_config([str(COMPILERS / "gcc-bug")], suite, backend="docker", run_timeout=2.0)
+    # Touching 512 MB before the memory cap kills it took over 2 s on a loaded 2-core machine.
+    cfg = make_config([str(COMPILERS / "gcc-bug")], suite, backend="docker", run_timeout=6.0)
     judge = Judge(cfg)
     scratch = judge.backend.scratch_parent()
     try:
