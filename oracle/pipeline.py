@@ -307,9 +307,11 @@ class Judge:
             exe = str(work / "ref-ub")
             self._check()
             argv = compile_argv(self.cfg.ub_reference, ["-O1", *SANITIZE], case, case.sources, exe)
-            build = proc.run(argv, timeout=self.cfg.ref_compile_timeout, cwd=str(work), stdout_limit=64 * 1024,
-                             kill_on_stdout_overflow=False, limits=proc.Limits(file_size=1 * GiB),
-                             env=_compile_env(work))
+            # Built and run where every other build and binary is (the backend, the sandbox):
+            # the program is no less hostile for being built with sanitizers.
+            build = _started(self.backend.run, argv, arch=HOST_ARCH, timeout=self.cfg.ref_compile_timeout,
+                             cwd=str(work), stdout_limit=64 * 1024, kill_on_stdout_overflow=False,
+                             limits=proc.Limits(file_size=1 * GiB), env=_compile_env(work))
             if classify_build(build, exe, self.cfg.ref_compile_timeout):
                 return None, None  # no sanitizer build (a test using what the sanitizers reject): nothing learnt
             cwd = work / "run"
@@ -317,8 +319,12 @@ class Judge:
             self._check()
             # Sanitized code is slower, and ASan reserves terabytes of address space: no RLIMIT_AS.
             timeout = 3 * self.cfg.ref_run_timeout * case.timeout_factor
-            run = proc.run([exe], timeout=timeout, cwd=str(cwd), stdout_limit=self.cfg.stdout_limit,
-                           limits=proc.Limits(file_size=64 << 20), env=proc.child_env(**SANITIZER_OPTIONS))
+            kw = dict(timeout=timeout, cwd=str(cwd), stdout_limit=self.cfg.stdout_limit,
+                      limits=proc.Limits(file_size=64 << 20), env=proc.child_env(**SANITIZER_OPTIONS))
+            if self._sandbox is not None:
+                run = _started(self._sandbox.run, [exe], **kw)
+            else:
+                run = _started(self.backend.run, [exe], arch=HOST_ARCH, **kw)
             report = _SANITIZER_LINE.search(run.stderr)
             if run.status == Status(proc.EXIT, SANITIZER_EXIT) or report:
                 line = report.group(0).decode(errors="replace") if report else f"sanitized build {run.status}"

@@ -143,7 +143,7 @@ class Sandbox:
             self._p = self._start()
         job = {"argv": list(argv), "cwd": cwd, "timeout": timeout, "stdout_limit": stdout_limit,
                "address_space": limits.address_space, "file_size": limits.file_size,
-               "env": {k: v for k, v in (env or {}).items() if k.startswith("ORACLE_")}}
+               "env": _env_delta(env)}
         _send(self._p.stdin, job)
         head = _recv(self._p.stdout)
         out = _read_exact(self._p.stdout, head["stdout"])
@@ -165,6 +165,14 @@ class Sandbox:
                 except OSError:
                     pass
             self._p = None
+
+
+def _env_delta(env: dict | None) -> dict:
+    """What env sets beyond oracle's usual child environment (the server adds it to its own)."""
+    if not env:
+        return {}
+    base = proc.child_env()
+    return {k: v for k, v in env.items() if base.get(k) != v}
 
 
 def _package_root() -> str:

@@ -73,6 +73,15 @@ def test_hostile_binaries_in_the_sandbox(tmp_path, program_dir):
     assert list((tmp_path / "scratch").iterdir()) == []  # scratch folders removed
 
 
+@needs_bwrap
+def test_the_ub_check_build_runs_in_the_sandbox_too(tmp_path, program_dir):
+    markers = [Path("/tmp/oracle-ub-escape-marker"), Path("/var/tmp/oracle-ub-escape-marker")]
+    res, cases = run_suite(tmp_path, program_dir("ub_escape.c"), "--sandbox", "bwrap", "--ub-check",
+                           compiler="gcc")
+    assert cases["ub_escape.c"]["verdict"] == "pass", cases
+    assert not any(m.exists() for m in markers)
+
+
 def test_hostile_binaries_without_a_sandbox(tmp_path, program_dir):
     """Process groups, rlimits and bounded capture hold even without bwrap."""
     suite = program_dir("ok.c", "alloc_forever.c", "ignore_term.c", "flood_stdout.c", "daemon_child.c")
