@@ -76,7 +76,9 @@ def test_stop_signal_keeps_finished_results_and_resume_finishes(tmp_path, sig):
     start = time.monotonic()
     p.send_signal(sig)
     stdout, stderr = p.communicate(timeout=30)
-    assert time.monotonic() - start < 5, stderr
+    # Well before the rest of the run could finish (~40 cases of compiles and 0.15 s runs left);
+    # loose enough for a loaded 2-core CI machine.
+    assert time.monotonic() - start < 12, stderr
     assert p.returncode == 3, stdout + stderr
     assert "interrupted" in stdout
     doc = json.loads((out / "results.json").read_text())
