@@ -30,7 +30,6 @@ from .config import RunConfig
 from .model import Case
 from .suites.generated import GENERATORS, GenerationFailed, Programs, materialise, open_generator, seed_of
 from .proc import ProcResult, Status
-from .sandbox import Sandbox
 from .targets import HOST_ARCH, TARGETS
 from .text import clean, describe_diff
 from .toolchain import first_line
@@ -123,22 +122,16 @@ class Judge:
 
     REF_MEMO = 16  # reference outcomes kept, so a test's other opt levels reuse them
 
-    def __init__(self, cfg: RunConfig, scratch_parent: str | None = None, backend: Backend | None = None):
+    def __init__(self, cfg: RunConfig):
         self.cfg = cfg
-        self.backend = backend or open_backend(cfg)
-        self.root = Path(tempfile.mkdtemp(prefix="oracle-work-", dir=scratch_parent or self.backend.scratch_parent()))
+        self.backend: Backend = open_backend(cfg)
+        self.root = Path(tempfile.mkdtemp(prefix="oracle-work-", dir=self.backend.scratch_parent()))
         self._refs: OrderedDict[tuple, RefOutcome] = OrderedDict()
         self._ub: OrderedDict[tuple, tuple] = OrderedDict()  # per program, whatever the arch
         self._programs: dict[str, Programs] = {}
         self._seq = 0
         self._cache: cache.Cache | None = None
-        self._sandbox: Sandbox | None = None
-        self._subreaper = False
-        if cfg.sandbox == "bwrap" and cfg.backend == "local":  # a container is a sandbox already
-            self.root.chmod(0o755)  # binaries run as nobody inside the sandbox and must reach their files
-            self._sandbox = Sandbox(self.root)
-        else:
-            self._subreaper = proc.become_subreaper()
+        self.backend.start(self.root)
         self.cancel = threading.Event()  # set from another thread: no new process starts
 
     def close(self) -> None:
@@ -147,8 +140,6 @@ class Judge:
         shutil.rmtree(self.root, ignore_errors=True)
         if self._cache is not None:
             self._cache.close()
-        if self._sandbox is not None:
-            self._sandbox.close()
         self.backend.close()
 
     def prefetch(self, case: Case) -> None:
@@ -167,8 +158,7 @@ class Judge:
             res = self._judge(case)
         except Exception as exc:  # oracle's own failure: reported, and the run goes on
             res = Result(case, V.INFRA_ERROR, f"{type(exc).__name__}: {exc}", traceback=traceback.format_exc())
-        if self._sandbox is None and self._subreaper:
-            proc.sweep_orphans(str(self.root))  # in the sandbox, its PID namespace does this
+        self.backend.tidy(self.root)
         res.duration = time.monotonic() - start
         return res
 
@@ -307,7 +297,7 @@ class Judge:
             exe = str(work / "ref-ub")
             self._check()
             argv = compile_argv(self.cfg.ub_reference, ["-O1", *SANITIZE], case, case.sources, exe)
-            # Built and run where every other build and binary is (the backend, the sandbox):
+            # Built and run where every other build and binary is (the backend, its sandbox):
             # the program is no less hostile for being built with sanitizers.
             build = _started(self.backend.run, argv, arch=HOST_ARCH, timeout=self.cfg.ref_compile_timeout,
                              cwd=str(work), stdout_limit=64 * 1024, kill_on_stdout_overflow=False,
@@ -321,10 +311,7 @@ class Judge:
             timeout = 3 * self.cfg.ref_run_timeout * case.timeout_factor
             kw = dict(timeout=timeout, cwd=str(cwd), stdout_limit=self.cfg.stdout_limit,
                       limits=proc.Limits(file_size=64 << 20), env=proc.child_env(**SANITIZER_OPTIONS))
-            if self._sandbox is not None:
-                run = _started(self._sandbox.run, [exe], **kw)
-            else:
-                run = _started(self.backend.run, [exe], arch=HOST_ARCH, **kw)
+            run = _started(self.backend.run_binary, [exe], arch=HOST_ARCH, **kw)
             report = _SANITIZER_LINE.search(run.stderr)
             if run.status == Status(proc.EXIT, SANITIZER_EXIT) or report:
                 line = report.group(0).decode(errors="replace") if report else f"sanitized build {run.status}"
@@ -354,9 +341,7 @@ class Judge:
         limits = proc.Limits(address_space=4 * GiB, file_size=64 << 20)  # 4 GiB leaves qemu room
         kw = dict(timeout=timeout or self._run_timeout(case), cwd=str(cwd), stdout_limit=self.cfg.stdout_limit,
                   limits=limits, env=env)
-        if self._sandbox is not None:
-            return _started(self._sandbox.run, run_argv(emulator, exe), **kw)
-        return _started(self.backend.run, run_argv(emulator, exe), arch=case.arch, **kw)
+        return _started(self.backend.run_binary, run_argv(emulator, exe), arch=case.arch, **kw)
 
     def _run_timeout(self, case: Case) -> float:
         return self.cfg.run_timeout * TARGETS[case.arch].slowdown * case.timeout_factor

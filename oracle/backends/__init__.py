@@ -1,5 +1,5 @@
-"""Where a case's jobs run: here, as sandboxed processes (`local`), or in one long-lived
-container per worker and arch (`docker`). The Judge holds one backend and does not know
+"""Where a case's jobs run: here, as processes with test binaries in the bwrap sandbox
+(`local`), or in one long-lived container per worker and arch (`docker`). The Judge holds one backend and does not know
 which: a backend runs one job as `proc.run` does and gives back its ProcResult, exit
 status and stdout byte for byte.
 
@@ -13,6 +13,8 @@ from typing import TYPE_CHECKING, Protocol
 from .. import proc
 
 if TYPE_CHECKING:
+    from pathlib import Path
+
     from ..config import RunConfig
 
 NAMES = ("local", "docker")
@@ -28,6 +30,17 @@ class Backend(Protocol):
             limits: proc.Limits = proc.Limits(), env: dict[str, str] | None = None) -> proc.ProcResult:
         """Run argv for `arch` in cwd (a folder under scratch_parent()), stdin from /dev/null."""
 
+    def run_binary(self, argv: list[str] | tuple[str, ...], *, arch: str, cwd: str, timeout: float,
+                   stdout_limit: int = proc.MiB, limits: proc.Limits = proc.Limits(),
+                   env: dict[str, str] | None = None) -> proc.ProcResult:
+        """Run a test binary (or the emulator running one): as run(), inside the sandbox if any."""
+
+    def start(self, root: "Path") -> None:
+        """The Judge made its scratch folder, root: the one place binaries may write."""
+
+    def tidy(self, root: "Path") -> None:
+        """After each case: end whatever the case's jobs left running."""
+
     def scratch_parent(self) -> str | None:
         """Where the Judge makes its scratch folder: jobs see it at the same path (None: the default)."""
 
@@ -42,7 +55,7 @@ def open_backend(cfg: "RunConfig") -> Backend:
         return DockerBackend(cfg)
     from .local import LocalBackend
 
-    return LocalBackend()
+    return LocalBackend(sandbox=cfg.sandbox == "bwrap")
 
 
 def finish_run(cfg: "RunConfig") -> None:

@@ -206,6 +206,15 @@ class DockerBackend:
                 raise
         raise BackendError(f"the {arch} container failed twice: {failure}")
 
+    def run_binary(self, argv, *, arch: str, **kwargs) -> proc.ProcResult:
+        return self.run(argv, arch=arch, **kwargs)  # the container is the sandbox
+
+    def start(self, root: Path) -> None:
+        pass
+
+    def tidy(self, root: Path) -> None:
+        pass  # each job's process group is ended by the agent; the container's --init reaps
+
     def _open_up(self, cwd: str) -> None:
         """Make the job's folder (and those above it, up to the scratch) writable by the container's user."""
         path, top = Path(cwd).resolve(), Path(self.scratch).resolve()

@@ -1,17 +1,45 @@
-"""The local backend: every job is a sandboxed process on this machine (proc.run)."""
+"""The local backend: every job is a process on this machine (proc.run); test binaries run
+in the bwrap sandbox (sandbox.py: one long-lived server per judge) when there is one."""
 
 from __future__ import annotations
+
+from pathlib import Path
 
 from .. import proc
 
 
 class LocalBackend:
+    def __init__(self, sandbox: bool = False):
+        self.sandboxed = sandbox
+        self._sandbox = None
+        self._subreaper = False
+
+    def start(self, root: Path) -> None:
+        if self.sandboxed:
+            from ..sandbox import Sandbox
+
+            root.chmod(0o755)  # binaries run as their own uid inside the sandbox and must reach their files
+            self._sandbox = Sandbox(root)
+        else:
+            self._subreaper = proc.become_subreaper()
+
     def run(self, argv, *, arch: str, **kwargs) -> proc.ProcResult:
         del arch  # one machine runs every arch (qemu-user for the foreign ones)
         return proc.run(argv, **kwargs)
+
+    def run_binary(self, argv, *, arch: str, **kwargs) -> proc.ProcResult:
+        if self._sandbox is not None:
+            return self._sandbox.run(argv, **kwargs)
+        return self.run(argv, arch=arch, **kwargs)
+
+    def tidy(self, root: Path) -> None:
+        if self._sandbox is None and self._subreaper:
+            proc.sweep_orphans(str(root))  # in the sandbox, its PID namespace does this
 
     def scratch_parent(self) -> str | None:
         return None
 
     def close(self) -> None:
-        pass
+        if self._sandbox is not None:
+            self._sandbox.close()
+            self._sandbox = None
