@@ -19,24 +19,22 @@ def judge_all(cfg):
         judge.close()
 
 
+RUNTIME = [("ok.c", V.PASS), ("wrong_exit.c", V.WRONG_EXIT), ("wrong_output.c", V.WRONG_OUTPUT),
+           ("crash.c", V.CRASH), ("loop.c", V.TIMEOUT), ("garbage.c", V.WRONG_OUTPUT),
+           ("ref_abort.c", V.REF_INVALID), ("ref_syntax.c", V.REF_INVALID), ("unstable_opt.c", V.UNSTABLE),
+           ("address.c", V.UNSTABLE)]
+ON_AARCH64 = ("ok.c", "wrong_exit.c", "wrong_output.c", "crash.c", "address.c")  # qemu is slower: the quick ones
+
+
 @pytest.mark.parametrize(
-    "program, verdict",
-    [
-        ("ok.c", V.PASS),
-        ("wrong_exit.c", V.WRONG_EXIT),
-        ("wrong_output.c", V.WRONG_OUTPUT),
-        ("crash.c", V.CRASH),
-        ("loop.c", V.TIMEOUT),
-        ("garbage.c", V.WRONG_OUTPUT),
-        ("ref_abort.c", V.REF_INVALID),
-        ("ref_syntax.c", V.REF_INVALID),
-        ("unstable_opt.c", V.UNSTABLE),
-        ("address.c", V.UNSTABLE),
-    ],
+    "arch, program, verdict",
+    [("x86_64", p, v) for p, v in RUNTIME] +
+    [pytest.param("aarch64", p, v, marks=needs_aarch64) for p, v in RUNTIME if p in ON_AARCH64],
 )
-def test_runtime_verdicts_x86_64(make_config, program_dir, program, verdict):
-    cfg = make_config([str(COMPILERS / "gcc-bug")], program_dir(program), run_timeout=1.0)
-    res = judge_all(cfg)[(program, "x86_64")]
+def test_runtime_verdicts(make_config, program_dir, arch, program, verdict):
+    bug = "gcc-bug" if arch == "x86_64" else "aarch64-gcc-bug"
+    cfg = make_config([f"{arch}={COMPILERS / bug}"], program_dir(program), run_timeout=1.0)
+    res = judge_all(cfg)[(program, arch)]
     assert res.verdict is verdict, res.reason
     if verdict is not V.PASS:
         assert res.reason
@@ -74,23 +72,6 @@ def test_unsupported_by_directive(make_config, program_dir):
     assert res[("skip_aarch64.c", "x86_64")].verdict is V.PASS
     assert res[("skip_aarch64.c", "aarch64")].verdict is V.UNSUPPORTED
     assert "not on aarch64" in res[("skip_aarch64.c", "aarch64")].reason
-
-
-@needs_aarch64
-@pytest.mark.parametrize(
-    "program, verdict",
-    [
-        ("ok.c", V.PASS),
-        ("wrong_exit.c", V.WRONG_EXIT),
-        ("wrong_output.c", V.WRONG_OUTPUT),
-        ("crash.c", V.CRASH),
-        ("address.c", V.UNSTABLE),
-    ],
-)
-def test_runtime_verdicts_aarch64(make_config, program_dir, program, verdict):
-    cfg = make_config([f"aarch64={COMPILERS / 'aarch64-gcc-bug'}"], program_dir(program))
-    res = judge_all(cfg)[(program, "aarch64")]
-    assert res.verdict is verdict, res.reason
 
 
 def test_reference_is_built_once_per_test_and_arch(make_config, program_dir):
