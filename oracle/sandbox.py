@@ -9,26 +9,26 @@ binary starts outlives the sandbox, and stragglers are swept after each job),
 and, when oracle runs as root, the binary runs as `nobody` with a process cap,
 which stops fork bombs. (`nobody` here stands for an otherwise unused uid.)
 
-Wire format (both ways): a 4-byte big-endian length, then a JSON header; the
-reply's header says how many raw stdout and stderr bytes follow.
+The job stream is the docker backend's (backends/wire.py): length-prefixed JSON
+frames, answers followed by the raw stdout and stderr bytes.
 """
 
 from __future__ import annotations
 
-import json
 import os
 import random
 import shutil
 import signal
 import stat
-import struct
 import subprocess
 import sys
 import time
+from dataclasses import replace
 from pathlib import Path
 
 from . import proc
-from .proc import ProcResult, Status
+from .backends import wire
+from .proc import ProcResult
 
 # Binaries run as a uid of their own, not `nobody`: RLIMIT_NPROC counts every process of a
 # uid on the machine, and other programs (containers, daemons) run as nobody.
@@ -88,14 +88,6 @@ def available() -> str | None:
     return None
 
 
-def _send(stream, header: dict, *blobs: bytes) -> None:
-    data = json.dumps(header).encode()
-    stream.write(struct.pack(">I", len(data)) + data)
-    for b in blobs:
-        stream.write(b)
-    stream.flush()
-
-
 def _read_exact(stream, n: int) -> bytes:
     buf = b""
     while len(buf) < n:
@@ -107,10 +99,13 @@ def _read_exact(stream, n: int) -> bytes:
 
 
 def _recv(stream) -> dict:
-    (n,) = struct.unpack(">I", _read_exact(stream, 4))
-    if n > 1 << 24:
+    (n,) = wire.HEADER.unpack(_read_exact(stream, wire.HEADER.size))
+    if n > wire.MAX_FRAME:
         raise SandboxLost("sandbox sent a malformed header")
-    return json.loads(_read_exact(stream, n))
+    try:
+        return wire.decode(_read_exact(stream, n))
+    except wire.ProtocolError as exc:
+        raise SandboxLost(str(exc)) from None
 
 
 class Sandbox:
@@ -119,6 +114,7 @@ class Sandbox:
     def __init__(self, writable: Path):
         self.writable = str(writable)
         self._p: subprocess.Popen | None = None
+        self._seq = 0
 
     def _start(self) -> subprocess.Popen:
         argv = [*bwrap_argv(self.writable), "--", sys.executable, "-m", "oracle.sandbox"]
@@ -132,7 +128,7 @@ class Sandbox:
         for attempt in (1, 2):
             try:
                 return self._run_once(argv, cwd, timeout, stdout_limit, limits, env)
-            except (SandboxLost, OSError, ValueError) as exc:
+            except (SandboxLost, OSError, ValueError, KeyError, TypeError) as exc:
                 self.close()
                 if attempt == 2:
                     raise SandboxLost(f"sandbox lost twice: {exc}") from None
@@ -141,16 +137,15 @@ class Sandbox:
     def _run_once(self, argv, cwd, timeout, stdout_limit, limits, env) -> ProcResult:
         if self._p is None or self._p.poll() is not None:
             self._p = self._start()
-        job = {"argv": list(argv), "cwd": cwd, "timeout": timeout, "stdout_limit": stdout_limit,
-               "address_space": limits.address_space, "file_size": limits.file_size,
-               "env": _env_delta(env)}
-        _send(self._p.stdin, job)
+        self._seq += 1
+        self._p.stdin.write(wire.request(self._seq, argv, cwd, timeout, stdout_limit, 64 * 1024, True, limits, env))
+        self._p.stdin.flush()
         head = _recv(self._p.stdout)
-        out = _read_exact(self._p.stdout, head["stdout"])
-        err = _read_exact(self._p.stdout, head["stderr"])
-        return ProcResult(tuple(argv), Status.from_json(head["status"]), stdout=out,
-                          stdout_truncated=head["truncated"], stderr=err, duration=head["duration"],
-                          error=head.get("error", ""))
+        if head["seq"] != self._seq:
+            raise SandboxLost(f"answer {head['seq']} to request {self._seq}")
+        out = _read_exact(self._p.stdout, int(head["out"]))
+        err = _read_exact(self._p.stdout, int(head["err"]))
+        return wire.result(argv, head, out, err)
 
     def close(self) -> None:
         if self._p is not None:
@@ -167,14 +162,6 @@ class Sandbox:
             self._p = None
 
 
-def _env_delta(env: dict | None) -> dict:
-    """What env sets beyond oracle's usual child environment (the server adds it to its own)."""
-    if not env:
-        return {}
-    base = proc.child_env()
-    return {k: v for k, v in env.items() if base.get(k) != v}
-
-
 def _package_root() -> str:
     return str(Path(__file__).resolve().parent.parent)
 
@@ -186,22 +173,23 @@ def serve() -> None:
     uid = int(os.environ.get("ORACLE_SANDBOX_UID", SANDBOX_UIDS[0]))
     while True:
         try:
-            job = _recv(stdin)
+            req = _recv(stdin)
         except SandboxLost:
             return
-        cwd = job["cwd"]
+        cwd = req["cwd"]
         as_nobody = os.geteuid() == 0 and _traversable(os.path.dirname(cwd))
         if as_nobody:
             os.chmod(cwd, 0o777)  # the binary's own scratch folder is the one place it may write
-        limits = proc.Limits(address_space=job["address_space"], file_size=job["file_size"],
-                             processes=MAX_PROCS if as_nobody else None)
-        res = proc.run(job["argv"], cwd=cwd, timeout=job["timeout"], stdout_limit=job["stdout_limit"],
-                       limits=limits, env=proc.child_env(**job["env"]),
-                       user=uid if as_nobody else None)
+        limits = proc.Limits(*req["limits"])
+        if as_nobody:
+            limits = replace(limits, processes=MAX_PROCS)
+        env = {**proc.child_env(), **req["env"]} if req["env"] is not None else None
+        res = proc.run(req["argv"], cwd=cwd, timeout=req["timeout"], stdout_limit=req["stdout_limit"],
+                       stderr_limit=req["stderr_limit"], kill_on_stdout_overflow=req["kill"], limits=limits,
+                       env=env, user=uid if as_nobody else None)
         _sweep()
-        head = {"status": res.status.to_json(), "truncated": res.stdout_truncated, "duration": res.duration,
-                "error": res.error, "stdout": len(res.stdout), "stderr": len(res.stderr)}
-        _send(stdout, head, res.stdout, res.stderr)
+        stdout.write(wire.answer(req["seq"], res))
+        stdout.flush()
 
 
 def _sweep() -> None:
