@@ -123,7 +123,7 @@ class Sandbox:
                                 start_new_session=True,
                                 env=proc.child_env(PYTHONPATH=_package_root(), ORACLE_SANDBOX_UID=str(uid)))
 
-    def run(self, argv, *, cwd: str, timeout: float, stdout_limit: int, limits: proc.Limits,
+    def run(self, argv, *, cwd: str, timeout: float, stdout_limit: int = proc.MiB, limits: proc.Limits = proc.Limits(),
             env: dict | None = None) -> ProcResult:
         for attempt in (1, 2):
             try:
