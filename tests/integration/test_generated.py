@@ -118,3 +118,31 @@ def test_fuzz_ends_on_time(tmp_path):
 def test_fuzz_rejects_a_bad_budget():
     res = run_cli("fuzz", "--compiler", "gcc", "--budget", "soon")
     assert res.returncode == 2 and "--budget" in res.stderr
+
+
+def test_ctrl_c_ends_fuzz_with_every_failure_kept(tmp_path):
+    """Ctrl-C mid-fuzz: the failures found so far keep their folders and are in every report."""
+    import signal
+    import subprocess
+
+    from ..conftest import ORACLE
+
+    out = tmp_path / "out"
+    p = subprocess.Popen([*ORACLE, "fuzz", "--compiler", str(COMPILERS / "gcc-minus-bug"), "--generator",
+                          "hypothesis", "--budget", "10m", "--shrink-timeout", "1", "--out", str(out), "-j", "2"],
+                         stdout=subprocess.PIPE, stderr=subprocess.PIPE, stdin=subprocess.DEVNULL, text=True)
+    deadline = time.monotonic() + 240
+    while time.monotonic() < deadline and not list((out / "cases").glob("*")) and p.poll() is None:
+        time.sleep(0.5)
+    folders = {d.name for d in (out / "cases").glob("*")}
+    assert folders, "gcc-minus-bug should fail a hypothesis program within 4 minutes"
+    p.send_signal(signal.SIGINT)
+    stdout, stderr = p.communicate(timeout=60)
+    assert p.returncode == 1, stdout + stderr  # failures found; the stop itself is no error for fuzz
+    assert "interrupted: every failure found so far is kept" in stdout
+    doc = json.loads((out / "results.json").read_text())
+    failed = [c["id"] for c in doc["cases"] if c["verdict"] == "wrong-output"]
+    assert len(failed) >= len(folders)  # every folder's case is in the report (a late one may have no folder yet)
+    assert folders <= {d.name for d in (out / "cases").glob("*")}  # nothing was lost
+    errors = (out / "errors.log").read_text().splitlines()
+    assert sorted(ln.split()[1] for ln in errors if ln.startswith("ERROR ")) == sorted(failed)
