@@ -125,8 +125,10 @@ def _build_dockerfile(arch: str, ref: str, log) -> None:
     """The registry route: `docker build` from debian:bookworm-slim, then the version labels on top."""
     log(f"{ref}: docker build -f containers/{arch}/Dockerfile")
     plain = f"{ref}-unlabelled"
-    subprocess.run(["docker", "build", "-q", "-t", plain, "-f", str(CONTAINERS / arch / "Dockerfile"),
-                    str(CONTAINERS)], check=True)
+    # Host networking for apt-get in the build: engines started with --bridge=none (like
+    # containers/start-dockerd.sh's) have no other network to give a build step.
+    subprocess.run(["docker", "build", "-q", "--network", "host", "-t", plain, "-f",
+                    str(CONTAINERS / arch / "Dockerfile"), str(CONTAINERS)], check=True)
     pkgs = list(VERSION_PACKAGES[arch].values())
     out = docker("run", "--rm", "--network", "none", plain, "dpkg-query", "-W", "-f", "${Package} ${Version}\n",
                  *pkgs, check=False)
