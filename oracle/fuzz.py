@@ -24,6 +24,7 @@ from .model import Case, case_id
 from .pipeline import Judge, Result
 from .reports import casedir
 from .run import Recorder
+from .targets import HOST_ARCH
 from .suites.generated import SEED_PREFIX, open_generator
 
 _UNITS = {"": 1, "s": 1, "m": 60, "h": 3600}
@@ -77,7 +78,9 @@ class Fuzzer:
         cases = self.cases if self.cases is not None else fuzz_cases(self.cfg, self.generators)
         # A program's cases (its arches and opt levels) go to one judge: the program is generated,
         # and its UB check built and run, once.
-        programs = (list(group) for _, group in itertools.groupby(cases, key=lambda c: (c.suite, c.test)))
+        # The host arch first: it is the quickest to find a program too slow to be a test.
+        programs = (sorted(group, key=lambda c: c.arch != HOST_ARCH)
+                    for _, group in itertools.groupby(cases, key=lambda c: (c.suite, c.test)))
         exhausted = False
         pending: dict[Future, int] = {}
         # Results are recorded in the stream's order (seed order), whatever order they finish in.

@@ -65,6 +65,7 @@ class RefOutcome:
     runs: list[ProcResult] = field(default_factory=list)
     cacheable: bool = True  # False when a timeout decided it: that may not happen again
     from_cache: bool = False
+    timed_out: bool = False  # ref-invalid because a reference build ran past its timeout
 
     def to_json(self) -> dict:
         return {"verdict": self.verdict.name if self.verdict else None, "reason": self.reason,
@@ -128,6 +129,7 @@ class Judge:
         self.root = Path(tempfile.mkdtemp(prefix="oracle-work-", dir=self.backend.scratch_parent()))
         self._refs: OrderedDict[tuple, RefOutcome] = OrderedDict()
         self._ub: OrderedDict[tuple, tuple] = OrderedDict()  # per program, whatever the arch
+        self._too_slow: dict[tuple, str] = {}  # generated programs whose reference timed out -> on which arch
         self._programs: dict[str, Programs] = {}
         self._seq = 0
         self._cache: cache.Cache | None = None
@@ -205,7 +207,19 @@ class Judge:
         if key in self._refs:
             self._refs.move_to_end(key)
             return self._refs[key]
-        outcome = self._cached_reference(case)
+        program = (case.suite, case.test, case.sources)
+        slow_on = self._too_slow.get(program)
+        if slow_on is not None and case.suite in GENERATORS and slow_on != case.arch:
+            # A generated program is the same computation on every arch: one that ran past the
+            # reference's timeout on one arch is not run again (up to 20 s under qemu) on another.
+            outcome = RefOutcome(V.REF_INVALID, f"reference timed out on {slow_on}: too slow to be a test "
+                                 "(not run again on this arch)", cacheable=False)
+        else:
+            outcome = self._cached_reference(case)
+        if outcome.timed_out:
+            self._too_slow[program] = case.arch
+            if len(self._too_slow) > self.REF_MEMO:
+                self._too_slow.pop(next(iter(self._too_slow)))
         self._refs[key] = outcome
         if len(self._refs) > self.REF_MEMO:
             self._refs.popitem(last=False)
@@ -248,6 +262,7 @@ class Judge:
                 ref.runs.append(run)
                 why = _unusable_run(run, self._ref_run_timeout(case))
                 if why:
+                    ref.timed_out = run.status.kind == proc.TIMEOUT
                     ref.cacheable = run.status.kind not in (proc.TIMEOUT, proc.NOSTART)
                     return _invalid(ref, f"reference {level} {why}")
             first, *others = ref.runs

@@ -146,3 +146,16 @@ def test_ctrl_c_ends_fuzz_with_every_failure_kept(tmp_path):
     assert folders <= {d.name for d in (out / "cases").glob("*")}  # nothing was lost
     errors = (out / "errors.log").read_text().splitlines()
     assert sorted(ln.split()[1] for ln in errors if ln.startswith("ERROR ")) == sorted(failed)
+
+
+@needs_csmith
+def test_a_program_too_slow_on_one_arch_is_not_run_again_on_another(tmp_path):
+    out = tmp_path / "out"
+    # csmith seed 5002 (Debian's csmith 2.3.0) loops for minutes under every compiler.
+    res = run_cli("run", "--compiler", "gcc", "--compiler", "aarch64=aarch64-linux-gnu-gcc", "--suite", "csmith",
+                  "--count", "1", "--seed", "5002", "--ref-run-timeout", "1", "--out", str(out), "-j", "1")
+    assert res.returncode == 0, res.stdout + res.stderr
+    cases = {c["arch"]: c for c in json.loads((out / "results.json").read_text())["cases"]}
+    assert cases["x86_64"]["verdict"] == "ref-invalid" and "timed out after 1s" in cases["x86_64"]["reason"]
+    assert cases["aarch64"]["verdict"] == "ref-invalid"
+    assert "reference timed out on x86_64" in cases["aarch64"]["reason"]
