@@ -176,9 +176,29 @@ def _add_options(parser: argparse.ArgumentParser, skip: tuple[str, ...] = ()) ->
         parser.add_argument(*names, **kwargs)
 
 
+# Options whose value may itself start with '-' ("--csmith-args --no-packed-struct", "--opt -O2"):
+# argparse would take such a value for an option, so it is glued on first ("--opt=-O2").
+FREE_VALUED = ("--csmith-args", "--opt", "--filter", "-k")
+
+
+def glue_free_values(argv: list[str]) -> list[str]:
+    out, i = [], 0
+    while i < len(argv):
+        if argv[i] == "--":
+            return out + argv[i:]
+        if argv[i] in FREE_VALUED and i + 1 < len(argv):
+            # "--opt=-O2"; a short option takes its value glued on with no "=" ("-k-O2")
+            out.append(f"{argv[i]}={argv[i + 1]}" if argv[i].startswith("--") else argv[i] + argv[i + 1])
+            i += 2
+            continue
+        out.append(argv[i])
+        i += 1
+    return out
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = make_parser()
-    args = parser.parse_args(argv)
+    args = parser.parse_args(glue_free_values(sys.argv[1:] if argv is None else list(argv)))
     try:
         if args.command == "run":
             return cmd_run(args)

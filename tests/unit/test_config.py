@@ -48,3 +48,12 @@ def test_shard_ok():
 def test_usage_errors(values, words):
     with pytest.raises(UsageError, match=words):
         config.build(values, probe_toolchains=False)
+
+
+def test_free_valued_options_may_start_with_a_dash():
+    from oracle.cli import glue_free_values, make_parser
+
+    argv = ["run", "--csmith-args", "--no-packed-struct", "--opt", "-O2", "-k", "-O2$", "--seed", "3"]
+    args = make_parser().parse_args(glue_free_values(argv))
+    assert (args.csmith_args, args.opt, args.filter, args.seed) == ("--no-packed-struct", "-O2", "-O2$", "3")
+    assert glue_free_values(["run", "--", "--opt", "x"]) == ["run", "--", "--opt", "x"]
