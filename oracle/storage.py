@@ -7,6 +7,7 @@ A file that is not a database, or fails its integrity check, is renamed aside
 from __future__ import annotations
 
 import os
+import random
 import sqlite3
 import time
 from pathlib import Path
@@ -14,11 +15,23 @@ from pathlib import Path
 
 def open_db(path: Path, schema: str, timeout: float = 60) -> sqlite3.Connection:
     path.parent.mkdir(parents=True, exist_ok=True)
-    try:
-        return _connect(path, schema, timeout)
-    except sqlite3.DatabaseError:
-        set_aside(path)
-        return _connect(path, schema, timeout)
+    deadline = time.monotonic() + timeout
+    while True:
+        try:
+            return _connect(path, schema, timeout)
+        except sqlite3.OperationalError as exc:
+            # "database is locked": another process is creating the file or switching it to WAL
+            # (SQLite may answer that without waiting). That is no corruption: try again.
+            if not _busy(exc) or time.monotonic() > deadline:
+                raise
+            time.sleep(0.02 + random.random() * 0.08)
+        except sqlite3.DatabaseError:
+            set_aside(path)
+            return _connect(path, schema, timeout)
+
+
+def _busy(exc: sqlite3.OperationalError) -> bool:
+    return "locked" in str(exc) or "busy" in str(exc)
 
 
 def set_aside(path: Path) -> Path:
