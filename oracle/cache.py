@@ -4,9 +4,9 @@ One SQLite file (WAL, so several oracle processes and workers share it). The key
 hashes everything the reference outcome depends on: the test's bytes and every
 file it includes or links, its flags and opt levels, the reference compiler's
 identity (its --version line and the hash of its driver and cc1), the arch, the
-emulator's identity, and this format's version. Every value carries its own
-checksum: a corrupt or truncated entry is dropped and recomputed, never
-trusted. Timeouts and oracle's own failures are never stored.
+emulator's identity, and this format's version. Every value carries a checksum
+of its key and bytes: a corrupt or truncated entry, or a row that is not its
+key's, is dropped and recomputed, never trusted. Timeouts and oracle's own failures are never stored.
 """
 
 from __future__ import annotations
@@ -25,7 +25,7 @@ from .model import Case, source_files
 from .proc import ProcResult, Status
 from .storage import open_db
 
-FORMAT = 1
+FORMAT = 2  # 2: the checksum covers the key
 
 
 def default_path() -> Path:
@@ -52,16 +52,18 @@ class Cache:
 
     def get(self, key: str) -> dict | None:
         try:
-            row = self._db.execute("SELECT value, checksum FROM reference WHERE key=?", (key,)).fetchone()
+            row = self._db.execute("SELECT key, value, checksum FROM reference WHERE key=?", (key,)).fetchone()
         except sqlite3.DatabaseError:
             self.misses += 1
             return None
         if row is None:
             self.misses += 1
             return None
-        value, checksum = row
+        stored_key, value, checksum = row
         try:
-            if hashlib.sha256(value).hexdigest() != checksum:
+            # The checksum covers the key too: a row that is not this key's (a damaged index,
+            # pages mixed between files) is caught, not only damaged bytes.
+            if stored_key != key or _checksum(key, value) != checksum:
                 raise ValueError("checksum mismatch")
             data = json.loads(value)
         except (ValueError, TypeError):
@@ -76,7 +78,7 @@ class Cache:
         value = json.dumps(data, separators=(",", ":")).encode()
         try:
             self._db.execute("INSERT OR REPLACE INTO reference VALUES (?, ?, ?, ?)",
-                             (key, value, hashlib.sha256(value).hexdigest(), time.time()))
+                             (key, value, _checksum(key, value), time.time()))
         except sqlite3.DatabaseError:
             pass  # a cache that cannot be written only costs time
 
@@ -99,6 +101,10 @@ class Cache:
 
     def close(self) -> None:
         self._db.close()
+
+
+def _checksum(key: str, value: bytes) -> str:
+    return hashlib.sha256(key.encode() + b"\0" + value).hexdigest()
 
 
 # ---------------------------------------------------------------- keys

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from oracle import cache
 from oracle import verdict as V
 from oracle.cache import Cache
 from oracle.pipeline import Judge
@@ -127,7 +128,6 @@ def test_concurrent_runs_share_one_cache(tmp_path):
 def test_a_wrong_stored_answer_never_makes_a_failure(make_config, program_dir, tmp_path, logged):
     """An entry with a valid checksum but a wrong expected stdout (however it got there) is re-checked."""
     import base64
-    import hashlib
     import json
 
     cfg = config(make_config, program_dir("ok.c"), tmp_path / "cache")
@@ -137,10 +137,27 @@ def test_a_wrong_stored_answer_never_makes_a_failure(make_config, program_dir, t
     data = json.loads(value)
     data["runs"][0]["stdout"] = base64.b64encode(b"0\n0\n0\n0\n").decode()
     value = json.dumps(data).encode()
-    db.execute("UPDATE reference SET value=?, checksum=? WHERE key=?", (value, hashlib.sha256(value).hexdigest(), key))
+    db.execute("UPDATE reference SET value=?, checksum=? WHERE key=?", (value, cache._checksum(key, value), key))
     db.commit()
     db.close()
     res = judge_suite(cfg)["ok.c"]
     assert res.verdict is V.PASS and not res.ref.from_cache
     assert res.record()["reference"] == "stale-cache-replaced"  # said in results.json
     assert judge_suite(cfg)["ok.c"].ref.from_cache  # the entry was repaired
+
+
+def test_a_row_moved_to_another_key_is_not_trusted(tmp_path):
+    """Two entries whose rows were swapped (as pages mixed between files could do): both dropped."""
+    c = cache.Cache(tmp_path / "reference.sqlite")
+    c.put("a" * 64, {"who": "a"})
+    c.put("b" * 64, {"who": "b"})
+    assert c.get("a" * 64) == {"who": "a"}
+    db = sqlite3.connect(tmp_path / "reference.sqlite")
+    (va, ca), = db.execute("SELECT value, checksum FROM reference WHERE key=?", ("a" * 64,)).fetchall()
+    (vb, cb), = db.execute("SELECT value, checksum FROM reference WHERE key=?", ("b" * 64,)).fetchall()
+    db.execute("UPDATE reference SET value=?, checksum=? WHERE key=?", (vb, cb, "a" * 64))
+    db.execute("UPDATE reference SET value=?, checksum=? WHERE key=?", (va, ca, "b" * 64))
+    db.commit()
+    db.close()
+    assert c.get("a" * 64) is None and c.get("b" * 64) is None and c.dropped == 2
+    c.close()
