@@ -123,10 +123,10 @@ class Judge:
 
     REF_MEMO = 16  # reference outcomes kept, so a test's other opt levels reuse them
 
-    def __init__(self, cfg: RunConfig):
+    def __init__(self, cfg: RunConfig, scratch_parent: str | None = None):
         self.cfg = cfg
         self.backend: Backend = open_backend(cfg)
-        self.root = Path(tempfile.mkdtemp(prefix="oracle-work-", dir=self.backend.scratch_parent()))
+        self.root = Path(tempfile.mkdtemp(prefix="oracle-work-", dir=scratch_parent or self.backend.scratch_parent()))
         self._refs: OrderedDict[tuple, RefOutcome] = OrderedDict()
         self._ub: OrderedDict[tuple, tuple] = OrderedDict()  # per program, whatever the arch
         self._too_slow: dict[tuple, str] = {}  # generated programs whose reference timed out -> on which arch

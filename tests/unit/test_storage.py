@@ -11,10 +11,11 @@ from oracle import storage
 SCHEMA = "CREATE TABLE IF NOT EXISTS t (k TEXT PRIMARY KEY, v TEXT);"
 
 
-def _open_and_write(path: str) -> str:
+def _open_and_write(job: tuple[str, int]) -> str:
+    path, n = job
     try:
         db = storage.open_db(Path(path), SCHEMA)
-        db.execute("INSERT OR REPLACE INTO t VALUES (?, ?)", (str(os.getpid()), "x"))
+        db.execute("INSERT OR REPLACE INTO t VALUES (?, ?)", (str(n), str(os.getpid())))
         db.close()
         return "ok"
     except Exception as exc:  # reported, not raised: the assertion below says what went wrong
@@ -27,10 +28,10 @@ def test_concurrent_first_opens_share_one_file(tmp_path):
     # look corrupt, and workers then wrote to a renamed file (lost entries, a warm run not warm).
     ctx = multiprocessing.get_context("fork")
     with ctx.Pool(6) as pool:
-        for trial in range(30):
+        for trial in range(80):
             path = tmp_path / f"t{trial}" / "db.sqlite"
             path.parent.mkdir()
-            results = pool.map(_open_and_write, [str(path)] * 6)
+            results = pool.map(_open_and_write, [(str(path), n) for n in range(6)])
             assert results == ["ok"] * 6
             assert [p.name for p in path.parent.iterdir() if "corrupt" in p.name] == []
             assert storage.open_db(path, SCHEMA).execute("SELECT count(*) FROM t").fetchone()[0] == 6
