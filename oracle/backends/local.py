@@ -3,6 +3,7 @@ in the bwrap sandbox (sandbox.py: one long-lived server per judge) when there is
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 from .. import proc
@@ -29,6 +30,7 @@ class LocalBackend:
 
     def run_binary(self, argv, *, arch: str, **kwargs) -> proc.ProcResult:
         if self._sandbox is not None:
+            os.chmod(kwargs["cwd"], 0o777)  # the binary's own folder: the one place it may write
             return self._sandbox.run(argv, **kwargs)
         return self.run(argv, arch=arch, **kwargs)
 
