@@ -16,6 +16,7 @@ import tempfile
 import time
 
 from oracle import config
+from oracle.backends import scratch_root
 from oracle.pipeline import compile_argv, run_argv
 from oracle.run import select_cases
 from oracle.targets import TARGETS
@@ -27,7 +28,7 @@ def case_script(cfg: config.RunConfig, case, work: str) -> str:
     emu = cfg.emulators[case.arch].argv
     t = cfg.run_timeout * TARGETS[case.arch].slowdown * case.timeout_factor
     d = f"{work}/{abs(hash(case.id))}"
-    steps = [f"mkdir -p {d} && cd {d}"]
+    steps = [f"mkdir -p {d} && cd {d} && export TMPDIR={d}"]  # oracle's compilers, too, keep their temporaries there
     for i, level in enumerate(case.ref_opts):
         exe = f"./r{i}"
         steps.append(f"{shlex.join(compile_argv(ref, level.split(), case, case.sources, exe))} 2>/dev/null")
@@ -45,10 +46,13 @@ def main() -> int:
     ap.add_argument("--suite", default="torture")
     ap.add_argument("--arch")
     ap.add_argument("-j", "--jobs", type=int, default=os.cpu_count())
+    ap.add_argument("--ratio", type=float, help="the same sample as oracle's --ratio P (with its default seed)")
     args = ap.parse_args()
-    cfg = config.build({"compiler": args.compiler, "suite": args.suite, "arch": args.arch})
+    cfg = config.build({"compiler": args.compiler, "suite": args.suite, "arch": args.arch, "ratio": args.ratio})
     cases = [c for c in select_cases(cfg) if not c.unsupported]
-    with tempfile.TemporaryDirectory(prefix="oracle-floor-") as work:
+    # The same scratch filesystem as oracle's Judges (RAM when /dev/shm is usable): the floor
+    # is the commands' cost, not the cost of where their files go.
+    with tempfile.TemporaryDirectory(prefix="oracle-floor-", dir=scratch_root()) as work:
         lines = "".join(case_script(cfg, c, work).replace("\n", " ") + "\n" for c in cases)
         start = time.monotonic()
         subprocess.run(["xargs", "-d", "\n", "-P", str(args.jobs), "-n", "1", "sh", "-c"], input=lines.encode(),

@@ -25,7 +25,7 @@ from pathlib import Path
 
 from . import cache, proc
 from . import verdict as V
-from .backends import Backend, open_backend
+from .backends import Backend, open_backend, scratch_prefix
 from .config import RunConfig
 from .model import Case
 from .suites.generated import GENERATORS, GenerationFailed, Programs, materialise, open_generator, seed_of
@@ -126,7 +126,8 @@ class Judge:
     def __init__(self, cfg: RunConfig, scratch_parent: str | None = None):
         self.cfg = cfg
         self.backend: Backend = open_backend(cfg)
-        self.root = Path(tempfile.mkdtemp(prefix="oracle-work-", dir=scratch_parent or self.backend.scratch_parent()))
+        self.root = Path(tempfile.mkdtemp(prefix=scratch_prefix(cfg),
+                                          dir=scratch_parent or self.backend.scratch_parent()))
         self._refs: OrderedDict[tuple, RefOutcome] = OrderedDict()
         self._ub: OrderedDict[tuple, tuple] = OrderedDict()  # per program, whatever the arch
         self._too_slow: dict[tuple, str] = {}  # generated programs whose reference timed out -> on which arch

@@ -19,7 +19,7 @@ import pytest
 
 from . import proc
 from . import verdict as V
-from .backends import finish_run
+from .backends import finish_run, sweep_scratch
 from .config import OPTIONS, RunConfig, build
 from .errors import OracleError
 from .model import Case
@@ -176,6 +176,10 @@ class Runner:
             finish_run(self.cfg)
             self.recorder.finish(interrupted=exitstatus in (pytest.ExitCode.INTERRUPTED,
                                                             pytest.ExitCode.INTERNAL_ERROR))
+
+    def pytest_unconfigure(self, config) -> None:
+        if self.recorder is not None:  # the controller, after xdist has taken its workers down
+            sweep_scratch(self.cfg)
 
     # ---------------------------------------------------------------- controller
 

@@ -27,7 +27,7 @@ from dataclasses import replace
 from pathlib import Path
 
 from . import proc
-from .backends import wire
+from .backends import scratch_root, wire
 from .proc import ProcResult
 
 # Binaries run as a uid of their own, not `nobody`: RLIMIT_NPROC counts every process of a
@@ -77,9 +77,9 @@ def available() -> str | None:
     """None when bwrap works here; else why not (one line)."""
     if shutil.which("bwrap") is None:
         return "bwrap is not installed (apt-get install bubblewrap)"
-    tmp = os.path.realpath(os.environ.get("TMPDIR", "/tmp"))
+    scratch = os.path.realpath(scratch_root())
     try:
-        res = subprocess.run([*bwrap_argv(tmp), "--", "true"], capture_output=True, timeout=20)
+        res = subprocess.run([*bwrap_argv(scratch), "--", "true"], capture_output=True, timeout=20)
     except (OSError, subprocess.SubprocessError) as exc:
         return f"bwrap does not start: {exc}"
     if res.returncode != 0:

@@ -1,4 +1,4 @@
-"""Run the test suite, then check it left nothing behind: no process, nothing in /tmp.
+"""Run the test suite, then check it left nothing behind: no process, nothing in /tmp or /dev/shm.
 
     python tests/leftovers.py -- <pytest arguments>
 
@@ -14,11 +14,14 @@ import sys
 import tempfile
 import time
 
-TMP = tempfile.gettempdir()
+from oracle.backends import scratch_root
+
+# Where oracle leaves things if it leaks: the temp folder and the Judges' scratch root (/dev/shm).
+ROOTS = sorted({tempfile.gettempdir(), scratch_root()})
 
 
 def snapshot() -> set[str]:
-    return set(os.listdir(TMP))
+    return {os.path.join(root, n) for root in ROOTS for n in os.listdir(root)}
 
 
 def stray_processes(markers: list[str]) -> list[str]:
@@ -46,11 +49,12 @@ def main() -> int:
         shutil.rmtree(base, ignore_errors=True)
     time.sleep(1)
     problems = stray_processes([base, "oracle-work-", "oracle-pytest-", "oracle-repro."])
-    new = sorted(n for n in snapshot() - before if n.startswith(("oracle", "pytest-of", "tmp")) or "oracle" in n)
+    new = sorted(p for p in snapshot() - before
+                 if os.path.basename(p).startswith(("oracle", "pytest-of", "tmp")) or "oracle" in os.path.basename(p))
     for p in problems:
         print(f"LEFT BEHIND: process {p}")
-    for n in new:
-        print(f"LEFT BEHIND: {os.path.join(TMP, n)}")
+    for p in new:
+        print(f"LEFT BEHIND: {p}")
     if rc == 0 and (problems or new):
         return 1
     return rc

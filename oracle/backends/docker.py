@@ -21,7 +21,7 @@ import time
 from pathlib import Path
 
 from .. import proc
-from . import BackendError, engine, wire
+from . import BackendError, engine, scratch_root, wire
 
 GRACE_S = 30.0  # beyond a job's own timeout, how long the agent may take to answer
 AGENT_ROOT = "/opt/oracle"  # oracle's package is mounted at /opt/oracle/oracle
@@ -86,16 +86,6 @@ def preflight(cfg):
     for arch, tools in image_tools(cfg).items():
         check_image_tools(records[arch]["tag"], arch, tools)
     return replace(cfg, images=records, owner=engine.owner_token())
-
-
-def _scratch_parent() -> str:
-    shm = "/dev/shm"
-    try:
-        if os.access(shm, os.W_OK) and not os.statvfs(shm).f_flag & os.ST_NOEXEC:
-            return shm
-    except OSError:
-        pass
-    return tempfile.gettempdir()
 
 
 class _Container:
@@ -170,7 +160,7 @@ class DockerBackend:
     def __init__(self, cfg):
         self.cfg = cfg
         self.worker = os.environ.get("PYTEST_XDIST_WORKER", "main")
-        self.scratch = tempfile.mkdtemp(prefix=f"oracle-{cfg.run_id}-{self.worker}-", dir=_scratch_parent())
+        self.scratch = tempfile.mkdtemp(prefix=f"oracle-{cfg.run_id}-{self.worker}-", dir=scratch_root())
         os.chmod(self.scratch, 0o777)
         self.mounts = [f"--mount=type=bind,src={self.scratch},dst={self.scratch}"]
         for path in host_paths(cfg):

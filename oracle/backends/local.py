@@ -7,6 +7,7 @@ import os
 from pathlib import Path
 
 from .. import proc
+from . import scratch_root
 
 
 class LocalBackend:
@@ -39,7 +40,7 @@ class LocalBackend:
             proc.sweep_orphans(str(root))  # in the sandbox, its PID namespace does this
 
     def scratch_parent(self) -> str | None:
-        return None
+        return scratch_root()
 
     def close(self) -> None:
         if self._sandbox is not None:

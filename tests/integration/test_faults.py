@@ -17,6 +17,8 @@ from ..conftest import COMPILERS, ORACLE
 
 def test_killed_worker_gives_infra_error_and_the_run_completes(tmp_path, program_dir):
     suite = program_dir("ok.c", "wrong_exit.c", "wrong_output.c", "crash.c")
+    scratch = tmp_path / "scratch"
+    scratch.mkdir()
     (tmp_path / "conftest.py").write_text(
         "import os\n"
         "def pytest_runtest_call(item):\n"
@@ -27,7 +29,9 @@ def test_killed_worker_gives_infra_error_and_the_run_completes(tmp_path, program
          "--oracle-compiler",
          str(COMPILERS / "gcc-bug"), "--oracle-suite", str(suite), "--oracle-out", str(tmp_path / "out")],
         capture_output=True, text=True, cwd=tmp_path, timeout=300,
-        env={**os.environ, "TMPDIR": str(tmp_path)})  # the killed worker cannot remove its scratch folder
+        env={**os.environ, "TMPDIR": str(tmp_path), "ORACLE_SCRATCH": str(scratch)})
+    # The killed worker could not remove its scratch folder; the controller did, at the end.
+    assert list(scratch.iterdir()) == []
     doc = json.loads((tmp_path / "out" / "results.json").read_text())
     verdicts = {c["test"]: (c["verdict"], c["reason"]) for c in doc["cases"]}
     assert verdicts["wrong_exit.c"][0] == "infra-error", res.stdout

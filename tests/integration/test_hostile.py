@@ -18,11 +18,12 @@ from oracle.suites import open_suite
 from ..conftest import COMPILERS, run_cli
 
 needs_bwrap = pytest.mark.skipif(sandbox.available() is not None, reason=f"bwrap unusable: {sandbox.available()}")
-MARKERS = [Path("/tmp/oracle-escape-marker"), Path("/var/tmp/oracle-escape-marker"), Path("/root/oracle-escape-marker")]
+MARKERS = [Path("/tmp/oracle-escape-marker"), Path("/var/tmp/oracle-escape-marker"), Path("/root/oracle-escape-marker"),
+           Path("/dev/shm/oracle-escape-marker")]
 
 
 def leftovers(scratch: Path) -> list[str]:
-    """Processes still running from this test's scratch folder (oracle's TMPDIR)."""
+    """Processes still running from this test's scratch folder (oracle's ORACLE_SCRATCH and TMPDIR)."""
     out = []
     for pid in filter(str.isdigit, os.listdir("/proc")):
         try:
@@ -45,7 +46,7 @@ def run_suite(tmp_path, suite, *extra, compiler=None):
     scratch.mkdir(exist_ok=True)
     res = run_cli("run", "--compiler", compiler or str(COMPILERS / "gcc-bug"), "--suite", str(suite),
                   "--out", str(out), "--run-timeout", "2", "--compile-timeout", "20", "-j", "2", *extra,
-                  env={**os.environ, "TMPDIR": str(scratch)})
+                  env={**os.environ, "TMPDIR": str(scratch), "ORACLE_SCRATCH": str(scratch)})
     assert res.returncode in (0, 1), res.stdout + res.stderr
     doc = json.loads((out / "results.json").read_text())
     return res, {c["test"]: c for c in doc["cases"]}
