@@ -320,12 +320,11 @@ class Judge:
                              limits=proc.Limits(file_size=1 * GiB), env=_compile_env(work))
             if classify_build(build, exe, self.cfg.ref_compile_timeout):
                 return None, None  # no sanitizer build (a test using what the sanitizers reject): nothing learnt
-            cwd = work / "run"
-            cwd.mkdir()
+            cwd = self.backend.run_folder(work, "run")
             self._check()
             # Sanitized code is slower, and ASan reserves terabytes of address space: no RLIMIT_AS.
             timeout = 3 * self.cfg.ref_run_timeout * case.timeout_factor
-            kw = dict(timeout=timeout, cwd=str(cwd), stdout_limit=self.cfg.stdout_limit,
+            kw = dict(timeout=timeout, cwd=cwd, stdout_limit=self.cfg.stdout_limit,
                       limits=proc.Limits(file_size=64 << 20), env=proc.child_env(**SANITIZER_OPTIONS))
             run = _started(self.backend.run_binary, [exe], arch=HOST_ARCH, **kw)
             report = _SANITIZER_LINE.search(run.stderr)
@@ -351,11 +350,10 @@ class Judge:
     def _execute(self, case: Case, exe: str, work: Path, env: dict | None = None,
                  timeout: float | None = None) -> ProcResult:
         self._check()
-        cwd = work / f"run{self._next()}"
-        cwd.mkdir()
+        cwd = self.backend.run_folder(work, f"run{self._next()}")
         emulator = self.cfg.emulators[case.arch].argv
         limits = proc.Limits(address_space=4 * GiB, file_size=64 << 20)  # 4 GiB leaves qemu room
-        kw = dict(timeout=timeout or self._run_timeout(case), cwd=str(cwd), stdout_limit=self.cfg.stdout_limit,
+        kw = dict(timeout=timeout or self._run_timeout(case), cwd=cwd, stdout_limit=self.cfg.stdout_limit,
                   limits=limits, env=env)
         return _started(self.backend.run_binary, run_argv(emulator, exe), arch=case.arch, **kw)
 

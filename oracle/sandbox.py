@@ -4,7 +4,7 @@ Starting bwrap costs milliseconds (namespaces, mounts); a suite runs thousands
 of binaries. So each worker starts one sandbox holding a small server
 (`python -m oracle.sandbox`), and sends it jobs over a pipe; the server runs
 each with proc.run. Inside: no network, a read-only root, a private /tmp, only
-the worker's scratch folder writable, its own PID namespace (so nothing a
+the worker's scratch folder writable (binaries write only in runs/, a capped tmpfs), its own PID namespace (so nothing a
 binary starts outlives the sandbox, and stragglers are swept after each job),
 and, when oracle runs as root, the server drops to a uid of its own (so every binary runs as it) with a process cap,
 which stops fork bombs. (`nobody` here stands for an otherwise unused uid.)
@@ -40,8 +40,24 @@ class SandboxLost(Exception):
     """The sandbox server died or broke protocol."""
 
 
-def bwrap_argv(writable: str) -> list[str]:
-    argv = ["bwrap", "--ro-bind", "/", "/", "--dev", "/dev", "--proc", "/proc", "--tmpfs", "/tmp"]
+# What binaries may write is in RAM-backed filesystems of capped size, so a program that writes
+# without end fills its sandbox's space (ENOSPC), never the machine's memory or disk.
+RUNS = "runs"  # inside the scratch folder: where each binary gets a fresh folder
+RUNS_BYTES = 512 << 20
+TMP_BYTES = 256 << 20
+SHM_BYTES = 64 << 20
+
+
+def runs_dir(writable: str | Path) -> Path:
+    """The sandbox's folder for binaries' own folders: a capped tmpfs seen only inside it."""
+    return Path(writable) / RUNS
+
+
+def bwrap_argv(writable: str, runs: bool = False) -> list[str]:
+    """bwrap's arguments: `writable` (the scratch folder) bound read-write, and with `runs`, a
+    capped tmpfs over its runs/ folder (binaries write there, never to the host's scratch)."""
+    argv = ["bwrap", "--ro-bind", "/", "/", "--dev", "/dev", "--size", str(SHM_BYTES), "--tmpfs", "/dev/shm",
+            "--proc", "/proc", "--size", str(TMP_BYTES), "--tmpfs", "/tmp"]
     # The private /tmp hides the host's. What the server needs from there (oracle itself and its
     # Python, when checked out or installed under /tmp) comes back read-only; the scratch
     # folder comes back writable. The way down to each is recreated, traversable by all.
@@ -53,6 +69,8 @@ def bwrap_argv(writable: str) -> list[str]:
                 made.add(parent)
                 argv += ["--perms", "0755", "--dir", str(parent)]
         argv += [mode, str(path), str(path)]
+    if runs:
+        argv += ["--perms", "1777", "--size", str(RUNS_BYTES), "--tmpfs", str(runs_dir(writable))]
     return [*argv, "--unshare-net", "--unshare-pid", "--unshare-ipc", "--unshare-uts", "--die-with-parent",
             "--new-session"]
 
@@ -117,7 +135,7 @@ class Sandbox:
         self._seq = 0
 
     def _start(self) -> subprocess.Popen:
-        argv = [*bwrap_argv(self.writable), "--", sys.executable, "-m", "oracle.sandbox"]
+        argv = [*bwrap_argv(self.writable, runs=True), "--", sys.executable, "-m", "oracle.sandbox"]
         uid = random.randrange(*SANDBOX_UIDS)  # one per sandbox, so process caps do not add up
         return subprocess.Popen(argv, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
                                 start_new_session=True,
@@ -189,12 +207,27 @@ def serve() -> None:
         if unprivileged:
             limits = replace(limits, processes=MAX_PROCS)  # RLIMIT_NPROC counts this uid's processes
         env = {**proc.child_env(), **req["env"]} if req["env"] is not None else None
-        res = proc.run(req["argv"], cwd=req["cwd"], timeout=req["timeout"], stdout_limit=req["stdout_limit"],
+        cwd = req["cwd"]
+        fresh = _fresh_folder(cwd)  # a binary's folder in runs/ is made here, and gone after it
+        res = proc.run(req["argv"], cwd=cwd, timeout=req["timeout"], stdout_limit=req["stdout_limit"],
                        stderr_limit=req["stderr_limit"], kill_on_stdout_overflow=req["kill"], limits=limits,
                        env=env)
         _sweep()
+        if fresh:
+            shutil.rmtree(cwd, ignore_errors=True)
         stdout.write(wire.answer(req["seq"], res))
         stdout.flush()
+
+
+def _fresh_folder(cwd: str) -> bool:
+    """Make cwd when it does not exist (a folder in runs/); True when made here."""
+    try:
+        os.mkdir(cwd, 0o755)
+    except FileExistsError:
+        return False
+    except OSError:
+        return False  # proc.run reports the missing folder
+    return True
 
 
 def _sweep() -> None:

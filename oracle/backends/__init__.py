@@ -26,9 +26,9 @@ SHM = "/dev/shm"
 SHM_MIN_FREE = 2 << 30  # two workers' worst case: a compile may write 1 GiB
 
 
-def scratch_root() -> str:
-    """Where the Judges' scratch folders go: $ORACLE_SCRATCH if set; else /dev/shm when it is a
-    usable RAM filesystem (writable, programs may run from it, 2 GiB free); else the temp folder.
+def scratch_root(ram: bool = True) -> str:
+    """Where the Judges' scratch folders go: $ORACLE_SCRATCH if set; else, with `ram`, /dev/shm when
+    it is a usable RAM filesystem (writable, programs may run from it, 2 GiB free); else the temp folder.
 
     Every case makes folders, binaries and the compilers' temporary files and deletes them a
     moment later: on a disk filesystem that metadata churn is real time (a cold torture run on
@@ -37,6 +37,8 @@ def scratch_root() -> str:
     chosen = os.environ.get("ORACLE_SCRATCH")
     if chosen:
         return chosen
+    if not ram:
+        return tempfile.gettempdir()
     try:
         st = os.statvfs(SHM)
         if os.access(SHM, os.W_OK | os.X_OK) and not st.f_flag & (os.ST_NOEXEC | os.ST_RDONLY) \
@@ -61,6 +63,9 @@ class Backend(Protocol):
                    stdout_limit: int = proc.MiB, limits: proc.Limits = proc.Limits(),
                    env: dict[str, str] | None = None) -> proc.ProcResult:
         """Run a test binary (or the emulator running one): as run(), inside the sandbox if any."""
+
+    def run_folder(self, work: "Path", name: str) -> str:
+        """A fresh folder, named name, for one run_binary's cwd (its files are gone after the case)."""
 
     def start(self, root: "Path") -> None:
         """The Judge made its scratch folder, root: the one place binaries may write."""
@@ -95,13 +100,14 @@ def sweep_scratch(cfg: "RunConfig") -> None:
     (in /dev/shm they would hold memory until the next reboot)."""
     import shutil
 
-    root, prefixes = scratch_root(), (scratch_prefix(cfg), f"oracle-{cfg.run_id}-")  # (a Judge's, a container's)
-    try:
-        names = [n for n in os.listdir(root) if n.startswith(prefixes)]
-    except OSError:
-        return
-    for name in names:
-        shutil.rmtree(os.path.join(root, name), ignore_errors=True)
+    prefixes = (scratch_prefix(cfg), f"oracle-{cfg.run_id}-")  # (a Judge's, a container's)
+    for root in {scratch_root(ram=True), scratch_root(ram=False)}:
+        try:
+            names = [n for n in os.listdir(root) if n.startswith(prefixes)]
+        except OSError:
+            continue
+        for name in names:
+            shutil.rmtree(os.path.join(root, name), ignore_errors=True)
 
 
 def finish_run(cfg: "RunConfig") -> None:

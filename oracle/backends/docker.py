@@ -172,6 +172,11 @@ class DockerBackend:
         self._seq = 0
         self.replaced = 0  # containers replaced after a failure (tests read it)
 
+    def run_folder(self, work: Path, name: str) -> str:
+        path = work / name
+        path.mkdir()
+        return str(path)
+
     def scratch_parent(self) -> str:
         return self.scratch
 

@@ -3,10 +3,10 @@ in the bwrap sandbox (sandbox.py: one long-lived server per judge) when there is
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 from .. import proc
+from ..sandbox import runs_dir
 from . import scratch_root
 
 
@@ -15,6 +15,7 @@ class LocalBackend:
         self.sandboxed = sandbox
         self._sandbox = None
         self._subreaper = False
+        self._root: Path | None = None
 
     def start(self, root: Path) -> None:
         if self.sandboxed:
@@ -22,6 +23,7 @@ class LocalBackend:
 
             root.chmod(0o755)  # binaries run as their own uid inside the sandbox and must reach their files
             self._sandbox = Sandbox(root)
+            self._root = root
         else:
             self._subreaper = proc.become_subreaper()
 
@@ -29,9 +31,17 @@ class LocalBackend:
         del arch  # one machine runs every arch (qemu-user for the foreign ones)
         return proc.run(argv, **kwargs)
 
+    def run_folder(self, work: Path, name: str) -> str:
+        if self._sandbox is not None:
+            # Made by the sandbox's server in its capped runs/ tmpfs, as the binary's uid, and
+            # removed after the binary: never on the host's scratch filesystem.
+            return str(runs_dir(self._root) / f"{work.name}-{name}")
+        path = work / name
+        path.mkdir()
+        return str(path)
+
     def run_binary(self, argv, *, arch: str, **kwargs) -> proc.ProcResult:
         if self._sandbox is not None:
-            os.chmod(kwargs["cwd"], 0o777)  # the binary's own folder: the one place it may write
             return self._sandbox.run(argv, **kwargs)
         return self.run(argv, arch=arch, **kwargs)
 
@@ -40,7 +50,8 @@ class LocalBackend:
             proc.sweep_orphans(str(root))  # in the sandbox, its PID namespace does this
 
     def scratch_parent(self) -> str | None:
-        return scratch_root()
+        # RAM only when the sandbox caps what binaries write: without it they write anywhere.
+        return scratch_root(ram=self.sandboxed)
 
     def close(self) -> None:
         if self._sandbox is not None:

@@ -57,7 +57,8 @@ def test_hostile_binaries_in_the_sandbox(tmp_path, program_dir):
     for m in MARKERS:
         m.unlink(missing_ok=True)
     suite = program_dir("ok.c", "fork_bomb.c", "alloc_forever.c", "ignore_term.c", "flood_stdout.c",
-                        "escape_write.c", "daemon_child.c", "garbage.c", "wrong_output.c", "fork_count.c")
+                        "escape_write.c", "daemon_child.c", "garbage.c", "wrong_output.c", "fork_count.c",
+                        "fill_space.c")
     res, cases = run_suite(tmp_path, suite, "--sandbox", "bwrap")
     v = {t: c["verdict"] for t, c in cases.items()}
     assert v["ok.c"] == "pass" and v["wrong_output.c"] == "wrong-output" and v["garbage.c"] == "wrong-output"
@@ -68,6 +69,8 @@ def test_hostile_binaries_in_the_sandbox(tmp_path, program_dir):
     assert v["flood_stdout.c"] == "wrong-output" and "exceeds" in cases["flood_stdout.c"]["reason"]
     assert v["escape_write.c"] == "pass"  # its writes failed quietly, its output is the same
     assert v["daemon_child.c"] == "pass"
+    # Everything it may write is in capped tmpfs mounts: ENOSPC, not the machine's memory or disk.
+    assert v["fill_space.c"] == "pass", cases["fill_space.c"]["reason"]
     assert not any(m.exists() for m in MARKERS)
     time.sleep(0.5)
     assert leftovers(tmp_path / "scratch") == []
