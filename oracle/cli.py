@@ -34,6 +34,9 @@ examples:
 
 exit status: 0 no candidate failures, 1 candidate failures, 2 usage error, 3 run not completed.
 With --baseline: 0 no regression, 1 regressions.
+
+environment: ORACLE_SCRATCH=DIR  where the scratch folders go (default: /dev/shm when it is a
+usable tmpfs and the sandbox is on, else $TMPDIR).
 """
 
 

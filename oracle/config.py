@@ -74,7 +74,8 @@ OPTIONS: tuple[Option, ...] = (
     Option("no-cache", "do not read or write the reference cache", flag=True),
     Option("resume", "finish an interrupted run: give the same arguments plus --resume; only the cases it did "
            "not finish run, and its reports are completed in place (--out DIR, default the latest run)", flag=True),
-    Option("sandbox", "where test binaries run: bwrap (no network, read-only root, private scratch), none, or "
+    Option("sandbox", "where test binaries run: bwrap (no network, read-only root, writes only in capped "
+           "private tmpfs folders), none, or "
            "auto: bwrap where it works (default)", "auto|bwrap|none", default="auto"),
     Option("history", "run history database (default: .oracle/history.db)", "FILE", default=".oracle/history.db"),
     Option("no-history", "do not append this run to the history", flag=True),
