@@ -25,7 +25,7 @@ from pathlib import Path
 
 from . import cache, proc
 from . import verdict as V
-from .backends import Backend, open_backend, scratch_prefix
+from .backends import Backend, hold_scratch, open_backend, scratch_prefix
 from .config import RunConfig
 from .model import Case
 from .suites.generated import GENERATORS, GenerationFailed, Programs, materialise, open_generator, seed_of
@@ -128,6 +128,7 @@ class Judge:
         self.backend: Backend = open_backend(cfg)
         self.root = Path(tempfile.mkdtemp(prefix=scratch_prefix(cfg),
                                           dir=scratch_parent or self.backend.scratch_parent()))
+        self._lock = hold_scratch(self.root)  # a run that dies leaves it unlocked: the next run removes it
         self._refs: OrderedDict[tuple, RefOutcome] = OrderedDict()
         self._ub: OrderedDict[tuple, tuple] = OrderedDict()  # per program, whatever the arch
         self._too_slow: dict[tuple, str] = {}  # generated programs whose reference timed out -> on which arch
@@ -141,6 +142,9 @@ class Judge:
         for programs in self._programs.values():
             programs.close()
         shutil.rmtree(self.root, ignore_errors=True)
+        if self._lock is not None:
+            os.close(self._lock)
+            self._lock = None
         if self._cache is not None:
             self._cache.close()
         self.backend.close()

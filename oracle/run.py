@@ -17,7 +17,7 @@ from pathlib import Path
 
 from . import history, proc
 from . import verdict as V
-from .backends import finish_run, sweep_scratch
+from .backends import finish_run, hold_scratch, sweep_scratch
 from .config import RunConfig
 from .model import Case
 from .reports import errors_log, json_report, junit, summary
@@ -224,8 +224,11 @@ def execute(cfg: RunConfig, jobs: int, progress: bool) -> Recorder:
 
     from .plugin import Runner
 
-    # pytest and xdist want a base temp folder; ours goes away with the run.
+    # pytest and xdist want a base temp folder (pytest may remove and remake it): ours is inside a
+    # folder locked for the run's life, so a run killed outright leaves it unlocked and the next
+    # run removes it; otherwise it goes away with the run.
     basetemp = tempfile.mkdtemp(prefix="oracle-pytest-")
+    hold_scratch(basetemp)  # (the lock is the process's until it exits)
 
     def stopped(rec: Recorder) -> None:
         # The reports are written. Waiting for xdist to take its workers down politely
@@ -256,7 +259,7 @@ def execute(cfg: RunConfig, jobs: int, progress: bool) -> Recorder:
             args += ["--dist", "loadgroup"]
     else:
         args += ["-p", "no:xdist"]
-    args += ["--basetemp", basetemp]
+    args += ["--basetemp", os.path.join(basetemp, "pytest")]
     try:
         with _Log(out / "pytest.log") as log, contextlib.redirect_stdout(log):
             pytest.main(args, plugins=[runner])

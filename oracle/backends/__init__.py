@@ -110,6 +110,59 @@ def sweep_scratch(cfg: "RunConfig") -> None:
             shutil.rmtree(os.path.join(root, name), ignore_errors=True)
 
 
+LOCK = ".oracle-lock"  # in a Judge's scratch folder, locked while the Judge lives
+ABANDONED_AFTER_S = 3600  # a scratch folder with no lock file: a live one is touched every case
+
+
+def hold_scratch(folder: "Path | str") -> int:
+    """Lock folder for the life of its Judge, or of a run's pytest base folder (the lock goes with
+    the process, however it ends)."""
+    import fcntl
+
+    fd = os.open(os.path.join(folder, LOCK), os.O_CREAT | os.O_RDWR | os.O_CLOEXEC, 0o600)
+    fcntl.flock(fd, fcntl.LOCK_EX)
+    return fd
+
+
+def sweep_abandoned() -> list[str]:
+    """At the start of a run: remove the Judge scratch folders (and pytest's base folders) of runs
+    that died without cleaning up (killed with SIGKILL, the machine's power): their lock is free. Folders of live runs, this
+    machine's other oracles included, hold theirs. Returns what was removed."""
+    import fcntl
+    import shutil
+    import time
+
+    removed = []
+    for root in {scratch_root(ram=True), scratch_root(ram=False), tempfile.gettempdir()}:
+        try:
+            names = [n for n in os.listdir(root) if n.startswith(("oracle-work-", "oracle-pytest-"))]
+        except OSError:
+            continue
+        for name in names:
+            path = os.path.join(root, name)
+            try:
+                fd = os.open(os.path.join(path, LOCK), os.O_RDWR | os.O_CLOEXEC)
+            except FileNotFoundError:
+                try:  # being made this instant, or from an older oracle: go by age
+                    if time.time() - os.stat(path).st_mtime > ABANDONED_AFTER_S:
+                        shutil.rmtree(path, ignore_errors=True)
+                        removed.append(path)
+                except OSError:
+                    pass
+                continue
+            except OSError:
+                continue
+            try:
+                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except OSError:
+                continue  # held: a live Judge
+            finally:
+                os.close(fd)
+            shutil.rmtree(path, ignore_errors=True)
+            removed.append(path)
+    return removed
+
+
 def finish_run(cfg: "RunConfig") -> None:
     """On the controller, when the run ends however it ends: nothing of the run is left behind."""
     if cfg.backend == "docker":
@@ -118,5 +171,5 @@ def finish_run(cfg: "RunConfig") -> None:
         remove_run(cfg.run_id)
 
 
-__all__ = ["Backend", "BackendError", "NAMES", "finish_run", "open_backend", "scratch_prefix", "scratch_root",
-           "sweep_scratch"]
+__all__ = ["Backend", "BackendError", "NAMES", "finish_run", "hold_scratch", "open_backend", "scratch_prefix",
+           "scratch_root", "sweep_abandoned", "sweep_scratch"]

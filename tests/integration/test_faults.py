@@ -104,6 +104,35 @@ def test_stop_signal_keeps_finished_results_and_resume_finishes(tmp_path, sig):
     assert finished < {c["id"] for c in doc["cases"]}
 
 
+def test_sigkilled_run_leaves_scratch_that_the_next_run_removes(tmp_path):
+    """kill -9 gives oracle no chance to clean up: its Judges' folders (in RAM, by default) stay,
+    unlocked, until the next run removes them at its start."""
+    suite = tmp_path / "slow"
+    suite.mkdir()
+    for i in range(20):
+        (suite / f"slow{i:02}.c").write_text(
+            "#include <unistd.h>\n#include <stdio.h>\nint main(void){ usleep(300000); puts(\"ok\"); return 0; }\n")
+    scratch = tmp_path / "scratch"
+    scratch.mkdir()
+    env = {**os.environ, "ORACLE_SCRATCH": str(scratch)}
+    p = subprocess.Popen([*ORACLE, "run", "--compiler", "gcc", "--suite", str(suite), "--out", str(tmp_path / "o1"),
+                          "-j", "2", "--no-history"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                         stdin=subprocess.DEVNULL, env=env, start_new_session=True)
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline and len(list(scratch.glob("oracle-work-*"))) < 2:
+        time.sleep(0.2)
+    left = sorted(scratch.glob("oracle-work-*"))
+    os.killpg(p.pid, signal.SIGKILL)
+    p.wait()
+    time.sleep(0.5)
+    assert len(left) == 2 and all(d.exists() for d in left)
+    res = subprocess.run([*ORACLE, "run", "--compiler", "gcc", "--suite", str(suite), "-k", "slow00",
+                          "--out", str(tmp_path / "o2"), "--no-history"], capture_output=True, text=True,
+                         timeout=120, env=env)
+    assert res.returncode == 0, res.stdout + res.stderr
+    assert list(scratch.iterdir()) == []
+
+
 def test_full_disk_for_the_output_folder(tmp_path, program_dir):
     mnt = tmp_path / "small"
     mnt.mkdir()

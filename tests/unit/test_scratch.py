@@ -35,3 +35,32 @@ def test_sweep_removes_this_runs_folders_only(monkeypatch, tmp_path):
     backends.sweep_scratch(cfg)
     assert [d.exists() for d in mine] == [False, False]
     assert [d.exists() for d in theirs] == [True, True]
+
+
+def test_abandoned_scratch_is_swept_and_live_scratch_is_not(monkeypatch, tmp_path):
+    """A Judge's folder is locked while it lives: a run that died (lock free) is removed at the next
+    run's start, a live one (this machine's other oracles) never; one with no lock goes by age."""
+    import os
+    import subprocess
+    import sys
+    import time
+
+    monkeypatch.setenv("ORACLE_SCRATCH", str(tmp_path))
+    live, dead, young, old = (tmp_path / f"oracle-work-{n}" for n in ("live", "dead", "young", "old"))
+    for d in (live, dead, young, old):
+        d.mkdir()
+    fd = backends.hold_scratch(live)
+    # The dead run's Judge was another process that took the lock and was killed.
+    subprocess.run([sys.executable, "-c", "import os, sys; from oracle import backends; "
+                    f"backends.hold_scratch({str(dead)!r}); os.kill(os.getpid(), 9)"])
+    assert (dead / backends.LOCK).exists()
+    past = time.time() - backends.ABANDONED_AFTER_S - 60
+    os.utime(old, (past, past))
+    (tmp_path / "not-ours").mkdir()
+    try:
+        removed = backends.sweep_abandoned()
+    finally:
+        os.close(fd)
+    assert sorted(removed) == sorted([str(dead), str(old)])
+    assert live.exists() and young.exists() and not dead.exists() and not old.exists()
+    assert (tmp_path / "not-ours").exists()
