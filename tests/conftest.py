@@ -50,6 +50,17 @@ def make_config(tmp_path):
     return make
 
 
+def slow_suite(folder: Path, count: int, usleep: int) -> Path:
+    """A folder of `count` programs that each sleep `usleep` microseconds and print ok: a run of it
+    is surely mid-way when a test stops it."""
+    folder.mkdir()
+    for i in range(count):
+        (folder / f"slow{i:02}.c").write_text(
+            "#include <unistd.h>\n#include <stdio.h>\n"
+            f"int main(void){{ usleep({usleep}); puts(\"ok\"); return 0; }}\n")
+    return folder
+
+
 def run_cli(*args: str, cwd: Path | None = None, timeout: float = 600, env=None) -> subprocess.CompletedProcess:
     return subprocess.run([*ORACLE, *args], capture_output=True, text=True, timeout=timeout, cwd=cwd, env=env,
                           stdin=subprocess.DEVNULL)

@@ -26,7 +26,7 @@ from oracle.errors import UsageError
 from oracle.pipeline import Judge
 from oracle.suites import open_suite
 
-from ..conftest import COMPILERS, FIXTURES, ORACLE, needs_aarch64, needs_tcc, run_cli
+from ..conftest import COMPILERS, FIXTURES, ORACLE, needs_aarch64, needs_tcc, run_cli, slow_suite
 
 IN_CONTAINER = FIXTURES / "in-container"  # hostile fixtures never to be run locally
 
@@ -194,11 +194,7 @@ def test_smoke_suite_same_verdicts_in_docker_and_locally(tmp_path, arch, compile
 
 @pytest.mark.parametrize("sig", [signal.SIGTERM, signal.SIGINT])
 def test_an_interrupted_run_leaves_no_container(tmp_path, sig):
-    suite = tmp_path / "many"
-    suite.mkdir()
-    for i in range(40):
-        (suite / f"slow{i:02}.c").write_text(
-            "#include <unistd.h>\n#include <stdio.h>\nint main(void){ usleep(200000); puts(\"ok\"); return 0; }\n")
+    suite = slow_suite(tmp_path / "many", 40, 200000)
     out = tmp_path / "out"
     p = subprocess.Popen([*ORACLE, "run", "--compiler", "gcc", "--suite", str(suite), "--out", str(out), "-j", "2",
                           "--backend", "docker"], stdout=subprocess.PIPE, stderr=subprocess.PIPE,

@@ -12,7 +12,7 @@ import xml.etree.ElementTree as ET
 
 import pytest
 
-from ..conftest import COMPILERS, ORACLE
+from ..conftest import COMPILERS, ORACLE, slow_suite
 
 
 def test_killed_worker_gives_infra_error_and_the_run_completes(tmp_path, program_dir):
@@ -62,11 +62,7 @@ def _descendants(pid: int) -> set[int]:
 
 @pytest.mark.parametrize("sig", [signal.SIGTERM, signal.SIGINT])
 def test_stop_signal_keeps_finished_results_and_resume_finishes(tmp_path, sig):
-    suite = tmp_path / "many"
-    suite.mkdir()
-    for i in range(60):  # slow programs: the run is surely mid-way when stopped
-        (suite / f"slow{i:02}.c").write_text(
-            "#include <unistd.h>\n#include <stdio.h>\nint main(void){ usleep(150000); puts(\"ok\"); return 0; }\n")
+    suite = slow_suite(tmp_path / "many", 60, 150000)
     out = tmp_path / "out"
     p = subprocess.Popen([*ORACLE, "run", "--compiler", "gcc", "--suite", str(suite), "--out", str(out), "-j", "2"],
                          stdout=subprocess.PIPE, stderr=subprocess.PIPE, stdin=subprocess.DEVNULL, text=True)
@@ -107,11 +103,7 @@ def test_stop_signal_keeps_finished_results_and_resume_finishes(tmp_path, sig):
 def test_sigkilled_run_leaves_scratch_that_the_next_run_removes(tmp_path):
     """kill -9 gives oracle no chance to clean up: its Judges' folders (in RAM, by default) stay,
     unlocked, until the next run removes them at its start."""
-    suite = tmp_path / "slow"
-    suite.mkdir()
-    for i in range(20):
-        (suite / f"slow{i:02}.c").write_text(
-            "#include <unistd.h>\n#include <stdio.h>\nint main(void){ usleep(300000); puts(\"ok\"); return 0; }\n")
+    suite = slow_suite(tmp_path / "slow", 20, 300000)
     scratch = tmp_path / "scratch"
     scratch.mkdir()
     env = {**os.environ, "ORACLE_SCRATCH": str(scratch)}
