@@ -13,6 +13,7 @@ import shlex
 import shutil
 import sys
 import tempfile
+import time
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -89,7 +90,7 @@ def reduce_case(run: Run, case_id: str, budget: float = DEFAULT_BUDGET, jobs: in
         res = proc.run(argv, timeout=budget, cwd=str(work), stdout_limit=4 << 20, stderr_limit=1 << 20,
                        limits=proc.Limits(file_size=None, open_files=4096), env={**os.environ, "TMPDIR": str(tmp)})
     finally:
-        shutil.rmtree(tmp, ignore_errors=True)
+        _remove(tmp)
     (work / "cvise.log").write_bytes(res.stdout + res.stderr)
     before = _lines(work / (source.name + ".orig"))
     after = _lines(target)
@@ -110,6 +111,16 @@ def verified(run: Run, case_id: str) -> Path | None:
         return None
     path = work / Path(name).name
     return path if path.is_file() else None
+
+
+def _remove(folder: Path) -> None:
+    """rmtree, again while it fails: the reducer's group was SIGKILLed, and a member that has not
+    died yet can write into the folder while it is being removed (an empty folder was left)."""
+    for _ in range(50):
+        shutil.rmtree(folder, ignore_errors=True)
+        if not folder.exists():
+            return
+        time.sleep(0.1)
 
 
 def _lines(path: Path) -> int:
