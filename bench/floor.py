@@ -16,7 +16,7 @@ import tempfile
 import time
 
 from oracle import config
-from oracle.backends import scratch_root
+from oracle import scratch
 from oracle.pipeline import compile_argv, run_argv
 from oracle.run import select_cases
 from oracle.targets import TARGETS
@@ -52,7 +52,7 @@ def main() -> int:
     cases = [c for c in select_cases(cfg) if not c.unsupported]
     # The same scratch filesystem as oracle's Judges (RAM when /dev/shm is usable): the floor
     # is the commands' cost, not the cost of where their files go.
-    with tempfile.TemporaryDirectory(prefix="oracle-floor-", dir=scratch_root()) as work:
+    with tempfile.TemporaryDirectory(prefix="oracle-floor-", dir=scratch.root()) as work:
         lines = "".join(case_script(cfg, c, work).replace("\n", " ") + "\n" for c in cases)
         start = time.monotonic()
         subprocess.run(["xargs", "-d", "\n", "-P", str(args.jobs), "-n", "1", "sh", "-c"], input=lines.encode(),

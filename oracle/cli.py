@@ -12,8 +12,7 @@ import signal
 import sys
 from pathlib import Path
 
-from . import __version__
-from .backends import sweep_abandoned
+from . import __version__, scratch
 from .config import OPTIONS, build
 from .errors import OracleError, UsageError
 from .proc import children
@@ -239,7 +238,7 @@ def cmd_run(args: argparse.Namespace) -> int:
         raise UsageError("--max-tasks N needs --tasks DIR (or --agent) and N >= 0")
     values = {opt.dest: getattr(args, opt.dest) for opt in OPTIONS}
     cfg = build(values)
-    sweep_abandoned()  # scratch folders of runs that died (in /dev/shm they hold memory)
+    scratch.sweep_abandoned()  # scratch folders of runs that died (in /dev/shm they hold memory)
     # SIGTERM ends the run like Ctrl-C: children killed, finished results still written.
     signal.signal(signal.SIGTERM, _interrupt)
     signal.signal(signal.SIGINT, _interrupt)
@@ -420,7 +419,7 @@ def cmd_fuzz(args: argparse.Namespace) -> int:
     values = {opt.dest: getattr(args, opt.dest, None) for opt in OPTIONS}
     values["suite"] = gens[0]
     cfg = build(values)
-    sweep_abandoned()
+    scratch.sweep_abandoned()
     signal.signal(signal.SIGTERM, _interrupt)
     signal.signal(signal.SIGINT, _interrupt)
     fuzzer = Fuzzer(cfg, gens, budget, args.jobs, progress=sys.stderr.isatty())

@@ -23,9 +23,9 @@ from collections import OrderedDict
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import cache, proc
+from . import cache, proc, scratch
 from . import verdict as V
-from .backends import Backend, hold_scratch, open_backend, scratch_prefix
+from .backends import Backend, open_backend
 from .config import RunConfig
 from .model import Case
 from .suites.generated import GENERATORS, GenerationFailed, Programs, materialise, open_generator, seed_of
@@ -126,9 +126,9 @@ class Judge:
     def __init__(self, cfg: RunConfig, scratch_parent: str | None = None):
         self.cfg = cfg
         self.backend: Backend = open_backend(cfg)
-        self.root = Path(tempfile.mkdtemp(prefix=scratch_prefix(cfg),
+        self.root = Path(tempfile.mkdtemp(prefix=scratch.prefix(cfg.run_id),
                                           dir=scratch_parent or self.backend.scratch_parent()))
-        self._lock = hold_scratch(self.root)  # a run that dies leaves it unlocked: the next run removes it
+        self._lock = scratch.hold(self.root)  # a run that dies leaves it unlocked: the next run removes it
         self._refs: OrderedDict[tuple, RefOutcome] = OrderedDict()
         self._ub: OrderedDict[tuple, tuple] = OrderedDict()  # per program, whatever the arch
         self._too_slow: dict[tuple, str] = {}  # generated programs whose reference timed out -> on which arch

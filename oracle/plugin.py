@@ -17,9 +17,9 @@ import traceback
 
 import pytest
 
-from . import proc
+from . import proc, scratch
 from . import verdict as V
-from .backends import finish_run, sweep_scratch
+from .backends import finish_run
 from .config import OPTIONS, RunConfig, build
 from .errors import OracleError
 from .model import Case
@@ -179,7 +179,7 @@ class Runner:
 
     def pytest_unconfigure(self, config) -> None:
         if self.recorder is not None:  # the controller, after xdist has taken its workers down
-            sweep_scratch(self.cfg)
+            scratch.sweep_run(self.cfg.run_id)
 
     # ---------------------------------------------------------------- controller
 

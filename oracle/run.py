@@ -15,9 +15,9 @@ import time
 from collections import Counter
 from pathlib import Path
 
-from . import history, proc
+from . import history, proc, scratch
 from . import verdict as V
-from .backends import finish_run, hold_scratch, sweep_scratch
+from .backends import finish_run
 from .config import RunConfig
 from .model import Case
 from .reports import errors_log, json_report, junit, summary
@@ -228,7 +228,7 @@ def execute(cfg: RunConfig, jobs: int, progress: bool) -> Recorder:
     # folder locked for the run's life, so a run killed outright leaves it unlocked and the next
     # run removes it; otherwise it goes away with the run.
     basetemp = tempfile.mkdtemp(prefix="oracle-pytest-")
-    hold_scratch(basetemp)  # (the lock is the process's until it exits)
+    scratch.hold(basetemp)  # (the lock is the process's until it exits)
 
     def stopped(rec: Recorder) -> None:
         # The reports are written. Waiting for xdist to take its workers down politely
@@ -238,7 +238,7 @@ def execute(cfg: RunConfig, jobs: int, progress: bool) -> Recorder:
         sys.__stdout__.flush()
         _end_children(grace=2.0)
         shutil.rmtree(basetemp, ignore_errors=True)
-        sweep_scratch(cfg)
+        scratch.sweep_run(cfg.run_id)  # os._exit skips the plugin's end-of-run sweep
         os._exit(rec.exit_code)
 
     recorder = Recorder(cfg, progress=progress, quiet=True, on_stopped=stopped if jobs > 1 else None)
@@ -266,7 +266,6 @@ def execute(cfg: RunConfig, jobs: int, progress: bool) -> Recorder:
     finally:
         shutil.rmtree(basetemp, ignore_errors=True)
         finish_run(cfg)  # again, in case pytest stopped before its session finished
-        sweep_scratch(cfg)  # the workers are gone: what a killed one left
     if recorder.total is None:  # pytest stopped before collection: still leave reports behind
         recorder.finish(interrupted=True)
     return recorder

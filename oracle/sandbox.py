@@ -3,11 +3,12 @@
 Starting bwrap costs milliseconds (namespaces, mounts); a suite runs thousands
 of binaries. So each worker starts one sandbox holding a small server
 (`python -m oracle.sandbox`), and sends it jobs over a pipe; the server runs
-each with proc.run. Inside: no network, a read-only root, a private /tmp, only
-the worker's scratch folder writable (binaries write only in runs/, a capped tmpfs), its own PID namespace (so nothing a
-binary starts outlives the sandbox, and stragglers are swept after each job),
-and, when oracle runs as root, the server drops to a uid of its own (so every binary runs as it) with a process cap,
-which stops fork bombs. (`nobody` here stands for an otherwise unused uid.)
+each with proc.run. Inside: no network, a read-only root, the worker's scratch
+folder bound writable (binaries themselves write only in capped tmpfs mounts: their
+own folder in runs/, /tmp, /dev/shm), its own PID namespace (so nothing a binary
+starts outlives the sandbox, and stragglers are swept after each job), and, when
+oracle runs as root, the server drops to a uid of its own (so every binary runs as
+it) with a process cap, which stops fork bombs. (`nobody` here stands for an otherwise unused uid.)
 
 The job stream is the docker backend's (backends/wire.py): length-prefixed JSON
 frames, answers followed by the raw stdout and stderr bytes.
@@ -26,8 +27,8 @@ import time
 from dataclasses import replace
 from pathlib import Path
 
-from . import proc
-from .backends import scratch_root, wire
+from . import proc, scratch
+from .backends import wire
 from .proc import ProcResult
 
 # Binaries run as a uid of their own, not `nobody`: RLIMIT_NPROC counts every process of a
@@ -95,9 +96,9 @@ def available() -> str | None:
     """None when bwrap works here; else why not (one line)."""
     if shutil.which("bwrap") is None:
         return "bwrap is not installed (apt-get install bubblewrap)"
-    scratch = os.path.realpath(scratch_root())
+    folder = os.path.realpath(scratch.root())
     try:
-        res = subprocess.run([*bwrap_argv(scratch), "--", "true"], capture_output=True, timeout=20)
+        res = subprocess.run([*bwrap_argv(folder), "--", "true"], capture_output=True, timeout=20)
     except (OSError, subprocess.SubprocessError) as exc:
         return f"bwrap does not start: {exc}"
     if res.returncode != 0:
@@ -223,11 +224,9 @@ def _fresh_folder(cwd: str) -> bool:
     """Make cwd when it does not exist (a folder in runs/); True when made here."""
     try:
         os.mkdir(cwd, 0o755)
-    except FileExistsError:
-        return False
+        return True
     except OSError:
-        return False  # proc.run reports the missing folder
-    return True
+        return False  # there already, or cannot be made (then proc.run reports the missing folder)
 
 
 def _sweep() -> None:

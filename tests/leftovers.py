@@ -14,10 +14,10 @@ import sys
 import tempfile
 import time
 
-from oracle.backends import scratch_root
+from oracle import scratch
 
 # Where oracle leaves things if it leaks: the temp folder and the Judges' scratch root (/dev/shm).
-ROOTS = sorted({tempfile.gettempdir(), scratch_root()})
+ROOTS = sorted({tempfile.gettempdir(), scratch.root()})
 
 
 def snapshot() -> set[str]:

@@ -20,8 +20,8 @@ import tempfile
 import time
 from pathlib import Path
 
-from .. import proc
-from . import BackendError, engine, scratch_root, wire
+from .. import proc, scratch
+from . import BackendError, engine, wire
 
 GRACE_S = 30.0  # beyond a job's own timeout, how long the agent may take to answer
 AGENT_ROOT = "/opt/oracle"  # oracle's package is mounted at /opt/oracle/oracle
@@ -160,7 +160,7 @@ class DockerBackend:
     def __init__(self, cfg):
         self.cfg = cfg
         self.worker = os.environ.get("PYTEST_XDIST_WORKER", "main")
-        self.scratch = tempfile.mkdtemp(prefix=f"oracle-{cfg.run_id}-{self.worker}-", dir=scratch_root())
+        self.scratch = tempfile.mkdtemp(prefix=f"oracle-{cfg.run_id}-{self.worker}-", dir=scratch.root())
         os.chmod(self.scratch, 0o777)
         self.mounts = [f"--mount=type=bind,src={self.scratch},dst={self.scratch}"]
         for path in host_paths(cfg):
@@ -173,9 +173,7 @@ class DockerBackend:
         self.replaced = 0  # containers replaced after a failure (tests read it)
 
     def run_folder(self, work: Path, name: str) -> str:
-        path = work / name
-        path.mkdir()
-        return str(path)
+        return scratch.make_folder(work, name)
 
     def scratch_parent(self) -> str:
         return self.scratch

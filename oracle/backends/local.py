@@ -5,9 +5,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from .. import proc
+from .. import proc, scratch
 from ..sandbox import runs_dir
-from . import scratch_root
 
 
 class LocalBackend:
@@ -15,7 +14,6 @@ class LocalBackend:
         self.sandboxed = sandbox
         self._sandbox = None
         self._subreaper = False
-        self._root: Path | None = None
 
     def start(self, root: Path) -> None:
         if self.sandboxed:
@@ -23,7 +21,6 @@ class LocalBackend:
 
             root.chmod(0o755)  # binaries run as their own uid inside the sandbox and must reach their files
             self._sandbox = Sandbox(root)
-            self._root = root
         else:
             self._subreaper = proc.become_subreaper()
 
@@ -35,10 +32,8 @@ class LocalBackend:
         if self._sandbox is not None:
             # Made by the sandbox's server in its capped runs/ tmpfs, as the binary's uid, and
             # removed after the binary: never on the host's scratch filesystem.
-            return str(runs_dir(self._root) / f"{work.name}-{name}")
-        path = work / name
-        path.mkdir()
-        return str(path)
+            return str(runs_dir(self._sandbox.writable) / f"{work.name}-{name}")
+        return scratch.make_folder(work, name)
 
     def run_binary(self, argv, *, arch: str, **kwargs) -> proc.ProcResult:
         if self._sandbox is not None:
@@ -51,7 +46,7 @@ class LocalBackend:
 
     def scratch_parent(self) -> str | None:
         # RAM only when the sandbox caps what binaries write: without it they write anywhere.
-        return scratch_root(ram=self.sandboxed)
+        return scratch.root(ram=self.sandboxed)
 
     def close(self) -> None:
         if self._sandbox is not None:

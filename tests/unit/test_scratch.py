@@ -2,37 +2,40 @@
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
 import tempfile
-from types import SimpleNamespace
+import time
 
-from oracle import backends
+from oracle import scratch
 
 
 def test_oracle_scratch_chooses(monkeypatch, tmp_path):
     monkeypatch.setenv("ORACLE_SCRATCH", str(tmp_path))
-    assert backends.scratch_root() == str(tmp_path)
+    assert scratch.root() == str(tmp_path)
 
 
 def test_no_usable_shm_falls_back_to_the_temp_folder(monkeypatch, tmp_path):
     monkeypatch.delenv("ORACLE_SCRATCH", raising=False)
-    monkeypatch.setattr(backends, "SHM", str(tmp_path / "missing"))
-    assert backends.scratch_root() == tempfile.gettempdir()
-    monkeypatch.setattr(backends, "SHM", str(tmp_path))
-    monkeypatch.setattr(backends, "SHM_MIN_FREE", 1 << 62)  # more room than any disk has
-    assert backends.scratch_root() == tempfile.gettempdir()
-    monkeypatch.setattr(backends, "SHM_MIN_FREE", 0)
-    assert backends.scratch_root() == str(tmp_path)
+    monkeypatch.setattr(scratch, "SHM", str(tmp_path / "missing"))
+    assert scratch.root() == tempfile.gettempdir()
+    monkeypatch.setattr(scratch, "SHM", str(tmp_path))
+    monkeypatch.setattr(scratch, "SHM_MIN_FREE", 1 << 62)  # more room than any disk has
+    assert scratch.root() == tempfile.gettempdir()
+    monkeypatch.setattr(scratch, "SHM_MIN_FREE", 0)
+    assert scratch.root() == str(tmp_path)
 
 
 def test_sweep_removes_this_runs_folders_only(monkeypatch, tmp_path):
     monkeypatch.setenv("ORACLE_SCRATCH", str(tmp_path))
-    cfg, other = SimpleNamespace(run_id="20261124-1-11"), SimpleNamespace(run_id="20261124-1-12")
-    mine = [tmp_path / (backends.scratch_prefix(cfg) + "abc"), tmp_path / f"oracle-{cfg.run_id}-gw0-xyz"]
-    theirs = [tmp_path / (backends.scratch_prefix(other) + "abc"), tmp_path / f"oracle-{other.run_id}-gw0-xyz"]
+    mine_id, other_id = "20261124-1-11", "20261124-1-12"
+    mine = [tmp_path / (scratch.prefix(mine_id) + "abc"), tmp_path / f"oracle-{mine_id}-gw0-xyz"]
+    theirs = [tmp_path / (scratch.prefix(other_id) + "abc"), tmp_path / f"oracle-{other_id}-gw0-xyz"]
     for d in mine + theirs:
         (d / "w1").mkdir(parents=True)
         (d / "w1" / "cand").write_bytes(b"\x7fELF")
-    backends.sweep_scratch(cfg)
+    scratch.sweep_run(mine_id)
     assert [d.exists() for d in mine] == [False, False]
     assert [d.exists() for d in theirs] == [True, True]
 
@@ -40,25 +43,21 @@ def test_sweep_removes_this_runs_folders_only(monkeypatch, tmp_path):
 def test_abandoned_scratch_is_swept_and_live_scratch_is_not(monkeypatch, tmp_path):
     """A Judge's folder is locked while it lives: a run that died (lock free) is removed at the next
     run's start, a live one (this machine's other oracles) never; one with no lock goes by age."""
-    import os
-    import subprocess
-    import sys
-    import time
-
     monkeypatch.setenv("ORACLE_SCRATCH", str(tmp_path))
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))  # (the sweep looks there too: not the real /tmp)
     live, dead, young, old = (tmp_path / f"oracle-work-{n}" for n in ("live", "dead", "young", "old"))
     for d in (live, dead, young, old):
         d.mkdir()
-    fd = backends.hold_scratch(live)
+    fd = scratch.hold(live)
     # The dead run's Judge was another process that took the lock and was killed.
-    subprocess.run([sys.executable, "-c", "import os, sys; from oracle import backends; "
-                    f"backends.hold_scratch({str(dead)!r}); os.kill(os.getpid(), 9)"])
-    assert (dead / backends.LOCK).exists()
-    past = time.time() - backends.ABANDONED_AFTER_S - 60
+    subprocess.run([sys.executable, "-c", "import os, sys; from oracle import scratch; "
+                    f"scratch.hold({str(dead)!r}); os.kill(os.getpid(), 9)"])
+    assert (dead / scratch.LOCK).exists()
+    past = time.time() - scratch.ABANDONED_AFTER_S - 60
     os.utime(old, (past, past))
     (tmp_path / "not-ours").mkdir()
     try:
-        removed = backends.sweep_abandoned()
+        removed = scratch.sweep_abandoned()
     finally:
         os.close(fd)
     assert sorted(removed) == sorted([str(dead), str(old)])
