@@ -15,10 +15,10 @@ import sys
 import tempfile
 import time
 
-from oracle import config
+from oracle import config, configure
 from oracle import scratch
 from oracle.pipeline import compile_argv, run_argv
-from oracle.run import select_cases
+from oracle.select import select_cases
 from oracle.targets import TARGETS
 
 
@@ -48,7 +48,7 @@ def main() -> int:
     ap.add_argument("-j", "--jobs", type=int, default=os.cpu_count())
     ap.add_argument("--ratio", type=float, help="the same sample as oracle's --ratio P (with its default seed)")
     args = ap.parse_args()
-    cfg = config.build({"compiler": args.compiler, "suite": args.suite, "arch": args.arch, "ratio": args.ratio})
+    cfg = configure.build({"compiler": args.compiler, "suite": args.suite, "arch": args.arch, "ratio": args.ratio})
     cases = [c for c in select_cases(cfg) if not c.unsupported]
     # The same scratch filesystem as oracle's Judges (RAM when /dev/shm is usable): the floor
     # is the commands' cost, not the cost of where their files go.

@@ -13,11 +13,10 @@ import sys
 from pathlib import Path
 
 from . import __version__, scratch
-from .config import OPTIONS, build
-from .errors import OracleError, UsageError
+from .config import OPTIONS
+from .configure import build
+from .errors import EXIT_INCOMPLETE, EXIT_USAGE, OracleError, UsageError
 from .proc import children
-from .run import EXIT_INCOMPLETE, EXIT_USAGE, execute
-from .suites import is_generated
 
 EPILOG = """\
 examples:
@@ -32,7 +31,8 @@ examples:
   oracle reduce 'torture/pr12345.c@x86_64-O0' --budget 120
   oracle gate --baseline oracle-baseline.json merged/results.json
 
-exit status: 0 no candidate failures, 1 candidate failures, 2 usage error, 3 run not completed.
+exit status: 0 no candidate failures, 1 candidate failures, 2 usage error, 3 run not completed
+(interrupted, disk full, oracle's own failure; `--resume` finishes it). 1 is never oracle's fault.
 With --baseline: 0 no regression, 1 regressions.
 
 environment: ORACLE_SCRATCH=DIR  where the scratch folders go (default: /dev/shm when it is a
@@ -58,7 +58,7 @@ def make_parser() -> argparse.ArgumentParser:
                          formatter_class=argparse.RawDescriptionHelpFormatter)
     _add_options(run)
     run.add_argument("-j", "--jobs", type=int, default=os.cpu_count() or 1,
-                     help="parallel workers (pytest-xdist); default: all cores")
+                     help="parallel workers (pytest-xdist; generated suites: a pool of threads); default: all cores")
     run.add_argument("--no-progress", action="store_true", help="no progress bar (it is shown only on a terminal)")
     run.add_argument("--tasks", metavar="DIR", help="also write task files for the failures into DIR "
                      "(see 'oracle tasks')")
@@ -243,10 +243,9 @@ def cmd_run(args: argparse.Namespace) -> int:
     signal.signal(signal.SIGTERM, _interrupt)
     signal.signal(signal.SIGINT, _interrupt)
     progress = sys.stderr.isatty() and not args.no_progress and not agent
-    if is_generated(cfg.suite) and not cfg.resume:
-        recorder = _run_stream(cfg, args.jobs, progress)
-    else:
-        recorder = execute(cfg, args.jobs, progress=progress)
+    from .run import run
+
+    recorder = run(cfg, args.jobs, progress)
     lines = recorder.summary_lines()
     code = recorder.exit_code
     if code != EXIT_INCOMPLETE and (tasks_dir or args.baseline):
@@ -302,10 +301,10 @@ def cmd_tasks(args: argparse.Namespace) -> int:
     if args.reduce:
         from .reduce import reduce_case
 
-        chosen = clusters(run.cases, run.doc.get("arches") or ())[: args.max_tasks]
+        chosen = clusters(run.cases, run.arches)[: args.max_tasks]
         for cl in chosen:
             try:
-                r = reduce_case(run, representative(cl, run)["id"], args.budget, args.n)
+                r = reduce_case(run, representative(cl, run).id, args.budget, args.n)
             except OracleError as exc:
                 print(f"reduce {cl.id}: {exc}", file=sys.stderr)
                 continue
@@ -391,23 +390,12 @@ def cmd_cache(args: argparse.Namespace) -> int:
     return 0
 
 
-def _run_stream(cfg, jobs: int, progress: bool):
-    """Generated suites stream: programs are made as they are judged, in constant memory."""
-    from .fuzz import Fuzzer
-    from .select import select_stream
-    from .suites import open_suite
-
-    cases = select_stream(open_suite(cfg.suite, cfg.gen).cases(cfg.arches, cfg.opts), seed=cfg.seed,
-                          ratio=cfg.ratio, at_least_one=cfg.at_least_one, shard=cfg.shard, pattern=cfg.filter)
-    fuzzer = Fuzzer(cfg, (cfg.suite,), None, jobs, progress=progress, cases=cases, echo_failures=False)
-    recorder = fuzzer.run()
-    if progress:
-        sys.stderr.write("\r\033[K")
-    return recorder
-
-
 def cmd_fuzz(args: argparse.Namespace) -> int:
-    from .fuzz import Fuzzer, parse_budget
+    """An unbounded generated suite, judged until the deadline."""
+    from dataclasses import replace
+
+    from .select import select_cases
+    from .stream import Stream, parse_budget
     from .suites.generated import GENERATORS
 
     if args.jobs < 1:
@@ -417,12 +405,13 @@ def cmd_fuzz(args: argparse.Namespace) -> int:
     if not gens or any(g not in GENERATORS for g in gens):
         raise UsageError(f"bad --generator {args.generator!r}: give csmith, hypothesis or csmith,hypothesis")
     values = {opt.dest: getattr(args, opt.dest, None) for opt in OPTIONS}
-    values["suite"] = gens[0]
-    cfg = build(values)
+    values["suite"] = ",".join(gens)
+    cfg = replace(build(values), count=None)
     scratch.sweep_abandoned()
     signal.signal(signal.SIGTERM, _interrupt)
     signal.signal(signal.SIGINT, _interrupt)
-    fuzzer = Fuzzer(cfg, gens, budget, args.jobs, progress=sys.stderr.isatty())
+    fuzzer = Stream(cfg, select_cases(cfg), args.jobs, budget_s=budget, progress=sys.stderr.isatty(),
+                    echo_failures=True)
     recorder = fuzzer.run()
     for line in recorder.summary_lines():
         print(line)
@@ -476,7 +465,7 @@ def cmd_images(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int
             return 0
     except EngineError as exc:
         print(f"oracle: error: {exc}", file=sys.stderr)
-        return 1
+        return exc.exit_code
     parser.parse_args(["images", "--help"])
     return EXIT_USAGE
 

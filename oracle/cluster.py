@@ -15,9 +15,12 @@ from collections import defaultdict
 from dataclasses import dataclass
 from pathlib import PurePosixPath
 
-from . import verdict as V
+from typing import Iterable
 
-DIAG_VERDICTS = frozenset({V.COMPILE_ERROR.name, V.COMPILER_CRASH.name})
+from . import verdict as V
+from .record import CaseRecord
+
+DIAG_VERDICTS = frozenset({V.COMPILE_ERROR, V.COMPILER_CRASH})
 ID_LEN = 12
 
 _SEVERITY = re.compile(r"\b(?:internal compiler error|fatal error|error|warning)\b", re.I)
@@ -63,9 +66,9 @@ def _quoted(m: re.Match) -> str:
 class Cluster:
     id: str
     signature: str
-    verdict: str
+    verdict: V.Verdict
     title: str  # what the bug looks like, without counts
-    records: list[dict]
+    records: list[CaseRecord]
     arches: tuple[str, ...]
     all_arches: bool
 
@@ -76,41 +79,42 @@ class Cluster:
 
     @property
     def case_ids(self) -> list[str]:
-        return sorted(r["id"] for r in self.records)
+        return sorted(r.id for r in self.records)
 
 
 def cluster_id(signature: str) -> str:
     return hashlib.sha256(signature.encode()).hexdigest()[:ID_LEN]
 
 
-def clusters(records: list[dict], arches: list[str] | tuple[str, ...] = ()) -> list[Cluster]:
+def clusters(records: Iterable[CaseRecord], arches: list[str] | tuple[str, ...] = ()) -> list[Cluster]:
     """The failures among records grouped by signature, most valuable first."""
-    failing = [r for r in records if V.by_name(r["verdict"]).is_failure]
+    records = list(records)
+    failing = [r for r in records if r.verdict.is_failure]
     tested: dict[tuple, set[str]] = defaultdict(set)  # (suite, test) -> arches it was judged on
     failed: dict[tuple, set[str]] = defaultdict(set)  # (suite, test, verdict) -> arches it failed on
     for r in records:
-        if V.by_name(r["verdict"]).counted:
-            tested[r["suite"], r["test"]].add(r["arch"])
+        if r.verdict.counted:
+            tested[r.suite, r.test].add(r.arch)
     for r in failing:
-        failed[r["suite"], r["test"], r["verdict"]].add(r["arch"])
-    run_arches = set(arches) or {r["arch"] for r in records}
-    groups: dict[str, tuple[str, str, list[dict]]] = {}
+        failed[r.suite, r.test, r.verdict].add(r.arch)
+    run_arches = set(arches) or {r.arch for r in records}
+    groups: dict[str, tuple[V.Verdict, str, list[CaseRecord]]] = {}
     for r in failing:
-        signature, title = _signature(r, tested[r["suite"], r["test"]], failed[r["suite"], r["test"], r["verdict"]])
-        groups.setdefault(signature, (r["verdict"], title, []))[2].append(r)
+        signature, title = _signature(r, tested[r.suite, r.test], failed[r.suite, r.test, r.verdict])
+        groups.setdefault(signature, (r.verdict, title, []))[2].append(r)
     out = []
     for signature, (verdict, title, recs) in groups.items():
-        recs.sort(key=lambda r: r["id"])
-        cl_arches = tuple(sorted({r["arch"] for r in recs}))
+        recs.sort(key=lambda r: r.id)
+        cl_arches = tuple(sorted({r.arch for r in recs}))
         out.append(Cluster(cluster_id(signature), signature, verdict, title, recs, cl_arches,
                            set(cl_arches) >= run_arches))
     return sorted(out, key=lambda c: c.rank)
 
 
-def _signature(r: dict, tested: set[str], failed: set[str]) -> tuple[str, str]:
-    if r["verdict"] in DIAG_VERDICTS:
-        diag = normalise_diagnostic(r.get("reason") or "", r["test"]) or "no diagnostic"
-        return f"{r['verdict']}|{diag}", f"{r['verdict']}: {diag}"
+def _signature(r: CaseRecord, tested: set[str], failed: set[str]) -> tuple[str, str]:
+    if r.verdict in DIAG_VERDICTS:
+        diag = normalise_diagnostic(r.reason, r.test) or "no diagnostic"
+        return f"{r.verdict}|{diag}", f"{r.verdict}: {diag}"
     scope = "every arch" if failed >= tested else "only " + "+".join(sorted(failed))
-    test = f"{r['suite']}/{r['test']}"
-    return f"{r['verdict']}|{scope}|{test}", f"{r['verdict']} in {test} ({scope})"
+    test = f"{r.suite}/{r.test}"
+    return f"{r.verdict}|{scope}|{test}", f"{r.verdict} in {test} ({scope})"

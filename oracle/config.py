@@ -1,26 +1,28 @@
-"""The run's configuration: one table of options shared by the CLI and the pytest
-plugin, validated once, probed once, and shipped to every worker as JSON."""
+"""The run's configuration: one table of options shared by the CLI and the pytest plugin
+(each default written once, there), pure parsing of their values (`parse`), and the
+RunConfig every worker gets as JSON and every results.json records whole.
+
+Probing (finding and trying the compilers, the sandbox, the container engine) is
+configure.py's: this module touches nothing outside the values it is given."""
 
 from __future__ import annotations
 
+import itertools
 import json
 import os
 import re
 import time
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import TYPE_CHECKING
 
 
-from .cache import resolve_path as cache_resolve
 from .errors import UsageError
-from .sandbox import available as sandbox_unavailable
 from .model import normalise_opt
 from .targets import HOST_ARCH, TARGETS, normalise_arch
+from .toolchain import Emulator, Toolchain, parse_specs
+
 if TYPE_CHECKING:
     from .suites.generated import GenOptions
-from .toolchain import (CANDIDATE, REFERENCE, Emulator, Toolchain, find_emulator, find_reference, parse_specs,
-                        probe, resolve)
 
 
 @dataclass(frozen=True, slots=True)
@@ -53,8 +55,8 @@ OPTIONS: tuple[Option, ...] = (
     Option("fast", "a quick sample: --ratio 1, at least one case per arch", flag=True),
     Option("seed", "sampling seed, and for generated suites the first program's seed: program i uses seed S+i "
            "(default: $AGENT_ID, else 0)", "S"),
-    Option("count", "generated suites: how many programs (default: 100)", "N", int),
-    Option("csmith-args", "extra csmith options, e.g. '--no-pointers --max-funcs 4'", "ARGS"),
+    Option("count", "generated suites: how many programs (default: 100)", "N", int, 100),
+    Option("csmith-args", "extra csmith options, e.g. '--no-pointers --max-funcs 4'", "ARGS", default=""),
     Option("csmith-include", "folder holding csmith.h (default: /usr/include/csmith)", "DIR"),
     Option("gen-timeout", "seconds a generator may take for one program (default: 30)", "S", float, 30.0),
     Option("ub-check", "also build the reference with -fsanitize=undefined,address on x86_64; a sanitizer "
@@ -85,6 +87,15 @@ OPTIONS: tuple[Option, ...] = (
     Option("backend", "where compilers and programs run: local (sandboxed processes here) or docker (one "
            "container per worker and arch; see 'oracle images')", "local|docker", default="local"),
 )
+
+
+_RUNS = itertools.count()
+
+
+def fresh_run_id() -> str:
+    """Names the run's scratch folders and containers: unique on this machine."""
+    n = next(_RUNS)
+    return time.strftime("%Y%m%d-%H%M%S") + f"-{os.getpid()}" + (f"-{n}" if n else "")
 
 
 @dataclass(frozen=True)
@@ -125,28 +136,43 @@ class RunConfig:
     started: str = field(default_factory=lambda: time.strftime("%Y-%m-%dT%H:%M:%S%z"))
     warnings: tuple[str, ...] = ()
     backend: str = "local"
-    run_id: str = field(default_factory=lambda: time.strftime("%Y%m%d-%H%M%S") + f"-{os.getpid()}")
+    run_id: str = field(default_factory=lambda: fresh_run_id())
     owner: str = ""  # the controller process (docker: whose containers these are)
     images: dict = field(default_factory=dict)  # docker: per arch, the image's tag, id and toolchain versions
 
-    def to_json(self) -> str:
+    def to_dict(self) -> dict:
+        """Every field, as JSON data: what results.json records, so the run can be judged again."""
         d = {k: getattr(self, k) for k in self.__dataclass_fields__}
         d["candidates"] = {a: t.to_json() for a, t in self.candidates.items()}
         d["references"] = {a: t.to_json() for a, t in self.references.items()}
         d["emulators"] = {a: e.to_json() for a, e in self.emulators.items()}
-        return json.dumps(d)
+        for k, v in d.items():
+            if isinstance(v, tuple):
+                d[k] = list(v)
+        return d
+
+    @classmethod
+    def from_dict(cls, d: dict) -> "RunConfig":
+        """ValueError when d is not a recorded configuration (an older oracle's, say)."""
+        try:
+            d = {k: v for k, v in d.items() if k in cls.__dataclass_fields__}
+            d["candidates"] = {a: Toolchain.from_json(t) for a, t in d["candidates"].items()}
+            d["references"] = {a: Toolchain.from_json(t) for a, t in d["references"].items()}
+            d["emulators"] = {a: Emulator.from_json(e) for a, e in d["emulators"].items()}
+            for k in ("arches", "opts", "warnings", "ub_reference"):
+                d[k] = tuple(d.get(k) or ())
+            if d.get("shard") is not None:
+                d["shard"] = tuple(d["shard"])
+            return cls(**d)
+        except (KeyError, TypeError, AttributeError) as exc:
+            raise ValueError(f"not an oracle run configuration ({type(exc).__name__}: {exc})") from None
+
+    def to_json(self) -> str:
+        return json.dumps(self.to_dict())
 
     @classmethod
     def from_json(cls, text: str) -> "RunConfig":
-        d = json.loads(text)
-        d["candidates"] = {a: Toolchain.from_json(t) for a, t in d["candidates"].items()}
-        d["references"] = {a: Toolchain.from_json(t) for a, t in d["references"].items()}
-        d["emulators"] = {a: Emulator.from_json(e) for a, e in d["emulators"].items()}
-        for k in ("arches", "opts", "warnings", "ub_reference"):
-            d[k] = tuple(d[k])
-        if d["shard"] is not None:
-            d["shard"] = tuple(d["shard"])
-        return cls(**d)
+        return cls.from_dict(json.loads(text))
 
     @property
     def gen(self) -> "GenOptions":
@@ -168,6 +194,35 @@ class RunConfig:
         }
 
 
+DEFAULTS: dict[str, object] = {opt.dest: opt.default for opt in OPTIONS}
+TIMEOUTS = ("compile_timeout", "ref_compile_timeout", "run_timeout", "ref_run_timeout", "gen_timeout",
+            "shrink_timeout")
+SANDBOXES = ("auto", "bwrap", "none")
+BACKENDS = ("local", "docker")
+
+
+@dataclass(frozen=True, slots=True)
+class Settings:
+    """The option values, checked, with every default filled in from OPTIONS: what the command
+    line says, before anything on the machine is looked at."""
+
+    candidates: dict[str, tuple[str, ...]]  # per arch, the --compiler command
+    references: dict[str, tuple[str, ...]]  # per arch, a --reference command (else GCC)
+    arches: tuple[str, ...]
+    opts: tuple[str, ...]
+    values: dict  # every option by dest, defaults filled in
+    ratio: float | None
+    at_least_one: bool
+    shard: tuple[int, int] | None
+    seed: str
+
+    def __getattr__(self, name: str):
+        try:
+            return self.values[name]
+        except KeyError:
+            raise AttributeError(name) from None
+
+
 def _split_list(value: str | None) -> list[str]:
     return [v.strip() for v in (value or "").split(",") if v.strip()]
 
@@ -181,155 +236,50 @@ def parse_shard(value: str | None) -> tuple[int, int] | None:
     return int(m.group(1)), int(m.group(2))
 
 
-def build(values: dict, *, probe_toolchains: bool = True) -> RunConfig:
-    """Validate option values (keyed by Option.dest) into a RunConfig; UsageError on any problem."""
-    specs = values.get("compiler") or []
+def parse(given: dict) -> Settings:
+    """Check option values (keyed by Option.dest; None means not given); UsageError on any problem."""
+    values = {k: (given.get(k) if given.get(k) is not None else d) for k, d in DEFAULTS.items()}
+    specs = values["compiler"] or []
     if not specs:
         raise UsageError("no candidate compiler: pass --compiler CMD (e.g. --compiler tcc)")
-    cand_specs = parse_specs(specs)
-    ref_specs = parse_specs(values.get("reference") or [], "--reference")
-    arches = tuple(normalise_arch(a) for a in _split_list(values.get("arch"))) or tuple(
-        a for a in TARGETS if a in cand_specs)
+    candidates = parse_specs(specs)
+    references = parse_specs(values["reference"] or [], "--reference")
+    arches = tuple(dict.fromkeys(normalise_arch(a) for a in _split_list(values["arch"]))) or tuple(
+        a for a in TARGETS if a in candidates)
     for arch in arches:
         if arch not in TARGETS:
             raise UsageError(f"unknown arch {arch!r}: known arches are {', '.join(TARGETS)}")
-        if arch not in cand_specs:
+        if arch not in candidates:
             how = "--compiler CMD" if arch == HOST_ARCH else f"--compiler {arch}=CMD"
             raise UsageError(f"no candidate compiler for {arch}: add {how}")
-    opts = tuple(dict.fromkeys(normalise_opt(o) for o in _split_list(values.get("opt") or "O0")))
+    opts = tuple(dict.fromkeys(normalise_opt(o) for o in _split_list(values["opt"])))
     if not opts:
         raise UsageError("empty --opt: give a comma list like O0,O2")
-
-    ratio = values.get("ratio")
-    at_least_one = bool(values.get("fast"))
+    ratio, at_least_one = values["ratio"], bool(values["fast"])
     if at_least_one and ratio is None:
         ratio = 1.0
     if ratio is not None and not 0 < ratio <= 100:
         raise UsageError(f"bad --ratio {ratio}: give a percentage in (0, 100]")
-    flt = values.get("filter")
-    if flt:
+    if values["filter"]:
         try:
-            re.compile(flt)
+            re.compile(values["filter"])
         except re.error as exc:
-            raise UsageError(f"bad --filter {flt!r}: {exc}") from None
-    for name in ("compile_timeout", "ref_compile_timeout", "run_timeout", "ref_run_timeout", "gen_timeout",
-                 "shrink_timeout"):
-        if values.get(name) is not None and values[name] <= 0:
+            raise UsageError(f"bad --filter {values['filter']!r}: {exc}") from None
+    for name in TIMEOUTS:
+        if values[name] is not None and values[name] <= 0:
             raise UsageError(f"--{name.replace('_', '-')} must be positive")
-    shard = parse_shard(values.get("shard"))
-    backend = values.get("backend") or "local"
-    from .backends import NAMES
-
-    if backend not in NAMES:
-        raise UsageError(f"unknown --backend {backend!r}: use {' or '.join(NAMES)}")
-
-    if values.get("count") is not None and values["count"] < 1:
+    if values["backend"] not in BACKENDS:
+        raise UsageError(f"unknown --backend {values['backend']!r}: use {' or '.join(BACKENDS)}")
+    if values["sandbox"] not in SANDBOXES:
+        raise UsageError(f"bad --sandbox {values['sandbox']!r}: use auto, bwrap or none")
+    if values["count"] < 1:
         raise UsageError("--count must be at least 1")
-    if values.get("ub_check") and values.get("no_ub_check"):
+    if values["ub_check"] and values["no_ub_check"]:
         raise UsageError("--ub-check and --no-ub-check contradict each other: give one")
-    seed = values.get("seed") or os.environ.get("AGENT_ID") or "0"
-    suite_spec = values.get("suite") or "torture"
-
-    # Check the suite before the (slower) toolchain probes: a typo should fail fast.
-    from .suites import is_generated, open_suite
-    from .suites.generated import GenOptions, int_seed
-
-    generated = is_generated(suite_spec)
-    gen = GenOptions(values.get("count") or 100, int_seed(str(seed)), values.get("csmith_args") or "",
-                     values.get("csmith_include"), float(values.get("gen_timeout") or 30.0))
-    open_suite(suite_spec, gen)
-    ub_check = bool(values.get("ub_check")) or (generated and not values.get("no_ub_check"))
-    run_timeout = float(values.get("run_timeout") or 10.0)
-    ref_run_timeout = values.get("ref_run_timeout") or (min(5.0, run_timeout) if generated else run_timeout)
-
-    candidates, references, emulators, warnings = {}, {}, {}, []
-    ctimeout = float(values.get("compile_timeout") or 60.0)
-    for arch in arches:
-        target = TARGETS[arch]
-        emulators[arch] = find_emulator(target)
-        ref = Toolchain(REFERENCE, arch, find_reference(target, ref_specs.get(arch)))
-        cand = Toolchain(CANDIDATE, arch, resolve(cand_specs[arch], f"candidate compiler for {arch}",
-                                                  "check --compiler (a command on PATH or a path to a file)"))
-        if probe_toolchains:
-            ref = probe(ref, emulators[arch], float(values.get("ref_compile_timeout") or 120.0))
-            if ref.probe != "ok":
-                raise UsageError(f"reference compiler for {arch} ({ref.argv[0]}) {ref.probe}: "
-                                 "run 'make setup' or fix --reference")
-            cand = probe(cand, emulators[arch], ctimeout)
-            if cand.probe != "ok":
-                warnings.append(f"candidate for {arch} ({' '.join(cand.argv)}) {cand.probe}")
-        candidates[arch], references[arch] = cand, ref
-
-    sandbox = values.get("sandbox") or "auto"
-    if sandbox not in ("auto", "bwrap", "none"):
-        raise UsageError(f"bad --sandbox {sandbox!r}: use auto, bwrap or none")
-    if sandbox != "none":
-        why = sandbox_unavailable()
-        if why and sandbox == "bwrap":
-            raise UsageError(f"--sandbox bwrap: {why}")
-        if why:
-            warnings.append(f"test binaries run without a sandbox: {why}")
-        sandbox = "none" if why else "bwrap"
-    ub_reference: tuple[str, ...] = ()
-    if ub_check:
-        host = TARGETS[HOST_ARCH]
-        ub_reference = references[HOST_ARCH].argv if HOST_ARCH in references else find_reference(
-            host, ref_specs.get(HOST_ARCH))
-    out = values.get("out") or default_out_dir()
-    if values.get("resume"):
-        out = values.get("out") or os.path.join(".oracle", "runs", "latest")
-        if not Path(out, "results.json").is_file():
-            raise UsageError(f"--resume: no results.json in {out}: pass --out with the interrupted run's folder")
-        out = os.path.realpath(out)
-    cfg = RunConfig(
-        suite=_suite_spec(suite_spec),
-        arches=arches,
-        opts=opts,
-        candidates=candidates,
-        references=references,
-        emulators=emulators,
-        out_dir=str(Path(out).resolve()),
-        seed=str(seed),
-        ratio=ratio,
-        at_least_one=at_least_one,
-        shard=shard,
-        filter=flt or None,
-        json_copy=values.get("json"),
-        junit_copy=values.get("junit"),
-        compile_timeout=ctimeout,
-        ref_compile_timeout=float(values.get("ref_compile_timeout") or 120.0),
-        sandbox=sandbox,
-        resume=bool(values.get("resume")),
-        cache_path=None if values.get("no_cache") else str(cache_resolve(values.get("cache")).resolve()),
-        history_path=None if values.get("no_history") else str(Path(values.get("history") or ".oracle/history.db")
-                                                                .resolve()),
-        run_timeout=run_timeout,
-        ref_run_timeout=float(ref_run_timeout),
-        count=gen.count,
-        gen_seed=gen.seed,
-        csmith_args=gen.csmith_args,
-        csmith_include=gen.csmith_include,
-        gen_timeout=gen.gen_timeout,
-        ub_check=ub_check,
-        ub_reference=tuple(ub_reference),
-        shrink_timeout=float(values.get("shrink_timeout") or 120.0),
-        warnings=tuple(warnings),
-        backend=backend,
-    )
-    if backend == "docker":
-        from .backends.docker import preflight
-
-        cfg = preflight(cfg)
-    return cfg
-
-
-def _suite_spec(spec: str) -> str:
-    """A folder suite as an absolute path, so results can be re-judged from anywhere."""
-    from .suites import NAMED
-
-    return spec if spec in NAMED else str(Path(spec).resolve())
+    seed = str(values["seed"] or os.environ.get("AGENT_ID") or "0")
+    return Settings(candidates, references, arches, opts, values, ratio, at_least_one, parse_shard(values["shard"]),
+                    seed)
 
 
 def default_out_dir() -> str:
     return os.path.join(".oracle", "runs", time.strftime("%Y%m%d-%H%M%S") + f"-{os.getpid()}")
-

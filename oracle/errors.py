@@ -1,18 +1,40 @@
-"""Typed errors, each with a one-line message a person can act on."""
+"""oracle's errors: one tree, each kind with its exit status and a one-line message a
+person can act on.
+
+Exit statuses, for every command:
+  0  EXIT_OK          done; no candidate failure (gate: no regression)
+  1  EXIT_FAILURES    candidate failures (gate: regressions): the candidate's fault, never oracle's
+  2  EXIT_USAGE       usage or configuration error, found before any case was judged (UsageError)
+  3  EXIT_INCOMPLETE  the run could not complete (interrupted, disk full, oracle's own failure:
+                      OracleError); what was judged is kept, `--resume` carries on
+Status 1 is never used for oracle's own problems.
+
+    OracleError (3)
+    ├── UsageError (2): ToolMissing, CorpusMissing, SuiteError
+    ├── InfraError (3): oracle could not do its job (the case becomes infra-error)
+    │   ├── BackendError: the backend could not run a job
+    │   │   ├── EngineError: the container engine failed
+    │   │   └── SandboxLost: the sandbox server died or broke protocol
+    │   └── ProtocolError: a job stream's other side broke the protocol
+    ├── GenerationFailed: a generator made no program for a seed (the case is ref-invalid)
+    └── Cancelled: the run was stopped while a case was judged (its result is dropped)
+"""
 
 from __future__ import annotations
+
+EXIT_OK, EXIT_FAILURES, EXIT_USAGE, EXIT_INCOMPLETE = 0, 1, 2, 3
 
 
 class OracleError(Exception):
     """Base of oracle's own errors."""
 
-    exit_code = 3
+    exit_code = EXIT_INCOMPLETE
 
 
 class UsageError(OracleError):
     """Bad command line or configuration: exit 2 with one line."""
 
-    exit_code = 2
+    exit_code = EXIT_USAGE
 
 
 class ToolMissing(UsageError):
@@ -25,3 +47,31 @@ class CorpusMissing(UsageError):
 
 class SuiteError(UsageError):
     """A suite that cannot be discovered."""
+
+
+class InfraError(OracleError):
+    """oracle could not do its job for this case (the case becomes infra-error)."""
+
+
+class BackendError(InfraError):
+    """The backend could not run a job (not the job's own failure): the case is infra-error."""
+
+
+class EngineError(BackendError):
+    """The container engine did not do what was asked."""
+
+
+class SandboxLost(BackendError):
+    """The sandbox server died or broke protocol."""
+
+
+class ProtocolError(InfraError):
+    """The other side of a job stream broke the protocol, closed the stream, or did not answer in time."""
+
+
+class GenerationFailed(OracleError):
+    """The generator could not produce the program for a seed."""
+
+
+class Cancelled(OracleError):
+    """The judge was cancelled while judging (the case's result is not to be kept)."""

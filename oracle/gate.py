@@ -16,7 +16,8 @@ from pathlib import Path
 from . import verdict as V
 from .errors import UsageError
 from .reports import atomic_write
-from .results import Run, find_case
+from .record import CaseRecord
+from .results import Run
 from .text import clean
 
 FORMAT = "oracle-baseline/1"
@@ -50,8 +51,8 @@ class Baseline:
 
 @dataclass(slots=True)
 class GateResult:
-    regressions: list[dict] = field(default_factory=list)
-    flaky: list[dict] = field(default_factory=list)
+    regressions: list[CaseRecord] = field(default_factory=list)
+    flaky: list[CaseRecord] = field(default_factory=list)
     fixed: list[str] = field(default_factory=list)
     new: int = 0  # passing cases the baseline does not know at all
     checked: int = 0
@@ -63,8 +64,8 @@ class GateResult:
         return 1 if self.regressions else 0
 
     def lines(self, max_fixed: int = 20) -> list[str]:
-        out = [f"REGRESSION {r['id']} {r['verdict']}: {clean(r.get('reason') or '', 300)}" for r in self.regressions]
-        out += [f"FLAKY {r['id']} {r['verdict']}: passed on a rerun; quarantined, not a regression"
+        out = [f"REGRESSION {r.id} {r.verdict}: {clean(r.reason, 300)}" for r in self.regressions]
+        out += [f"FLAKY {r.id} {r.verdict}: passed on a rerun; quarantined, not a regression"
                 for r in self.flaky]
         out += [f"FIXED {i}" for i in self.fixed[:max_fixed]]
         if len(self.fixed) > max_fixed:
@@ -78,11 +79,11 @@ class GateResult:
         return out
 
 
-def merged_records(runs: list[Run]) -> dict[str, tuple[dict, Run]]:
-    out: dict[str, tuple[dict, Run]] = {}
+def merged_records(runs: list[Run]) -> dict[str, tuple[CaseRecord, Run]]:
+    out: dict[str, tuple[CaseRecord, Run]] = {}
     for run in runs:
         for r in run.cases:
-            out[r["id"]] = (r, run)
+            out[r.id] = (r, run)
     return out
 
 
@@ -104,19 +105,19 @@ def gate(baseline_path: str | Path, runs: list[Run], reruns: int = DEFAULT_RERUN
             continue
         res.checked += 1
         r, run = records[cid]
-        if not V.by_name(r["verdict"]).is_failure:
+        if not r.verdict.is_failure:
             continue
-        if reruns > 0 and any(v == V.PASS.name for v in rejudge(run, r, reruns)):
+        if reruns > 0 and any(v is V.PASS for v in rejudge(run, r, reruns)):
             res.flaky.append(r)
         else:
             res.regressions.append(r)
-    passing_now = {cid for cid, (r, _) in records.items() if r["verdict"] == V.PASS.name}
-    failing_now = {cid for cid, (r, _) in records.items() if V.by_name(r["verdict"]).is_failure}
+    passing_now = {cid for cid, (r, _) in records.items() if r.verdict is V.PASS}
+    failing_now = {cid for cid, (r, _) in records.items() if r.verdict.is_failure}
     res.fixed = sorted(passing_now & base.failing)
     res.new = 0 if creating else len(passing_now - base.passing - base.failing - base.flaky)
     if update:
         # A ratchet: required passes only grow (regressions stay required), flaky cases leave them.
-        flaky = base.flaky | {r["id"] for r in res.flaky}
+        flaky = base.flaky | {r.id for r in res.flaky}
         passing = (base.passing | passing_now) - flaky
         failing = ((base.failing - passing_now) | failing_now) - passing - flaky
         new = Baseline(frozenset(passing), frozenset(failing), frozenset(flaky))
@@ -126,21 +127,21 @@ def gate(baseline_path: str | Path, runs: list[Run], reruns: int = DEFAULT_RERUN
     return res
 
 
-def rejudge_case(run: Run, record: dict, times: int) -> list[str]:
-    """Judge one case again `times` times with the toolchains its run recorded; the verdicts."""
+def rejudge_case(run: Run, record: CaseRecord, times: int) -> list[V.Verdict]:
+    """Judge one case again `times` times exactly as its run judged it (its recorded configuration:
+    toolchains, sandbox, backend, UB check, generator options); the verdicts."""
     from .pipeline import Judge
 
     with tempfile.TemporaryDirectory(prefix="oracle-gate-") as tmp:
         try:
             cfg = run.config(tmp)
-            case = find_case(cfg, record)
         except UsageError:
             return []  # cannot be re-judged here: stays a regression
         verdicts = []
         for _ in range(times):
-            judge = Judge(cfg, tmp)  # a fresh judge: the reference is not memoised across reruns
+            judge = Judge(cfg)  # a fresh judge: the reference is not memoised across reruns
             try:
-                verdicts.append(judge.judge(case).verdict.name)
+                verdicts.append(judge.judge(record.case).verdict)
             finally:
                 judge.close()
         return verdicts

@@ -3,6 +3,7 @@ flips between runs, and flaky cases (a verdict that changed while the candidate 
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import os
@@ -11,10 +12,13 @@ import subprocess
 import time
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Iterable
 from urllib.parse import unquote
 
 from . import verdict as V
 from .config import RunConfig
+from .model import Case
+from .record import CaseRecord
 from .storage import open_db
 from .text import clean
 
@@ -59,7 +63,7 @@ def _binary_hash(path: str) -> str:
         return "missing"
 
 
-def record_run(path: Path | str, cfg: RunConfig, records: list[dict], complete: bool) -> int:
+def record_run(path: Path | str, cfg: RunConfig, records: Iterable[CaseRecord], complete: bool) -> int:
     """Append one run; returns its id."""
     commits, ids = {}, {}
     for arch, tc in cfg.candidates.items():
@@ -79,7 +83,7 @@ def record_run(path: Path | str, cfg: RunConfig, records: list[dict], complete: 
              json.dumps(commits), int(complete), cfg.out_dir))
         run_id = cur.lastrowid
         db.executemany("INSERT INTO verdicts VALUES (?,?,?,?,?)",
-                       ((run_id, r["id"], r["arch"], r["verdict"], clean(r["reason"], 500)) for r in records))
+                       ((run_id, r.id, r.arch, r.verdict.name, clean(r.reason, 500)) for r in records))
         db.execute("COMMIT")
         return run_id
     except BaseException:
@@ -140,13 +144,16 @@ def verdicts_of(db: sqlite3.Connection, run: int) -> dict[str, tuple[str, str]]:
             db.execute("SELECT case_id, verdict, reason FROM verdicts WHERE run = ?", (run,))}
 
 
-def records_of(db: sqlite3.Connection, run: int) -> list[dict]:
-    """A run's cases as report records (id, suite, test, arch, verdict, reason), e.g. for clustering."""
+def records_of(db: sqlite3.Connection, run: int) -> list[CaseRecord]:
+    """A run's cases as records (what the history keeps of them), e.g. for clustering."""
     out = []
     for cid, arch, verdict, reason in db.execute("SELECT case_id, arch, verdict, reason FROM verdicts WHERE run = ?",
                                                  (run,)):
-        suite, _, test = unquote(cid.rsplit("@", 1)[0]).partition("/")
-        out.append({"id": cid, "suite": suite, "test": test, "arch": arch, "verdict": verdict, "reason": reason})
+        head, _, tail = cid.rpartition("@")
+        suite, _, test = unquote(head).partition("/")
+        opt = unquote(tail[len(arch):]).replace("+", " ") if tail.startswith(arch) else ""
+        with contextlib.suppress(ValueError):
+            out.append(CaseRecord(Case(cid, suite, test, arch, opt), V.by_name(verdict), reason or ""))
     return out
 
 

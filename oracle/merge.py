@@ -9,6 +9,7 @@ from pathlib import Path
 from . import __version__
 from .reports import atomic_write, errors_log, junit
 from .reports.json_report import summary
+from .record import CaseRecord
 from .results import load
 
 
@@ -17,10 +18,10 @@ def merge(out: str | Path, sources: list[str]) -> Path:
     their case folders, so `oracle tasks` and `oracle gate` work on the merged folder."""
     runs = [load(s) for s in sources]
     out = Path(out)
-    records: dict[str, dict] = {}
+    records: dict[str, CaseRecord] = {}
     for run in runs:
         for r in run.cases:
-            records[r["id"]] = r
+            records[r.id] = r
         cases = run.folder / "cases"
         if cases.is_dir() and cases.resolve() != (out / "cases").resolve():
             shutil.copytree(cases, out / "cases", dirs_exist_ok=True, symlinks=True)
@@ -42,9 +43,12 @@ def merge(out: str | Path, sources: list[str]) -> Path:
         "timeouts": first.get("timeouts", {}),
         "warnings": sorted({w for r in runs for w in r.doc.get("warnings", [])}),
         "summary": summary(ordered),
-        "cases": ordered,
     }
-    atomic_write(out / "results.json", json.dumps(doc, indent=1, ensure_ascii=True) + "\n")
+    if "config" in first:  # the first shard's configuration: every shard's but for the shard
+        doc["config"] = first["config"]
+    head = json.dumps(doc, indent=1, ensure_ascii=True)
+    body = ",\n  ".join(r.line() for r in ordered)
+    atomic_write(out / "results.json", head[:-2] + ',\n "cases": [\n  ' + body + "\n ]\n}\n")
     junit.write(out / "junit.xml", ordered)
     errors_log.write(out / "errors.log", ordered)
     return out

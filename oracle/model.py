@@ -38,8 +38,28 @@ class Case:
     def opt_argv(self) -> list[str]:
         return shlex.split(self.opt)
 
-    def record(self) -> dict:
-        return {"id": self.id, "suite": self.suite, "test": self.test, "arch": self.arch, "opt": self.opt}
+    def to_json(self) -> dict:
+        """Every field, so a record can be judged again without discovering its suite."""
+        return {"id": self.id, "suite": self.suite, "test": self.test, "arch": self.arch, "opt": self.opt,
+                "sources": list(self.sources), "flags": list(self.flags), "ref_opts": list(self.ref_opts),
+                "unsupported": self.unsupported, "timeout_factor": self.timeout_factor}
+
+    @classmethod
+    def from_json(cls, d: dict) -> "Case":
+        """The case a record names; KeyError/TypeError/ValueError when d is not one."""
+        def strings(key: str, default: tuple[str, ...] = ()) -> tuple[str, ...]:
+            value = d.get(key, default)
+            if not isinstance(value, (list, tuple)) or not all(isinstance(v, str) for v in value):
+                raise TypeError(f"{key} is not a list of strings")
+            return tuple(value)
+
+        for key in ("id", "suite", "test", "arch", "opt"):
+            if not isinstance(d[key], str):
+                raise TypeError(f"{key} is not a string")
+        unsupported = d.get("unsupported")
+        return cls(d["id"], d["suite"], d["test"], d["arch"], d["opt"], strings("sources"), strings("flags"),
+                   strings("ref_opts", ("-O0", "-O2")), unsupported if isinstance(unsupported, str) else None,
+                   float(d.get("timeout_factor", 1.0)))
 
 
 def case_id(suite: str, test: str, arch: str, opt: str) -> str:

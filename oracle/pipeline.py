@@ -24,11 +24,15 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from . import cache, proc, scratch
+from .errors import Cancelled
 from . import verdict as V
 from .backends import Backend, open_backend
 from .config import RunConfig
 from .model import Case
-from .suites.generated import GENERATORS, GenerationFailed, Programs, materialise, open_generator, seed_of
+from .record import REF_BUILT, REF_CACHED, REF_STALE, CaseRecord
+from .errors import GenerationFailed, InfraError
+from .suites import open_generator
+from .suites.generated import GENERATORS, Programs, materialise, seed_of
 from .proc import ProcResult, Status
 from .targets import HOST_ARCH, TARGETS
 from .text import clean, describe_diff
@@ -45,10 +49,6 @@ SANITIZER_OPTIONS = {"ASAN_OPTIONS": "detect_leaks=0:abort_on_error=0:exitcode=8
 SANITIZER_EXIT = 86
 _SANITIZER_LINE = re.compile(rb"runtime error: .*|ERROR: AddressSanitizer: .*|SUMMARY: \w+Sanitizer: .*")
 _TRANSIENT = (errno.EAGAIN, errno.ENOMEM, errno.EMFILE, errno.ENFILE)
-
-
-class InfraError(Exception):
-    """oracle could not do its job for this case (the case becomes infra-error)."""
 
 
 # A compiler that dies this way reports it in text, through a driver that exits normally.
@@ -95,14 +95,16 @@ class Result:
     traceback: str = ""
     stale_cache: bool = False  # the cached reference outcome disagreed with a fresh one (and was replaced)
 
-    def record(self) -> dict:
-        rec = {**self.case.record(), "verdict": self.verdict.name, "reason": clean(self.reason, 500),
-               "duration_s": round(self.duration, 4)}
+    def record(self, case: Case | None = None) -> CaseRecord:
+        """The case's record; `case`: the case as the suite made it, when this result's case is a
+        materialised or shrunk program (a record names what can be judged again)."""
         if self.stale_cache:
-            rec["reference"] = "stale-cache-replaced"  # says a cache entry was wrong: worth a look
+            origin = REF_STALE  # says a cache entry was wrong: worth a look
         elif self.ref is not None:
-            rec["reference"] = "cached" if self.ref.from_cache else "built"
-        return rec
+            origin = REF_CACHED if self.ref.from_cache else REF_BUILT
+        else:
+            origin = None
+        return CaseRecord(case or self.case, self.verdict, clean(self.reason, 500), self.duration, origin)
 
 
 def compile_argv(compiler: tuple[str, ...], opt: list[str], case: Case, sources, exe: str) -> list[str]:
@@ -112,10 +114,6 @@ def compile_argv(compiler: tuple[str, ...], opt: list[str], case: Case, sources,
 
 def run_argv(emulator: tuple[str, ...], exe: str) -> list[str]:
     return [*emulator, exe]
-
-
-class Cancelled(Exception):
-    """The judge was cancelled while judging (the case's result is not to be kept)."""
 
 
 class Judge:

@@ -13,19 +13,21 @@ import functools
 import json
 import os
 import signal
-import traceback
 
 import pytest
 
 from . import proc, scratch
 from . import verdict as V
 from .backends import finish_run
-from .config import OPTIONS, RunConfig, build
+from .config import OPTIONS, RunConfig
+from .configure import build
 from .errors import OracleError
 from .model import Case
-from .pipeline import Judge, Result
-from .reports import casedir
-from .run import Recorder
+from .pipeline import Judge
+from .record import CaseRecord
+from .recorder import Recorder
+from .select import select_cases
+from .settle import settle
 
 PROP = "oracle"
 RUNNER = "oracle-runner"
@@ -65,7 +67,7 @@ def pytest_configure(config: pytest.Config) -> None:
         cfg = build(values)
     except OracleError as exc:
         raise pytest.UsageError(f"oracle: {exc}") from None
-    config.pluginmanager.register(Runner(cfg, recorder=Recorder(cfg)), RUNNER)
+    config.pluginmanager.register(Runner(cfg, recorder=Recorder(cfg, to_terminal=True)), RUNNER)
 
 
 def _stop_worker(runner: "Runner", signum, frame):
@@ -92,12 +94,12 @@ class CaseItem(pytest.Item):
         self.runner = runner
 
     def runtest(self) -> None:
-        res = self.runner.judge(self.case)
-        self.user_properties.append((PROP, json.dumps(res.record())))
-        if res.verdict.is_failure or res.verdict is V.INFRA_ERROR:
-            raise CaseFailure(f"{res.verdict.name}: {res.reason}")
-        if res.verdict is not V.PASS:
-            pytest.skip(f"{res.verdict.name}: {res.reason}")
+        rec = self.runner.judge(self.case)
+        self.user_properties.append((PROP, rec.line()))
+        if rec.verdict.is_failure or rec.verdict is V.INFRA_ERROR:
+            raise CaseFailure(f"{rec.verdict.name}: {rec.reason}")
+        if rec.verdict is not V.PASS:
+            pytest.skip(f"{rec.verdict.name}: {rec.reason}")
 
     def repr_failure(self, excinfo, style=None):
         if isinstance(excinfo.value, CaseFailure):
@@ -123,34 +125,21 @@ class Runner:
 
     # ---------------------------------------------------------------- workers and in-process runs
 
-    def judge(self, case: Case) -> Result:
+    def judge(self, case: Case) -> CaseRecord:
         if self._judge is None:
             self._judge = Judge(self.cfg)
-        res = self._judge.judge(case)
-        if casedir.wanted(res):
-            try:
-                original = res
-                if res.verdict.is_failure and case.suite == "hypothesis" and self.cfg.shrink_timeout > 0:
-                    from .shrink import shrink
-
-                    res = shrink(res, self._judge, self.cfg.shrink_timeout)
-                casedir.write(self.cfg.out_dir, res, self.cfg, original=original)
-            except OSError:
-                res.reason += f" (its case folder could not be written: {traceback.format_exc(limit=0).strip()})"
-        return res
+        return settle(self._judge, case, self.cfg)
 
     @pytest.hookimpl(tryfirst=True)
     def pytest_collection(self, session: pytest.Session):
-        from .run import select_cases
-
-        cases = select_cases(self.cfg)
+        cases = list(select_cases(self.cfg))
         parent = SuiteCollector.from_parent(session, name="oracle")
         session.items = [CaseItem.from_parent(parent, name=c.id, case=c, runner=self) for c in cases]
         if len(self.cfg.opts) > 1:  # a test's opt levels on one worker, so its reference is built once
             for item in session.items:
                 item.add_marker(pytest.mark.xdist_group(item.case.group))
         if self.recorder is not None:
-            self.recorder.expect(len(cases))
+            self.recorder.expect(cases)
         session.testscollected = len(session.items)
         hook = session.config.hook
         hook.pytest_collection_modifyitems(session=session, config=session.config, items=session.items)
@@ -190,14 +179,14 @@ class Runner:
     @pytest.hookimpl(optionalhook=True)
     def pytest_xdist_node_collection_finished(self, node, ids) -> None:
         if self.recorder is not None:
-            self.recorder.expect(len(ids))
+            self.recorder.expect(total=len(ids))
 
     def pytest_runtest_logreport(self, report: pytest.TestReport) -> None:
         if self.recorder is None:
             return
         for name, value in report.user_properties:
             if name == PROP and report.when == "call":
-                self.recorder.add(json.loads(value))
+                self.recorder.add(CaseRecord.from_json(json.loads(value)))
                 return
         if report.failed and report.when != "teardown":
             # No record: the item died before it could judge (a worker crash, a setup error).
@@ -205,7 +194,7 @@ class Runner:
             self.recorder.add_lost(_case_id(report.nodeid), why[-1] if why else "worker lost")
 
     def pytest_terminal_summary(self, terminalreporter) -> None:
-        if self.recorder is not None and not self.recorder.quiet:
+        if self.recorder is not None and self.recorder.to_terminal:
             for line in self.recorder.summary_lines():
                 terminalreporter.write_line(line)
 

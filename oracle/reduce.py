@@ -17,12 +17,17 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
+from dataclasses import replace
+
 from . import proc
-from . import verdict as V
-from .errors import ToolMissing, UsageError
-from .reduce_check import check, spec_for
+from .config import RunConfig
+from .errors import GenerationFailed, ToolMissing, UsageError
+from .model import Case
+from .reduce_check import check, examine, reference_status, spec_for
 from .reports.casedir import slug
-from .results import Run, find_case
+from .results import Run
+from .targets import HOST_ARCH, TARGETS
+from .toolchain import find_reference
 
 REDUCERS = ("cvise", "creduce")
 DEFAULT_BUDGET = 300.0
@@ -53,24 +58,25 @@ def find_reducer() -> list[str]:
 
 def reduce_case(run: Run, case_id: str, budget: float = DEFAULT_BUDGET, jobs: int = 1) -> Reduction:
     record = run.record(case_id)
-    if not V.by_name(record["verdict"]).is_failure:
-        raise UsageError(f"{case_id} is {record['verdict']}, not a candidate failure: nothing to reduce")
+    if not record.verdict.is_failure:
+        raise UsageError(f"{case_id} is {record.verdict}, not a candidate failure: nothing to reduce")
     reducer = find_reducer()
     work = run.folder / "reduced" / slug(case_id)
     if work.exists():
         shutil.rmtree(work)
     work.mkdir(parents=True)
-    cfg = run.config(str(work / "scratch"))
-    case = find_case(cfg, record)
+    cfg = checking(run.config(str(work / "scratch")))
+    case = _program(cfg, record.case, work)
     source = Path(case.sources[0])
     target = work / source.name
     shutil.copyfile(source, target)
     shutil.copyfile(source, work / (source.name + ".orig"))
-    spec = spec_for(cfg, case, record["verdict"], record.get("reason") or "")
-    (work / "spec.json").write_text(json.dumps(spec))
-    why = check(spec, target)
+    spec = spec_for(cfg, case, record.verdict, record.reason)
+    why, res = examine(spec, target)
     if why:
         raise UsageError(f"{case_id} cannot be reduced: the original is not a clean reproducer ({why})")
+    spec["ref_status"] = reference_status(res)  # variants keep the reference's ending too
+    (work / "spec.json").write_text(json.dumps(spec))
     script = work / "check.sh"
     pkg_parent = str(Path(__file__).resolve().parent.parent)
     script.write_text(f"#!/bin/sh\n# C-Vise's interestingness test for {case_id}: exit 0 = keep the variant.\n"
@@ -100,6 +106,31 @@ def reduce_case(run: Run, case_id: str, budget: float = DEFAULT_BUDGET, jobs: in
     if final is None:  # task files pick the reduced program up from here, in later runs of `oracle tasks` too
         (work / VERIFIED).write_text(f"{source.name}\n")
     return Reduction(case_id, target, before, after, final is None, final or note)
+
+
+def checking(cfg: RunConfig) -> RunConfig:
+    """The run's configuration with the UB check on: each variant's reference is also built with
+    sanitizers and run, in the run's own backend and sandbox, and a report rejects the variant."""
+    if cfg.ub_check:
+        return cfg
+    host = cfg.references[HOST_ARCH].argv if HOST_ARCH in cfg.references else find_reference(TARGETS[HOST_ARCH])
+    return replace(cfg, ub_check=True, ub_reference=tuple(host))
+
+
+def _program(cfg: RunConfig, case: Case, work: Path) -> Case:
+    """The case with a source file to reduce: a generated program is made from its seed here."""
+    if case.sources:
+        return case
+    from .suites import open_generator
+    from .suites.generated import seed_of
+
+    (work / "program").mkdir()
+    dest = work / "program" / f"{case.suite}-{case.test}.c"
+    try:
+        open_generator(case.suite, cfg.gen).generate(seed_of(case), dest)
+    except GenerationFailed as exc:
+        raise UsageError(f"{case.id}: its program cannot be made again here: {exc}") from None
+    return replace(case, sources=(str(dest),))
 
 
 def verified(run: Run, case_id: str) -> Path | None:

@@ -5,91 +5,92 @@ the same bug in a well-defined program.
 
 A variant is kept only when, in this order (cheapest first):
 1. gcc -Wall finds no use of an uninitialised variable and no missing return;
-2. pipeline.Judge gives the same verdict as the original (for compile errors and
-   compiler crashes, also the same normalised diagnostic), which means the reference
-   builds and runs it at -O0 and -O2 and agrees with itself;
-3. the program built by the host gcc with -fsanitize=undefined,address runs clean.
-Without these a reducer happily turns a miscompilation into undefined behaviour.
+2. pipeline.Judge, with the run's own configuration and the UB check on, gives the same
+   verdict as the original (for compile errors and compiler crashes, also the same
+   normalised diagnostic): the reference builds and runs it at -O0 and -O2 and agrees with
+   itself, and its build with -fsanitize=undefined,address runs clean.
+Without these a reducer happily turns a miscompilation into undefined behaviour. Every
+build and run happens in the run's backend and sandbox, as in the run itself.
 """
 
 from __future__ import annotations
 
-import dataclasses
 import json
-import os
 import sys
-import tempfile
+from dataclasses import replace
 from pathlib import Path
 
 from . import proc
+from . import verdict as V
 from .cluster import DIAG_VERDICTS, normalise_diagnostic
 from .config import RunConfig
 from .model import Case
 from .targets import HOST_ARCH
 
 BAD_WARNINGS = ("-Wuninitialized", "-Wmaybe-uninitialized", "-Wreturn-type", "-Wmain")
-SANITIZER_ERRORS = (b"runtime error:", b"ERROR: AddressSanitizer", b"ERROR: LeakSanitizer")
-SAN_ENV = {**os.environ, "LC_ALL": "C", "LANG": "C", "ASAN_OPTIONS": "detect_leaks=0:abort_on_error=0",
-           "UBSAN_OPTIONS": "halt_on_error=1:print_stacktrace=0"}
 
 
-def spec_for(cfg: RunConfig, case: Case, verdict: str, reason: str) -> dict:
-    return {"config": cfg.to_json(), "case": {f.name: getattr(case, f.name) for f in dataclasses.fields(case)},
-            "verdict": verdict, "signature": normalise_diagnostic(reason, case.test) if verdict in DIAG_VERDICTS
-            else None}
+def spec_for(cfg: RunConfig, case: Case, verdict: V.Verdict, reason: str) -> dict:
+    """What the check needs, as JSON: the run's configuration (the UB check on), the case, and
+    the verdict (with its normalised diagnostic, for compile-time verdicts) to keep."""
+    return {"config": cfg.to_dict(), "case": case.to_json(), "verdict": verdict.name,
+            "signature": normalise_diagnostic(reason, case.test) if verdict in DIAG_VERDICTS else None}
 
 
 def check(spec: dict, file: Path) -> str | None:
     """None when the variant is interesting; else why not, in one line."""
-    cfg = RunConfig.from_json(spec["config"])
-    c = spec["case"]
-    original_dir = str(Path(c["sources"][0]).parent)
-    case = Case(**{**c, "sources": (str(file.resolve()), *c["sources"][1:]),
-                   "flags": (*c["flags"], "-I", original_dir), "ref_opts": tuple(c["ref_opts"])})
-    with tempfile.TemporaryDirectory(prefix="oracle-rc-") as tmp:
-        why = _warnings(case, tmp)
+    return examine(spec, file)[0]
+
+
+def examine(spec: dict, file: Path):
+    """(why the variant is not interesting or None, its Result or None)."""
+    cfg = RunConfig.from_dict(spec["config"])
+    original = Case.from_json(spec["case"])
+    case = replace(original, sources=(str(file.resolve()), *original.sources[1:]),
+                   flags=(*original.flags, "-I", str(Path(original.sources[0]).parent)))
+    from .pipeline import Judge
+
+    # Every build and run goes through the run's backend (its sandbox, its containers): a
+    # variant is no less hostile than the test it came from.
+    judge = Judge(cfg)
+    try:
+        why = _warnings(judge, case)
         if why:
-            return why
-        from .pipeline import Judge
+            return why, None
+        res = judge.judge(case)
+    finally:
+        judge.close()
+    if res.verdict.name != spec["verdict"]:
+        return f"verdict is {res.verdict.name} ({res.reason}), not {spec['verdict']}", res
+    if spec.get("signature") and normalise_diagnostic(res.reason, case.test) != spec["signature"]:
+        return f"another diagnostic: {res.reason}", res
+    status = reference_status(res)
+    if spec.get("ref_status") is not None and status != spec["ref_status"]:
+        # The test's own check (abort() when a result is wrong) must keep passing with the
+        # reference: a variant whose reference now fails its own check is another test.
+        return f"the reference now ends with {status}, not {spec['ref_status']}", res
+    return None, res
 
-        judge = Judge(cfg, tmp)
-        try:
-            res = judge.judge(case)
-        finally:
-            judge.close()
-        if res.verdict.name != spec["verdict"]:
-            return f"verdict is {res.verdict.name} ({res.reason}), not {spec['verdict']}"
-        if spec.get("signature") and normalise_diagnostic(res.reason, case.test) != spec["signature"]:
-            return f"another diagnostic: {res.reason}"
-        return _sanitizers(case, tmp, cfg.run_timeout)
+
+def reference_status(res) -> str | None:
+    """How the reference's run of a judged case ended ("exit 0"), when it ran."""
+    if res.ref is None or not res.ref.runs:
+        return None
+    return str(res.ref.expected.status)
 
 
-def _warnings(case: Case, tmp: str) -> str | None:
-    argv = ["gcc", "-c", "-O2", "-Wall", "-Wuninitialized", "-Wmaybe-uninitialized", "-Wreturn-type",
-            *_portable(case), case.sources[0], "-o", os.path.join(tmp, "w.o")]
-    res = proc.run(argv, timeout=60, cwd=tmp, stdout_limit=64 * 1024)
+def _warnings(judge, case: Case) -> str | None:
+    work = judge.root / "warnings"
+    work.mkdir(exist_ok=True)
+    argv = [*judge.cfg.ub_reference, "-c", "-O2", "-Wall", "-Wuninitialized", "-Wmaybe-uninitialized",
+            "-Wreturn-type", *_portable(case), case.sources[0], "-o", str(work / "w.o")]
+    res = judge.backend.run(argv, arch=HOST_ARCH, timeout=60, cwd=str(work), stdout_limit=64 * 1024,
+                            kill_on_stdout_overflow=False, env=proc.child_env(TMPDIR=str(work)))
     if not res.status.ok:
         return "gcc -Wall rejects it"
     for line in res.stderr.decode("utf-8", "replace").splitlines():
         if any(f"[{w}]" in line for w in BAD_WARNINGS):
             return f"gcc warns: {line.strip()[:200]}"
-    return None
-
-
-def _sanitizers(case: Case, tmp: str, timeout: float) -> str | None:
-    exe = os.path.join(tmp, "san")
-    argv = ["gcc", "-O1", "-fsanitize=undefined,address", "-fno-sanitize-recover=undefined", *_portable(case),
-            *case.sources, "-o", exe, "-lm"]
-    build = proc.run(argv, timeout=120, cwd=tmp, stdout_limit=64 * 1024)
-    if not build.status.ok or not os.path.exists(exe):
-        return "does not build with -fsanitize=undefined,address"
-    run = proc.run([exe], timeout=timeout * 4, cwd=tmp, env=SAN_ENV)
-    if run.status.kind == proc.TIMEOUT:
-        return "times out under the sanitizers"
-    for marker in SANITIZER_ERRORS:
-        if marker in run.stderr:
-            line = run.stderr[run.stderr.find(marker):].split(b"\n", 1)[0]
-            return f"sanitizer: {line.decode('utf-8', 'replace')[:200]}"
     return None
 
 

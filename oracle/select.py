@@ -8,8 +8,9 @@ from __future__ import annotations
 
 import hashlib
 import re
-from typing import Iterable, Iterator
+from typing import Container, Iterable, Iterator
 
+from .config import RunConfig
 from .model import Case
 
 
@@ -29,37 +30,13 @@ def in_shard(case: Case, k: int, n: int) -> bool:
 
 
 def select(cases: Iterable[Case], *, seed: str = "0", ratio: float | None = None, at_least_one: bool = False,
-           shard: tuple[int, int] | None = None, pattern: str | None = None) -> list[Case]:
+           shard: tuple[int, int] | None = None, pattern: str | None = None,
+           skip: Container[str] = ()) -> Iterator[Case]:
+    """The cases a run keeps, in the suite's order, in constant memory (a finite run takes a
+    list of it; a generated suite streams it). `skip`: ids judged already (--resume). The
+    at-least-one-per-arch cases, when needed, come last."""
     rx = re.compile(pattern) if pattern else None
-    kept: list[tuple[int, Case]] = []
-    best: dict[str, tuple[float, int, Case]] = {}  # per arch: the lowest-scored case, for at_least_one
-    seen_arch: set[str] = set()
-    for i, case in enumerate(cases):
-        if rx and not rx.search(case.id):
-            continue
-        if shard and not in_shard(case, *shard):
-            continue
-        if ratio is None or ratio >= 100:
-            kept.append((i, case))
-            continue
-        score = sample_score(case.id, seed)
-        if score < ratio / 100:
-            kept.append((i, case))
-            seen_arch.add(case.arch)
-        elif at_least_one and (case.arch not in best or score < best[case.arch][0]):
-            best[case.arch] = (score, i, case)
-    if at_least_one:
-        kept += [(i, c) for arch, (_, i, c) in best.items() if arch not in seen_arch]
-        kept.sort(key=lambda pair: pair[0])
-    return [c for _, c in kept]
-
-
-def select_stream(cases: Iterable[Case], *, seed: str = "0", ratio: float | None = None, at_least_one: bool = False,
-                  shard: tuple[int, int] | None = None, pattern: str | None = None) -> Iterator[Case]:
-    """select() without a list: the same cases, in the same order, in constant memory
-    (the at-least-one-per-arch cases, if needed, come last)."""
-    rx = re.compile(pattern) if pattern else None
-    best: dict[str, tuple[float, Case]] = {}
+    best: dict[str, tuple[float, Case]] = {}  # per arch: the lowest-scored case, for at_least_one
     seen_arch: set[str] = set()
     for case in cases:
         if rx and not rx.search(case.id):
@@ -67,15 +44,29 @@ def select_stream(cases: Iterable[Case], *, seed: str = "0", ratio: float | None
         if shard and not in_shard(case, *shard):
             continue
         if ratio is None or ratio >= 100:
-            yield case
+            if case.id not in skip:
+                yield case
             continue
         score = sample_score(case.id, seed)
         if score < ratio / 100:
             seen_arch.add(case.arch)
-            yield case
+            if case.id not in skip:
+                yield case
         elif at_least_one and (case.arch not in best or score < best[case.arch][0]):
             best[case.arch] = (score, case)
     if at_least_one:
         for arch, (_, case) in best.items():
-            if arch not in seen_arch:
+            if arch not in seen_arch and case.id not in skip:
                 yield case
+
+
+def select_cases(cfg: RunConfig) -> Iterator[Case]:
+    """The run's cases: its suite's, kept by its filter, shard and sample, less what an
+    interrupted run into the same folder judged already (--resume). Lazy: a generated suite
+    of any size streams."""
+    from .recorder import previous_records
+    from .suites import open_suite
+
+    skip = previous_records(cfg.out_dir).keys() if cfg.resume else ()
+    return select(open_suite(cfg.suite, cfg.gen).cases(cfg.arches, cfg.opts), seed=cfg.seed, ratio=cfg.ratio,
+                  at_least_one=cfg.at_least_one, shard=cfg.shard, pattern=cfg.filter, skip=skip)

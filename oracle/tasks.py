@@ -22,6 +22,7 @@ from typing import Iterator
 
 from . import verdict as V
 from .cluster import ID_LEN, Cluster, clusters
+from .record import CaseRecord
 from .reports import atomic_write
 from .results import Run
 from .text import clean
@@ -80,7 +81,7 @@ def sync(run: Run, folder: str | Path, max_tasks: int | None = None,
          reduced: dict[str, Path] | None = None) -> SyncReport:
     """Make `folder` hold one task file per open cluster of `run`, respecting claims."""
     folder = Path(folder)
-    cls = clusters(run.cases, run.doc.get("arches") or ())
+    cls = clusters(run.cases, run.arches)
     rep = SyncReport(clusters=len(cls), failures=sum(len(c.records) for c in cls))
     with locked(folder):
         existing = _scan(folder)
@@ -95,7 +96,7 @@ def sync(run: Run, folder: str | Path, max_tasks: int | None = None,
             _write_if_changed(folder / f".{cl.id}.cases", "".join(i + "\n" for i in cl.case_ids), None)
         chosen_ids = {c.id for c in chosen}
         current_ids = {c.id for c in cls}
-        verdicts = {r["id"]: r["verdict"] for r in run.cases}
+        verdicts = {r.id: r.verdict for r in run.cases}
         for cid, files in sorted(existing.items()):
             if cid in chosen_ids:
                 for p in files:  # an old name of a task now written under another one
@@ -146,8 +147,8 @@ def _case_ids(folder: Path, cid: str) -> list[str]:
         return []
 
 
-def _all_pass(ids: list[str], verdicts: dict[str, str]) -> bool:
-    return bool(ids) and all(verdicts.get(i) == V.PASS.name for i in ids)
+def _all_pass(ids: list[str], verdicts: dict[str, V.Verdict]) -> bool:
+    return bool(ids) and all(verdicts.get(i) is V.PASS for i in ids)
 
 
 def _mark_resolved(path: Path, n: int, run: Run) -> bool:
@@ -177,12 +178,12 @@ def render(cl: Cluster, run: Run, reduced: Path | None = None) -> str:
     rep = representative(cl, run)
     n = len(cl.records)
     arches = ", ".join(cl.arches) + (" (every tested arch)" if cl.all_arches else " (not every tested arch)")
-    opts = ", ".join(sorted({r["opt"] for r in cl.records}))
+    opts = ", ".join(sorted({r.opt for r in cl.records}))
     lines = [
         f"{cl.title} [{n} case{'s' * (n != 1)}]",
         "",
         f"Task: {cl.id}",
-        f"Verdict: {cl.verdict} ({V.by_name(cl.verdict).label})",
+        f"Verdict: {cl.verdict} ({cl.verdict.label})",
         f"Arches: {arches}",
         f"Opt levels: {opts}",
         f"Signature: {clean(cl.signature, 300)}",
@@ -191,8 +192,8 @@ def render(cl: Cluster, run: Run, reduced: Path | None = None) -> str:
     lines += [f"  {i}" for i in cl.case_ids[:MAX_IDS]]
     if n > MAX_IDS:
         lines.append(f"  ... and {n - MAX_IDS} more (all of them: .{cl.id}.cases next to this file)")
-    lines += ["", f"Representative: {rep['id']}", f"Reason: {clean(rep.get('reason') or '', 400)}"]
-    case_dir = run.case_dir(rep["id"])
+    lines += ["", f"Representative: {rep.id}", f"Reason: {clean(rep.reason, 400)}"]
+    case_dir = run.case_dir(rep.id)
     if case_dir and (case_dir / "repro.sh").exists():
         lines.append(f"Reproduce: sh {case_dir / 'repro.sh'}   (exit 1: still fails, 0: fixed)")
         lines += [""] + _expected_actual(cl.verdict, case_dir)
@@ -202,20 +203,20 @@ def render(cl: Cluster, run: Run, reduced: Path | None = None) -> str:
     return "\n".join(lines) + "\n"
 
 
-def representative(cl: Cluster, run: Run) -> dict:
+def representative(cl: Cluster, run: Run) -> CaseRecord:
     """The case whose program is smallest (ties broken by id), so it is the quickest to study."""
-    return min(cl.records, key=lambda r: (_program_lines(run, r), r["id"]))
+    return min(cl.records, key=lambda r: (_program_lines(run, r), r.id))
 
 
-def _source(run: Run, record: dict) -> Path | None:
-    d = run.case_dir(record["id"])
+def _source(run: Run, record: CaseRecord) -> Path | None:
+    d = run.case_dir(record.id)
     if d is None:
         return None
-    p = d / "src" / Path(record["test"]).name
+    p = d / "src" / Path(record.test).name
     return p if p.is_file() else None
 
 
-def _program_lines(run: Run, record: dict) -> int:
+def _program_lines(run: Run, record: CaseRecord) -> int:
     p = _source(run, record)
     return len(p.read_bytes().splitlines()) if p else 1 << 30
 
@@ -226,9 +227,9 @@ def _program(cl: Cluster, run: Run, reduced: Path | None) -> list[str]:
     if reduced is None:
         from .reduce import verified
 
-        reduced = verified(run, rep["id"])
+        reduced = verified(run, rep.id)
     if reduced is not None and reduced.is_file():
-        head = f"Smallest known program (reduced by oracle reduce from {rep['id']}; {reduced}):"
+        head = f"Smallest known program (reduced by oracle reduce from {rep.id}; {reduced}):"
         path = reduced
     elif src is not None:
         head = f"Smallest known program ({src}):"
@@ -242,8 +243,8 @@ def _program(cl: Cluster, run: Run, reduced: Path | None) -> list[str]:
     return [head, "-----", *body, "-----"]
 
 
-def _expected_actual(verdict: str, d: Path) -> list[str]:
-    if verdict in (V.COMPILE_ERROR.name, V.COMPILER_CRASH.name, V.COMPILE_TIMEOUT.name):
+def _expected_actual(verdict: V.Verdict, d: Path) -> list[str]:
+    if verdict in (V.COMPILE_ERROR, V.COMPILER_CRASH, V.COMPILE_TIMEOUT):
         return ["Expected: the program builds (the reference builds and runs it)",
                 "Actual (candidate compile log, trimmed):", *_trimmed(d / "candidate.compile.log")]
     out = [f"Expected: {_status(d / 'reference.status')}, stdout:", *_trimmed(d / "reference.stdout"),

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from oracle import config
+from oracle import config, configure
 
 FIXTURES = Path(__file__).parent / "fixtures"
 COMPILERS = FIXTURES / "compilers"
@@ -45,7 +45,7 @@ def make_config(tmp_path):
     def make(compilers: list[str], suite: Path | str, **values) -> config.RunConfig:
         v = {"compiler": compilers, "suite": str(suite), "out": str(tmp_path / "out"), "run_timeout": 2.0,
              "compile_timeout": 5.0, "cache": str(tmp_path / "refcache"), **values}
-        return config.build(v)
+        return configure.build(v)
 
     return make
 

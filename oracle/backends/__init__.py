@@ -11,17 +11,12 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Protocol
 
 from .. import proc
+from ..errors import BackendError
 
 if TYPE_CHECKING:
     from pathlib import Path
 
     from ..config import RunConfig
-
-NAMES = ("local", "docker")
-
-
-class BackendError(Exception):
-    """The backend could not run a job (not the job's own failure): the case is infra-error."""
 
 
 class Backend(Protocol):
@@ -69,4 +64,4 @@ def finish_run(cfg: "RunConfig") -> None:
         remove_run(cfg.run_id)
 
 
-__all__ = ["Backend", "BackendError", "NAMES", "finish_run", "open_backend"]
+__all__ = ["Backend", "BackendError", "finish_run", "open_backend"]

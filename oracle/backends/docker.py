@@ -13,7 +13,6 @@ need no translation and the Judge sees what jobs wrote.
 from __future__ import annotations
 
 import os
-import selectors
 import shutil
 import subprocess
 import tempfile
@@ -21,7 +20,8 @@ import time
 from pathlib import Path
 
 from .. import proc, scratch
-from . import BackendError, engine, wire
+from ..errors import BackendError
+from . import engine, wire
 
 GRACE_S = 30.0  # beyond a job's own timeout, how long the agent may take to answer
 AGENT_ROOT = "/opt/oracle"  # oracle's package is mounted at /opt/oracle/oracle
@@ -109,16 +109,8 @@ class _Container:
             self.agent.stdin.flush()
         except (BrokenPipeError, OSError) as exc:
             raise wire.ProtocolError(f"the agent's stream is closed ({exc})") from None
-        reader = _Reader(self.agent.stdout.fileno(), deadline)
-        (size,) = wire.HEADER.unpack(reader.take(wire.HEADER.size))
-        if size > wire.MAX_FRAME:
-            raise wire.ProtocolError(f"frame of {size} bytes")
-        head = wire.decode(reader.take(size))
-        if head.get("seq") != seq:
-            raise wire.ProtocolError(f"answer {head.get('seq')} to request {seq}")
-        stdout = reader.take(int(head["out"]))
-        stderr = reader.take(int(head["err"]))
-        return wire.result(argv, head, stdout, stderr)
+        with wire.Reader(self.agent.stdout.fileno(), deadline) as reader:
+            return reader.answer(seq, argv)  # ProtocolError when the stream ends (container gone?) or is late
 
     def destroy(self) -> None:
         for stream in (self.agent.stdin, self.agent.stdout):
@@ -130,28 +122,6 @@ class _Container:
             self.agent.kill()  # only the client: the container is removed below
         self.agent.wait()
         engine.remove(self.name)
-
-
-class _Reader:
-    """Exact reads from the agent's stdout, all before one deadline."""
-
-    def __init__(self, fd: int, deadline: float):
-        self.fd, self.deadline = fd, deadline
-
-    def take(self, n: int) -> bytes:
-        chunks, left = [], n
-        with selectors.DefaultSelector() as sel:
-            sel.register(self.fd, selectors.EVENT_READ)
-            while left:
-                remaining = self.deadline - time.monotonic()
-                if remaining <= 0 or not sel.select(remaining):
-                    raise wire.ProtocolError("no answer before the deadline")
-                data = os.read(self.fd, min(left, 1 << 20))
-                if not data:
-                    raise wire.ProtocolError("the agent's stream ended (container gone?)")
-                chunks.append(data)
-                left -= len(data)
-        return b"".join(chunks)
 
 
 class DockerBackend:

@@ -12,15 +12,11 @@ import shutil
 import socket
 import subprocess
 
-from ..errors import UsageError
+from ..errors import EngineError, UsageError
 
 LABEL_RUN = "org.oracle.run"  # the run id: every container of a run carries it
 LABEL_OWNER = "org.oracle.owner"  # host:pid:start-time of the process that owns the run
 START_ENGINE = "containers/start-dockerd.sh"
-
-
-class EngineError(Exception):
-    """A docker command failed."""
 
 
 def docker(*args: str, timeout: float = 120, input: bytes | None = None, check: bool = True) -> str:

@@ -6,7 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from .. import proc, scratch
-from ..sandbox import runs_dir
+from .sandbox import runs_dir
 
 
 class LocalBackend:
@@ -17,7 +17,7 @@ class LocalBackend:
 
     def start(self, root: Path) -> None:
         if self.sandboxed:
-            from ..sandbox import Sandbox
+            from .sandbox import Sandbox
 
             root.chmod(0o755)  # binaries run as their own uid inside the sandbox and must reach their files
             self._sandbox = Sandbox(root)

@@ -77,7 +77,8 @@ def _fill(d: Path, res: Result, cfg: RunConfig, original: Result | None) -> None
 
 def _write_generator_notes(d: Path, res: Result, cfg: RunConfig, original: Result | None) -> None:
     """For generated programs: how to regenerate the program from its seed, and the unshrunk one."""
-    from ..suites.generated import GENERATORS, open_generator, seed_of
+    from ..suites import open_generator
+    from ..suites.generated import GENERATORS, seed_of
 
     case = res.case
     if case.suite not in GENERATORS:
@@ -151,3 +152,10 @@ exit 0
 
 def wanted(res: Result) -> bool:
     return res.verdict.is_failure or res.verdict is V.INFRA_ERROR
+
+
+def remove(out_dir: str, case_id: str) -> None:
+    """Remove the folder of a case that no longer fails (left by an earlier run into out_dir)."""
+    final = Path(out_dir, "cases", slug(case_id))
+    if final.exists():
+        shutil.rmtree(final, ignore_errors=True)

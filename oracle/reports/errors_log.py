@@ -6,19 +6,20 @@ oracle's own failures follow as `INFRA` lines, so `grep ^ERROR` sees only the ca
 from __future__ import annotations
 
 from .. import verdict as V
+from ..record import CaseRecord
 from ..text import clean
 from . import atomic_file
 
 
-def line(r: dict) -> str:
-    return f"ERROR {r['id']} {r['verdict']}: {clean(r['reason'] or V.by_name(r['verdict']).label, 400)}"
+def line(r: CaseRecord) -> str:
+    return f"ERROR {r.id} {r.verdict.name}: {clean(r.reason or r.verdict.label, 400)}"
 
 
 def write(path, records) -> None:
     with atomic_file(path) as f:
         for r in records:
-            if V.by_name(r["verdict"]).is_failure:
+            if r.verdict.is_failure:
                 f.write((line(r) + "\n").encode())
         for r in records:
-            if r["verdict"] == V.INFRA_ERROR.name:
-                f.write(f"INFRA {r['id']} infra-error: {clean(r['reason'], 400)}\n".encode())
+            if r.verdict is V.INFRA_ERROR:
+                f.write(f"INFRA {r.id} infra-error: {clean(r.reason, 400)}\n".encode())

@@ -15,8 +15,8 @@ def summary(records) -> dict:
     by_verdict: Counter = Counter()
     by_arch: dict[str, Counter] = {}
     for r in records:
-        by_verdict[r["verdict"]] += 1
-        by_arch.setdefault(r["arch"], Counter())[r["verdict"]] += 1
+        by_verdict[r.verdict.name] += 1
+        by_arch.setdefault(r.arch, Counter())[r.verdict.name] += 1
     order = [v.name for v in V.ALL]
     return {
         "total": sum(by_verdict.values()),
@@ -37,6 +37,7 @@ def header(cfg: RunConfig, records, complete: bool = True) -> dict:
         "selection": {"seed": cfg.seed, "ratio": cfg.ratio, "shard": cfg.shard and f"{cfg.shard[0]}/{cfg.shard[1]}",
                       "filter": cfg.filter},
         "toolchains": cfg.toolchains_record(),
+        "config": cfg.to_dict(),
         "timeouts": {"compile": cfg.compile_timeout, "ref_compile": cfg.ref_compile_timeout, "run": cfg.run_timeout,
                      "ref_run": cfg.ref_run_timeout},
         "warnings": list(cfg.warnings),
@@ -51,6 +52,6 @@ def write(path, cfg: RunConfig, records, complete: bool = True) -> None:
         f.write(head[:-2].encode() + b',\n "cases": [')
         sep = b"\n  "
         for r in records:
-            f.write(sep + json.dumps(r, ensure_ascii=True).encode())
+            f.write(sep + r.line().encode())
             sep = b",\n  "
         f.write(b"\n ]\n}\n")

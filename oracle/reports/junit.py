@@ -13,14 +13,15 @@ from junitparser import Error, Failure, JUnitXml, Skipped, TestCase, TestSuite
 from junitparser.junitparser import etree
 
 from .. import verdict as V
+from ..record import CaseRecord
 from ..text import clean
 from . import atomic_file
 
 
-def testcase(r: dict) -> TestCase:
-    case = TestCase(clean(r["id"], 1000), f"{r['suite']}.{r['arch']}", r.get("duration_s") or 0.0)
-    verdict = V.by_name(r["verdict"])
-    msg = clean(f"{verdict.name}: {r['reason']}" if r["reason"] else verdict.name, 1000)
+def testcase(r: CaseRecord) -> TestCase:
+    case = TestCase(clean(r.id, 1000), f"{r.suite}.{r.arch}", r.duration_s)
+    verdict = r.verdict
+    msg = clean(f"{verdict.name}: {r.reason}" if r.reason else verdict.name, 1000)
     if verdict.is_failure:
         case.result = [Failure(msg, verdict.name)]
     elif verdict is V.INFRA_ERROR:
@@ -35,14 +36,14 @@ def _counts(records) -> dict[str, Counter]:
     per: dict[str, Counter] = {}
     suites: dict[str, str] = {}
     for r in records:
-        c = per.setdefault(r["arch"], Counter())
-        suites.setdefault(r["arch"], r["suite"])
-        verdict = V.by_name(r["verdict"])
+        c = per.setdefault(r.arch, Counter())
+        suites.setdefault(r.arch, r.suite)
+        verdict = r.verdict
         c["tests"] += 1
         c["failures"] += verdict.is_failure
         c["errors"] += verdict is V.INFRA_ERROR
         c["skipped"] += not verdict.is_failure and verdict not in (V.INFRA_ERROR, V.PASS)
-        c["time_ms"] += round((r.get("duration_s") or 0.0) * 1000)
+        c["time_ms"] += round(r.duration_s * 1000)
     return {arch: (suites[arch], c) for arch, c in per.items()}
 
 
@@ -71,7 +72,7 @@ def write(path, records) -> None:
             suite.time = c["time_ms"] / 1000
             f.write(b"  " + _open_tag(suite._elem) + b"\n")
             for r in records:
-                if r["arch"] == arch:
+                if r.arch == arch:
                     f.write(b"    " + etree.tostring(testcase(r)._elem, encoding="utf-8",
                                                      xml_declaration=False) + b"\n")
             f.write(b"  </testsuite>\n")

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 from collections import Counter
+from typing import Iterable
 
 from .. import verdict as V
+from ..record import CaseRecord
 from .errors_log import line as error_line
 
 MAX_ERRORS = 5
@@ -21,17 +23,33 @@ def arch_line(arch: str, counts: Counter) -> str:
     return " · ".join(parts)
 
 
-def lines(records, arches: tuple[str, ...]) -> list[str]:
-    per_arch: dict[str, Counter] = {a: Counter() for a in arches}
-    failures, shown = 0, []
+class Tally:
+    """Counts per arch and the first few ERROR lines, kept as records arrive: the summary of a
+    run of any size without reading its records again."""
+
+    def __init__(self) -> None:
+        self.per_arch: dict[str, Counter] = {}
+        self.failures = 0
+        self.shown: list[str] = []
+
+    def add(self, r: CaseRecord) -> None:
+        self.per_arch.setdefault(r.arch, Counter())[r.verdict.name] += 1
+        if r.verdict.is_failure:
+            self.failures += 1
+            if len(self.shown) < MAX_ERRORS:
+                self.shown.append(error_line(r)[:200])
+
+    def lines(self, arches: tuple[str, ...]) -> list[str]:
+        per_arch = {**{a: Counter() for a in arches}, **self.per_arch}
+        out = [arch_line(a, c) for a, c in per_arch.items()]
+        out += self.shown
+        if self.failures > MAX_ERRORS:
+            out.append(f"... and {self.failures - MAX_ERRORS} more ERROR lines in errors.log")
+        return out
+
+
+def lines(records: Iterable[CaseRecord], arches: tuple[str, ...]) -> list[str]:
+    tally = Tally()
     for r in records:
-        per_arch.setdefault(r["arch"], Counter())[r["verdict"]] += 1
-        if V.by_name(r["verdict"]).is_failure:
-            failures += 1
-            if len(shown) < MAX_ERRORS:
-                shown.append(error_line(r)[:200])
-    out = [arch_line(a, c) for a, c in per_arch.items()]
-    out += shown
-    if failures > MAX_ERRORS:
-        out.append(f"... and {failures - MAX_ERRORS} more ERROR lines in errors.log")
-    return out
+        tally.add(r)
+    return tally.lines(arches)

@@ -5,22 +5,42 @@ from __future__ import annotations
 from pathlib import Path
 
 from ..corpus import REPO_CORPORA, require_torture
-from ..errors import SuiteError
+from ..errors import SuiteError, UsageError
 from .base import Suite
 from .files import FileSuite
-from .generated import GENERATORS, GeneratedSuite, GenOptions, open_generator
+from .generated import GENERATORS, GeneratedSuite, Generator, GenOptions
 from .torture import TortureSuite
 
 NAMED = ("torture", "smoke", *GENERATORS)
 
 
+def generators_of(spec: str) -> list[str] | None:
+    """The generators a suite spec names ("csmith", "csmith,hypothesis"); None: not generated."""
+    names = [n.strip() for n in spec.split(",")]
+    return names if names and all(n in GENERATORS for n in names) else None
+
+
 def is_generated(spec: str) -> bool:
-    return spec in GENERATORS
+    return generators_of(spec) is not None
+
+
+def open_generator(name: str, opts: GenOptions) -> Generator:
+    if name == "csmith":
+        from .csmith import Csmith
+
+        return Csmith(opts)
+    if name == "hypothesis":
+        from .hyp import HypothesisGenerator
+
+        return HypothesisGenerator()
+    raise UsageError(f"unknown generator {name!r}: use {' or '.join(GENERATORS)}")
 
 
 def open_suite(spec: str, gen: GenOptions | None = None) -> Suite:
-    if spec in GENERATORS:
-        return GeneratedSuite(open_generator(spec, gen or GenOptions()), gen or GenOptions())
+    names = generators_of(spec)
+    if names:
+        gen = gen or GenOptions()
+        return GeneratedSuite([open_generator(n, gen) for n in dict.fromkeys(names)], gen)
     if spec == "torture":
         return TortureSuite(require_torture())
     if spec == "smoke":
@@ -38,4 +58,4 @@ def _folder_name(path: Path) -> str:
     return name if name not in NAMED else f"{name}-dir"
 
 
-__all__ = ["Suite", "open_suite", "is_generated", "NAMED"]
+__all__ = ["Suite", "open_suite", "open_generator", "generators_of", "is_generated", "NAMED"]

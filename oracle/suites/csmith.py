@@ -7,8 +7,8 @@ import shutil
 from pathlib import Path
 
 from .. import proc
-from ..errors import ToolMissing, UsageError
-from .generated import GenerationFailed, GenOptions
+from ..errors import GenerationFailed, ToolMissing, UsageError
+from .generated import GenOptions
 
 INCLUDE_DIRS = ("/usr/include/csmith", "/usr/local/include/csmith")
 

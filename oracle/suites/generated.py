@@ -9,6 +9,7 @@ program can be generated in the background while the current one is judged.
 from __future__ import annotations
 
 import hashlib
+import itertools
 import threading
 from concurrent.futures import Future, ThreadPoolExecutor
 from collections import OrderedDict
@@ -16,7 +17,6 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Iterator, Protocol
 
-from ..errors import UsageError
 from ..model import Case, case_id
 
 SEED_PREFIX = "seed-"
@@ -26,15 +26,11 @@ SEED_PREFIX = "seed-"
 class GenOptions:
     """What a generated suite needs from the run configuration."""
 
-    count: int = 100
+    count: int | None = 100  # None: without end (oracle fuzz)
     seed: int = 0
     csmith_args: str = ""
     csmith_include: str | None = None
     gen_timeout: float = 30.0
-
-
-class GenerationFailed(Exception):
-    """The generator could not produce the program for a seed."""
 
 
 class Generator(Protocol):
@@ -54,20 +50,23 @@ class Generator(Protocol):
 
 
 class GeneratedSuite:
-    """Programs seed, seed+1, ..., seed+count-1 of one generator."""
+    """Programs seed, seed+1, ..., seed+count-1 (without end when count is None), each from
+    every generator in turn; a case's suite is its generator's name."""
 
-    def __init__(self, generator: Generator, opts: GenOptions):
-        self.name = generator.name
-        self.generator = generator
+    def __init__(self, generators: list[Generator], opts: GenOptions):
+        self.name = ",".join(g.name for g in generators)
+        self.generators = generators
         self.opts = opts
 
     def cases(self, arches: tuple[str, ...], opts: tuple[str, ...]) -> Iterator[Case]:
-        flags = self.generator.flags()
-        for seed in range(self.opts.seed, self.opts.seed + self.opts.count):
+        flags = {g.name: g.flags() for g in self.generators}
+        end = None if self.opts.count is None else self.opts.seed + self.opts.count
+        for seed in itertools.count(self.opts.seed) if end is None else range(self.opts.seed, end):
             test = f"{SEED_PREFIX}{seed}"
-            for arch in arches:
-                for opt in opts:
-                    yield Case(case_id(self.name, test, arch, opt), self.name, test, arch, opt, (), flags)
+            for gen in flags:
+                for arch in arches:
+                    for opt in opts:
+                        yield Case(case_id(gen, test, arch, opt), gen, test, arch, opt, (), flags[gen])
 
 
 def seed_of(case: Case) -> int:
@@ -136,18 +135,6 @@ class Programs:
 def materialise(case: Case, programs: Programs) -> Case:
     """The case with its program's path as its source (generated now, or already)."""
     return replace(case, sources=(str(programs.get(seed_of(case))),))
-
-
-def open_generator(name: str, opts: GenOptions) -> Generator:
-    if name == "csmith":
-        from .csmith import Csmith
-
-        return Csmith(opts)
-    if name == "hypothesis":
-        from .hyp import HypothesisGenerator
-
-        return HypothesisGenerator()
-    raise UsageError(f"unknown generator {name!r}")
 
 
 GENERATORS = ("csmith", "hypothesis")

@@ -17,7 +17,7 @@ from hypothesis.internal.conjecture.data import ConjectureData
 from hypothesis.internal.conjecture.providers import HypothesisProvider
 
 from .cprog import programs
-from .generated import GenerationFailed
+from ..errors import GenerationFailed
 
 ATTEMPTS = 8  # a draw that runs past Hypothesis's choice budget is redrawn from a derived seed
 

@@ -142,7 +142,7 @@ def test_a_wrong_stored_answer_never_makes_a_failure(make_config, program_dir, t
     db.close()
     res = judge_suite(cfg)["ok.c"]
     assert res.verdict is V.PASS and not res.ref.from_cache
-    assert res.record()["reference"] == "stale-cache-replaced"  # said in results.json
+    assert res.record().reference == "stale-cache-replaced"  # said in results.json
     assert judge_suite(cfg)["ok.c"].ref.from_cache  # the entry was repaired
 
 

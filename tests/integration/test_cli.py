@@ -25,7 +25,8 @@ def test_smoke_suite_on_both_arches(tmp_path):
     assert lines[0].startswith("x86_64: ") and lines[1].startswith("aarch64: ")
     doc = json.loads((out / "results.json").read_text())
     assert doc == json.loads((tmp_path / "copy.json").read_text())
-    assert set(doc) >= {"oracle_version", "started", "toolchains", "summary", "cases"}
+    assert set(doc) >= {"oracle_version", "started", "toolchains", "config", "summary", "cases"}
+    assert doc["config"]["sandbox"] == "bwrap" and doc["config"]["arches"] == ["x86_64", "aarch64"]
     assert set(doc["toolchains"]) == {"x86_64", "aarch64"}
     assert doc["toolchains"]["x86_64"]["candidate"]["path"] == "/usr/bin/tcc"
     assert "tcc" in doc["toolchains"]["x86_64"]["candidate"]["version"]
@@ -33,7 +34,8 @@ def test_smoke_suite_on_both_arches(tmp_path):
     n_programs = len(list((COMPILERS.parent.parent.parent / "corpora" / "smoke").glob("*.c")))
     assert len(cases) == 2 * n_programs >= 80
     for c in cases:
-        assert set(c) - {"reference"} == {"id", "suite", "test", "arch", "opt", "verdict", "reason", "duration_s"}
+        assert set(c) - {"reference"} == {"id", "suite", "test", "arch", "opt", "verdict", "reason", "duration_s",
+                                          "sources", "flags", "ref_opts", "unsupported", "timeout_factor"}
         assert c.get("reference", "built") in ("built", "cached")
     # GCC against GCC on aarch64: the smoke suite is well-defined C, so every case passes.
     assert all(c["verdict"] == "pass" for c in cases if c["arch"] == "aarch64")

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from oracle import sandbox
+from oracle.backends import sandbox
 from oracle import verdict as V
 from oracle.pipeline import Judge
 from oracle.suites import open_suite
@@ -40,13 +40,13 @@ def leftovers(scratch: Path) -> list[str]:
     return out
 
 
-def run_suite(tmp_path, suite, *extra, compiler=None):
+def run_suite(tmp_path, suite, *extra, compiler=None, timeout=600):
     out = tmp_path / "out"
     scratch = tmp_path / "scratch"
     scratch.mkdir(exist_ok=True)
     res = run_cli("run", "--compiler", compiler or str(COMPILERS / "gcc-bug"), "--suite", str(suite),
                   "--out", str(out), "--run-timeout", "2", "--compile-timeout", "20", "-j", "2", *extra,
-                  env={**os.environ, "TMPDIR": str(scratch), "ORACLE_SCRATCH": str(scratch)})
+                  env={**os.environ, "TMPDIR": str(scratch), "ORACLE_SCRATCH": str(scratch)}, timeout=timeout)
     assert res.returncode in (0, 1), res.stdout + res.stderr
     doc = json.loads((out / "results.json").read_text())
     return res, {c["test"]: c for c in doc["cases"]}
@@ -75,6 +75,23 @@ def test_hostile_binaries_in_the_sandbox(tmp_path, program_dir):
     time.sleep(0.5)
     assert leftovers(tmp_path / "scratch") == []
     assert list((tmp_path / "scratch").iterdir()) == []  # scratch folders removed
+
+
+@needs_bwrap
+def test_a_binary_that_stops_the_sandbox_server_gets_its_own_verdict(tmp_path, program_dir):
+    """kill(getppid(), SIGSTOP) stops the sandbox's job server, which then never answers: the
+    wait for the answer has a deadline, so the binary gets a verdict (not a hang, not an infra
+    error), and the cases after it run in a new sandbox (-j 1: the same worker)."""
+    suite = program_dir("ok.c", "stop_parent.c", "wrong_output.c")
+    start = time.monotonic()
+    res, cases = run_suite(tmp_path, suite, "--sandbox", "bwrap", "-j", "1", timeout=150)
+    v = {t: c["verdict"] for t, c in cases.items()}
+    assert v == {"ok.c": "pass", "stop_parent.c": v["stop_parent.c"], "wrong_output.c": "wrong-output"}, cases
+    assert v["stop_parent.c"] in ("timeout", "crash"), cases["stop_parent.c"]
+    assert time.monotonic() - start < 120
+    time.sleep(0.5)
+    assert leftovers(tmp_path / "scratch") == []
+    assert list((tmp_path / "scratch").iterdir()) == []
 
 
 @needs_bwrap

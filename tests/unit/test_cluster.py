@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from oracle import verdict as V
 from oracle.cluster import clusters, normalise_diagnostic
+from oracle.model import Case
+from oracle.record import CaseRecord
 
 
-def rec(test: str, arch: str, verdict: str, reason: str = "", opt: str = "-O0") -> dict:
-    return {"id": f"s/{test}@{arch}{opt}", "suite": "s", "test": test, "arch": arch, "opt": opt,
-            "verdict": verdict, "reason": reason, "duration_s": 0.0}
+def rec(test: str, arch: str, verdict: str, reason: str = "", opt: str = "-O0") -> CaseRecord:
+    return CaseRecord(Case(f"s/{test}@{arch}{opt}", "s", test, arch, opt), V.by_name(verdict), reason)
 
 
 def test_normalisation_strips_what_belongs_to_the_test():

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from oracle import config
+from oracle import config, configure
 from oracle.errors import UsageError
 from oracle.targets import HOST_ARCH
 from oracle.toolchain import parse_specs
@@ -47,7 +47,7 @@ def test_shard_ok():
 )
 def test_usage_errors(values, words):
     with pytest.raises(UsageError, match=words):
-        config.build(values, probe_toolchains=False)
+        configure.build(values, probe_toolchains=False)
 
 
 def test_free_valued_options_may_start_with_a_dash():

@@ -6,6 +6,7 @@ import json
 
 import pytest
 
+from oracle import verdict as V
 from oracle.errors import UsageError
 from oracle.gate import Baseline, gate
 
@@ -14,7 +15,7 @@ from .test_tasks import results
 
 
 def never(run, record, times):
-    return ["wrong-exit"] * times
+    return [V.WRONG_EXIT] * times
 
 
 def test_regression_flaky_fixed_and_ratchet(tmp_path):
@@ -24,10 +25,10 @@ def test_regression_flaky_fixed_and_ratchet(tmp_path):
     run = results(tmp_path, "r", [rec("a.c", "x86_64", "pass"), rec("b.c", "x86_64", "wrong-exit", "exit 3"),
                                   rec("c.c", "x86_64", "crash"), rec("d.c", "x86_64", "pass"),
                                   rec("e.c", "x86_64", "pass")])
-    flips = {"s/c.c@x86_64-O0": ["crash", "pass"]}
-    res = gate(path, [run], rejudge=lambda run, r, n: flips.get(r["id"], ["wrong-exit"] * n), update=True)
-    assert [r["id"] for r in res.regressions] == ["s/b.c@x86_64-O0"]
-    assert [r["id"] for r in res.flaky] == ["s/c.c@x86_64-O0"]
+    flips = {"s/c.c@x86_64-O0": [V.CRASH, V.PASS]}
+    res = gate(path, [run], rejudge=lambda run, r, n: flips.get(r.id, [V.WRONG_EXIT] * n), update=True)
+    assert [r.id for r in res.regressions] == ["s/b.c@x86_64-O0"]
+    assert [r.id for r in res.flaky] == ["s/c.c@x86_64-O0"]
     assert res.fixed == ["s/d.c@x86_64-O0"] and res.new == 1 and res.exit_code == 1
     assert res.lines()[0] == "REGRESSION s/b.c@x86_64-O0 wrong-exit: exit 3"
     doc = json.loads(path.read_text())
@@ -44,7 +45,7 @@ def test_shards_are_checked_together_and_missing_cases_are_not_regressions(tmp_p
     one = results(tmp_path, "1", [rec("a.c", "x86_64", "pass")])
     two = results(tmp_path, "2", [rec("b.c", "x86_64", "timeout")])
     res = gate(path, [one, two], rejudge=never)
-    assert [r["id"] for r in res.regressions] == ["s/b.c@x86_64-O0"] and res.missing == 1 and res.checked == 2
+    assert [r.id for r in res.regressions] == ["s/b.c@x86_64-O0"] and res.missing == 1 and res.checked == 2
 
 
 def test_no_baseline_without_update_is_a_usage_error(tmp_path):

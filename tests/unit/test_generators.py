@@ -35,7 +35,7 @@ def test_hypothesis_seed_is_the_same_in_another_process():
 @pytest.mark.skipif(not have("csmith"), reason="csmith not installed: run make setup")
 def test_csmith_seed_gives_the_same_program(tmp_path):
     suite = open_suite("csmith", GenOptions(count=3, seed=5, csmith_args="--max-funcs 2"))
-    gen = suite.generator
+    gen, = suite.generators
     for name, seed in (("a.c", 5), ("b.c", 5), ("c.c", 6)):
         gen.generate(seed, tmp_path / name)
     # csmith's header comment names the output file: everything else must match.

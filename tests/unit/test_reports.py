@@ -6,23 +6,21 @@ import json
 import xml.etree.ElementTree as ET
 
 from oracle import verdict as V
+from oracle.model import Case
+from oracle.record import CaseRecord
 from oracle.reports import errors_log, junit, summary
 from oracle.text import clean, describe_diff, show
 
 NASTY = "bad \x00\x01\x1b[31m \udcff \ufffe ]]> <tag> & \"quote\"\n second line"
 
 
+def record(test: str, arch: str, verdict: V.Verdict, reason: str = "", duration: float = 0.0) -> CaseRecord:
+    return CaseRecord(Case(f"s/{test}@{arch}-O0", "s", test, arch, "-O0"), verdict, reason, duration)
+
+
 def records():
-    return [
-        {"id": "s/a.c@x86_64-O0", "suite": "s", "test": "a.c", "arch": "x86_64", "opt": "-O0", "verdict": "pass",
-         "reason": "", "duration_s": 0.1},
-        {"id": "s/b.c@x86_64-O0", "suite": "s", "test": "b.c", "arch": "x86_64", "opt": "-O0",
-         "verdict": "wrong-output", "reason": NASTY, "duration_s": 0.2},
-        {"id": "s/c.c@aarch64-O0", "suite": "s", "test": "c.c", "arch": "aarch64", "opt": "-O0",
-         "verdict": "ref-invalid", "reason": NASTY, "duration_s": 0.2},
-        {"id": "s/d.c@aarch64-O0", "suite": "s", "test": "d.c", "arch": "aarch64", "opt": "-O0",
-         "verdict": "infra-error", "reason": "boom", "duration_s": 0.0},
-    ]
+    return [record("a.c", "x86_64", V.PASS, "", 0.1), record("b.c", "x86_64", V.WRONG_OUTPUT, NASTY, 0.2),
+            record("c.c", "aarch64", V.REF_INVALID, NASTY, 0.2), record("d.c", "aarch64", V.INFRA_ERROR, "boom")]
 
 
 def test_junit_is_valid_xml_with_nasty_reasons(tmp_path):
@@ -45,8 +43,7 @@ def test_errors_log_has_one_line_per_failure(tmp_path):
 
 
 def test_summary_is_short_whatever_the_failures():
-    many = [{"id": f"s/{i}.c@x86_64-O0", "suite": "s", "test": f"{i}.c", "arch": "x86_64", "opt": "-O0",
-             "verdict": "crash", "reason": "killed by SIGSEGV", "duration_s": 0} for i in range(1000)]
+    many = [record(f"{i}.c", "x86_64", V.CRASH, "killed by SIGSEGV") for i in range(1000)]
     out = summary.lines(many, ("x86_64",))
     assert len(out) <= 7
     assert out[0] == "x86_64: 0/1000 passed (0.0%) · 1000 crash"
@@ -76,17 +73,17 @@ def test_a_stream_recorder_keeps_records_on_disk_and_writes_valid_reports(make_c
     from junitparser import JUnitXml
 
     from oracle import history
-    from oracle.run import Recorder
+    from oracle.recorder import Recorder
 
     cfg = make_config(["gcc"], "csmith", out=str(tmp_path / "out"), history=str(tmp_path / "history.db"))
-    rec = Recorder(cfg, quiet=True, stream=True)
+    rec = Recorder(cfg, stream=True)
     for r in records():
         rec.add(r)
-    rec.expect(rec.count)
     rec.finish()
     assert rec.records == {} and rec.count == 4  # nothing per case in memory
     doc = json.loads((tmp_path / "out" / "results.json").read_text())
-    assert [c["id"] for c in doc["cases"]] == [r["id"] for r in records()]  # in the order they came
+    assert [c["id"] for c in doc["cases"]] == [r.id for r in records()]  # in the order they came
+    assert [CaseRecord.from_json(c) for c in doc["cases"]] == records()  # every field, typed again
     assert doc["summary"]["total"] == 4 and doc["summary"]["failures"] == 1
     xml = JUnitXml.fromfile(str(tmp_path / "out" / "junit.xml"))
     assert (xml.tests, xml.failures, xml.errors, xml.skipped) == (4, 1, 1, 1)

@@ -13,10 +13,11 @@ from oracle.tasks import sync
 from .test_cluster import rec
 
 
-def results(tmp_path: Path, name: str, records: list[dict]):
+def results(tmp_path: Path, name: str, records: list):
     d = tmp_path / name
     d.mkdir(parents=True, exist_ok=True)
-    (d / "results.json").write_text(json.dumps({"arches": ["x86_64"], "toolchains": {}, "cases": records}))
+    (d / "results.json").write_text(json.dumps({"arches": ["x86_64"], "toolchains": {},
+                                                "cases": [r.to_json() for r in records]}))
     return load(d)
 
 

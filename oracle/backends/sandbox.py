@@ -2,7 +2,7 @@
 
 Starting bwrap costs milliseconds (namespaces, mounts); a suite runs thousands
 of binaries. So each worker starts one sandbox holding a small server
-(`python -m oracle.sandbox`), and sends it jobs over a pipe; the server runs
+(`python -m oracle.backends.sandbox`), and sends it jobs over a pipe; the server runs
 each with proc.run. Inside: no network, a read-only root, the worker's scratch
 folder bound writable (binaries themselves write only in capped tmpfs mounts: their
 own folder in runs/, /tmp, /dev/shm), its own PID namespace (so nothing a binary
@@ -10,8 +10,10 @@ starts outlives the sandbox, and stragglers are swept after each job), and, when
 oracle runs as root, the server drops to a uid of its own (so every binary runs as
 it) with a process cap, which stops fork bombs. (`nobody` here stands for an otherwise unused uid.)
 
-The job stream is the docker backend's (backends/wire.py): length-prefixed JSON
-frames, answers followed by the raw stdout and stderr bytes.
+The job stream and the server's loop are the docker backend's (wire.py): length-prefixed
+JSON frames, answers followed by the raw stdout and stderr bytes. Every answer is awaited
+with a deadline: a binary that stops or kills its server (kill(getppid(), SIGSTOP)) costs
+its own run a timeout and the sandbox a restart, never a hung worker.
 """
 
 from __future__ import annotations
@@ -27,18 +29,19 @@ import time
 from dataclasses import replace
 from pathlib import Path
 
-from . import proc, scratch
-from .backends import wire
-from .proc import ProcResult
+from .. import proc, scratch
+from ..errors import SandboxLost
+from ..proc import ProcResult
+from . import wire
 
 # Binaries run as a uid of their own, not `nobody`: RLIMIT_NPROC counts every process of a
 # uid on the machine, and other programs (containers, daemons) run as nobody.
 SANDBOX_UIDS = (61000, 65000)
 MAX_PROCS = 256  # per sandbox uid: enough for any test, not for a fork bomb
-
-
-class SandboxLost(Exception):
-    """The sandbox server died or broke protocol."""
+# Beyond a job's own timeout, how long its answer may take (the server kills the job at its
+# timeout, then sweeps and removes its folder); a server just started gets START_GRACE_S more.
+GRACE_S = 5.0
+START_GRACE_S = 15.0
 
 
 # What binaries may write is in RAM-backed filesystems of capped size, so a program that writes
@@ -107,26 +110,6 @@ def available() -> str | None:
     return None
 
 
-def _read_exact(stream, n: int) -> bytes:
-    buf = b""
-    while len(buf) < n:
-        chunk = stream.read(n - len(buf))
-        if not chunk:
-            raise SandboxLost("sandbox closed its pipe")
-        buf += chunk
-    return buf
-
-
-def _recv(stream) -> dict:
-    (n,) = wire.HEADER.unpack(_read_exact(stream, wire.HEADER.size))
-    if n > wire.MAX_FRAME:
-        raise SandboxLost("sandbox sent a malformed header")
-    try:
-        return wire.decode(_read_exact(stream, n))
-    except wire.ProtocolError as exc:
-        raise SandboxLost(str(exc)) from None
-
-
 class Sandbox:
     """The worker's side: one server process inside bwrap, restarted if it dies."""
 
@@ -136,7 +119,7 @@ class Sandbox:
         self._seq = 0
 
     def _start(self) -> subprocess.Popen:
-        argv = [*bwrap_argv(self.writable, runs=True), "--", sys.executable, "-m", "oracle.sandbox"]
+        argv = [*bwrap_argv(self.writable, runs=True), "--", sys.executable, "-m", "oracle.backends.sandbox"]
         uid = random.randrange(*SANDBOX_UIDS)  # one per sandbox, so process caps do not add up
         return subprocess.Popen(argv, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
                                 start_new_session=True,
@@ -148,24 +131,29 @@ class Sandbox:
         for attempt in (1, 2):
             try:
                 return self._run_once(argv, cwd, timeout, stdout_limit, limits, env)
-            except (SandboxLost, OSError, ValueError, KeyError, TypeError) as exc:
+            except (wire.ProtocolError, OSError, ValueError, KeyError, TypeError) as exc:
                 self.close()
                 if attempt == 2:
                     raise SandboxLost(f"sandbox lost twice: {exc}") from None
         raise AssertionError("unreachable")
 
     def _run_once(self, argv, cwd, timeout, stdout_limit, limits, env) -> ProcResult:
+        start = time.monotonic()
+        deadline = start + timeout + GRACE_S
         if self._p is None or self._p.poll() is not None:
             self._p = self._start()
+            deadline += START_GRACE_S
         self._seq += 1
         self._p.stdin.write(wire.request(self._seq, argv, cwd, timeout, stdout_limit, 64 * 1024, True, limits, env))
         self._p.stdin.flush()
-        head = _recv(self._p.stdout)
-        if head["seq"] != self._seq:
-            raise SandboxLost(f"answer {head['seq']} to request {self._seq}")
-        out = _read_exact(self._p.stdout, int(head["out"]))
-        err = _read_exact(self._p.stdout, int(head["err"]))
-        return wire.result(argv, head, out, err)
+        try:
+            with wire.Reader(self._p.stdout.fileno(), deadline) as reader:
+                return reader.answer(self._seq, argv)
+        except wire.Late:
+            # The server hangs: the binary stopped it (SIGSTOP to its parent) or wedged it. That is
+            # the binary's own doing, so its verdict: a timeout. A new sandbox takes the next job.
+            self.close()
+            return ProcResult(tuple(argv), proc.Status(proc.TIMEOUT), duration=time.monotonic() - start)
 
     def close(self) -> None:
         if self._p is not None:
@@ -183,13 +171,14 @@ class Sandbox:
 
 
 def _package_root() -> str:
-    return str(Path(__file__).resolve().parent.parent)
+    """The folder holding the `oracle` package (this file is oracle/backends/sandbox.py): the
+    server's PYTHONPATH, so `python -m oracle.backends.sandbox` finds it from any cwd."""
+    return str(Path(__file__).resolve().parents[2])
 
 
 # ---------------------------------------------------------------- the server, inside bwrap
 
-def serve() -> None:
-    stdin, stdout = sys.stdin.buffer, sys.stdout.buffer
+def serve() -> int:
     uid = int(os.environ.get("ORACLE_SANDBOX_UID", SANDBOX_UIDS[0]))
     root = os.environ.get("ORACLE_SANDBOX_ROOT", "")
     # As root, the server becomes the sandbox's own uid before any job, so binaries start as that
@@ -199,25 +188,21 @@ def serve() -> None:
         os.setgroups([])
         os.setresgid(uid, uid, uid)
         os.setresuid(uid, uid, uid)
-    while True:
-        try:
-            req = _recv(stdin)
-        except SandboxLost:
-            return
-        limits = proc.Limits(*req["limits"])
+
+    def run_job(req: dict) -> ProcResult:
+        args = wire.run_args(req)
         if unprivileged:
-            limits = replace(limits, processes=MAX_PROCS)  # RLIMIT_NPROC counts this uid's processes
-        env = {**proc.child_env(), **req["env"]} if req["env"] is not None else None
+            # RLIMIT_NPROC counts this uid's processes
+            args["limits"] = replace(args["limits"], processes=MAX_PROCS)
         cwd = req["cwd"]
         fresh = _fresh_folder(cwd)  # a binary's folder in runs/ is made here, and gone after it
-        res = proc.run(req["argv"], cwd=cwd, timeout=req["timeout"], stdout_limit=req["stdout_limit"],
-                       stderr_limit=req["stderr_limit"], kill_on_stdout_overflow=req["kill"], limits=limits,
-                       env=env)
+        res = proc.run(req["argv"], **args)
         _sweep()
         if fresh:
             shutil.rmtree(cwd, ignore_errors=True)
-        stdout.write(wire.answer(req["seq"], res))
-        stdout.flush()
+        return res
+
+    return wire.serve(sys.stdin.fileno(), sys.stdout.buffer, run_job)
 
 
 def _fresh_folder(cwd: str) -> bool:
@@ -245,4 +230,4 @@ def _sweep() -> None:
 
 
 if __name__ == "__main__":
-    serve()
+    sys.exit(serve())

@@ -1,0 +1,136 @@
+"""From checked option values to a RunConfig: the part of configuration that looks at the
+machine. It opens the suite (a typo fails before anything slow), finds and probes each
+compiler once, decides the sandbox, and checks the container engine and images."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from .cache import resolve_path as cache_resolve
+from .config import RunConfig, Settings, default_out_dir, parse
+from .errors import UsageError
+from .targets import HOST_ARCH, TARGETS
+from .toolchain import CANDIDATE, REFERENCE, Toolchain, find_emulator, find_reference, probe, resolve
+
+
+def build(values: dict, *, probe_toolchains: bool = True) -> RunConfig:
+    """Option values (keyed by Option.dest) into a RunConfig; UsageError on any problem."""
+    s = parse(values)
+    from .suites import NAMED, is_generated, open_suite
+    from .suites.generated import GenOptions, int_seed
+
+    generated = is_generated(s.suite)
+    gen = GenOptions(s.count, int_seed(s.seed), s.csmith_args, s.csmith_include, float(s.gen_timeout))
+    open_suite(s.suite, gen)  # before the (slower) toolchain probes: a typo should fail fast
+    ub_check = bool(s.ub_check) or (generated and not s.no_ub_check)
+    ref_run_timeout = s.ref_run_timeout or (min(5.0, s.run_timeout) if generated else s.run_timeout)
+
+    candidates, references, emulators, warnings = _toolchains(s, probe_toolchains)
+    sandbox = _sandbox(s.sandbox, warnings)
+    ub_reference: tuple[str, ...] = ()
+    if ub_check:
+        ub_reference = references[HOST_ARCH].argv if HOST_ARCH in references else find_reference(
+            TARGETS[HOST_ARCH], s.references.get(HOST_ARCH))
+    out = s.out or default_out_dir()
+    if s.resume:
+        out = s.out or os.path.join(".oracle", "runs", "latest")
+        if not Path(out, "results.json").is_file() and not Path(out, "journal.jsonl").is_file():
+            raise UsageError(f"--resume: no results.json in {out}: pass --out with the interrupted run's folder")
+        out = os.path.realpath(out)
+    cfg = RunConfig(
+        suite=s.suite if s.suite in NAMED else str(Path(s.suite).resolve()),  # re-judged from anywhere
+        arches=s.arches,
+        opts=s.opts,
+        candidates=candidates,
+        references=references,
+        emulators=emulators,
+        out_dir=str(Path(out).resolve()),
+        seed=s.seed,
+        ratio=s.ratio,
+        at_least_one=s.at_least_one,
+        shard=s.shard,
+        filter=s.filter or None,
+        json_copy=s.json,
+        junit_copy=s.junit,
+        compile_timeout=float(s.compile_timeout),
+        ref_compile_timeout=float(s.ref_compile_timeout),
+        sandbox=sandbox,
+        resume=bool(s.resume),
+        cache_path=None if s.no_cache else str(cache_resolve(s.cache).resolve()),
+        history_path=None if s.no_history else str(Path(s.history).resolve()),
+        run_timeout=float(s.run_timeout),
+        ref_run_timeout=float(ref_run_timeout),
+        count=gen.count,
+        gen_seed=gen.seed,
+        csmith_args=gen.csmith_args,
+        csmith_include=gen.csmith_include,
+        gen_timeout=gen.gen_timeout,
+        ub_check=ub_check,
+        ub_reference=tuple(ub_reference),
+        shrink_timeout=float(s.shrink_timeout),
+        warnings=tuple(warnings),
+        backend=s.backend,
+    )
+    return containers(cfg) if s.backend == "docker" else cfg
+
+
+def _toolchains(s: Settings, probing: bool):
+    candidates, references, emulators, warnings = {}, {}, {}, []
+    for arch in s.arches:
+        target = TARGETS[arch]
+        emulators[arch] = find_emulator(target)
+        ref = Toolchain(REFERENCE, arch, find_reference(target, s.references.get(arch)))
+        cand = Toolchain(CANDIDATE, arch, resolve(s.candidates[arch], f"candidate compiler for {arch}",
+                                                  "check --compiler (a command on PATH or a path to a file)"))
+        if probing:
+            ref = probe(ref, emulators[arch], float(s.ref_compile_timeout))
+            if ref.probe != "ok":
+                raise UsageError(f"reference compiler for {arch} ({ref.argv[0]}) {ref.probe}: "
+                                 "run 'make setup' or fix --reference")
+            cand = probe(cand, emulators[arch], float(s.compile_timeout))
+            if cand.probe != "ok":
+                warnings.append(f"candidate for {arch} ({' '.join(cand.argv)}) {cand.probe}")
+        candidates[arch], references[arch] = cand, ref
+    return candidates, references, emulators, warnings
+
+
+def _sandbox(wanted: str, warnings: list[str]) -> str:
+    """"bwrap" or "none": the sandbox this run has, decided once."""
+    if wanted == "none":
+        return "none"
+    from .backends.sandbox import available
+
+    why = available()
+    if why and wanted == "bwrap":
+        raise UsageError(f"--sandbox bwrap: {why}")
+    if why:
+        warnings.append(f"test binaries run without a sandbox: {why}")
+    return "none" if why else "bwrap"
+
+
+def containers(cfg: RunConfig) -> RunConfig:
+    """--backend docker: the engine answers and the images are there (UsageError naming the fix)."""
+    from .backends.docker import preflight
+
+    return preflight(cfg)
+
+
+def rejudging(cfg: RunConfig, out_dir: str) -> RunConfig:
+    """A recorded run's configuration, to judge its cases again here exactly as it judged them
+    (same toolchains, sandbox, backend, UB check, generator options), into out_dir."""
+    from dataclasses import replace
+
+    from .config import fresh_run_id
+
+    # No reference cache: a re-judgement builds the reference afresh (and variants under reduction
+    # would only fill the cache).
+    cfg = replace(cfg, out_dir=out_dir, resume=False, history_path=None, json_copy=None, junit_copy=None,
+                  cache_path=None, run_id=fresh_run_id(), owner="")
+    if cfg.sandbox == "bwrap":
+        from .backends.sandbox import available
+
+        why = available()
+        if why:
+            raise UsageError(f"the run was judged in the bwrap sandbox, which does not work here: {why}")
+    return containers(cfg) if cfg.backend == "docker" else cfg

@@ -1,0 +1,77 @@
+"""The record of one judged case: what flows from the engine to every report, the history,
+clustering, tasks and the gate. Typed once here; parsed once, when a results.json is loaded.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, replace
+
+from . import verdict as V
+from .model import Case
+from .text import clean
+
+# Where the reference outcome came from (results.json's "reference" field).
+REF_BUILT, REF_CACHED, REF_STALE = "built", "cached", "stale-cache-replaced"
+
+
+@dataclass(frozen=True, slots=True)
+class CaseRecord:
+    case: Case  # the case as the suite made it (a generated case names its seed, not a file)
+    verdict: V.Verdict
+    reason: str = ""
+    duration_s: float = 0.0
+    reference: str | None = None  # REF_BUILT, REF_CACHED or REF_STALE; None: no reference was needed
+
+    @property
+    def id(self) -> str:
+        return self.case.id
+
+    @property
+    def suite(self) -> str:
+        return self.case.suite
+
+    @property
+    def test(self) -> str:
+        return self.case.test
+
+    @property
+    def arch(self) -> str:
+        return self.case.arch
+
+    @property
+    def opt(self) -> str:
+        return self.case.opt
+
+    @property
+    def is_failure(self) -> bool:
+        return self.verdict.is_failure
+
+    def to_json(self) -> dict:
+        d = {**self.case.to_json(), "verdict": self.verdict.name, "reason": self.reason,
+             "duration_s": round(self.duration_s, 4)}
+        if self.reference is not None:
+            d["reference"] = self.reference
+        return d
+
+    def line(self) -> str:
+        """One JSON line (results.json's cases, the journal): ASCII whatever the program printed."""
+        return json.dumps(self.to_json(), ensure_ascii=True)
+
+    @classmethod
+    def from_json(cls, d: dict) -> "CaseRecord":
+        """ValueError when d is not a case record."""
+        try:
+            reason = d.get("reason") or ""
+            return cls(Case.from_json(d), V.by_name(d["verdict"]), reason if isinstance(reason, str) else str(reason),
+                       float(d.get("duration_s") or 0.0), d.get("reference"))
+        except (KeyError, TypeError, ValueError, AttributeError) as exc:
+            raise ValueError(f"not a case record ({type(exc).__name__}: {exc})") from None
+
+    def but(self, **changes) -> "CaseRecord":
+        return replace(self, **changes)
+
+
+def missing(case: Case, verdict: V.Verdict, reason: str) -> CaseRecord:
+    """The record of a case the run did not judge (not-run, or a worker lost with it)."""
+    return CaseRecord(case, verdict, clean(reason, 500))

@@ -1,0 +1,262 @@
+"""The last stage: case records as they come, kept durably, and every report at the end.
+
+Each record is appended to `journal.jsonl` in the output folder the moment it arrives,
+so a run killed outright (or out of disk) keeps every case it judged, and `--resume`
+carries on from there whatever the suite kind. A stream of generated programs is read
+back from the journal for the reports (constant memory); a finite run also keeps its
+records in memory, to write them sorted. The journal goes once results.json is written.
+
+The recorder never discovers the suite: the scheduler tells it which cases were
+selected (`expect`) or which were never judged (`add_missing`).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import sqlite3
+import sys
+from collections import Counter
+from pathlib import Path
+from typing import Iterable, Iterator
+
+from . import history
+from . import verdict as V
+from .config import RunConfig
+from .errors import EXIT_FAILURES, EXIT_INCOMPLETE, EXIT_OK
+from .model import Case
+from .record import CaseRecord, missing
+from .reports import errors_log, json_report, junit, summary
+
+JOURNAL = "journal.jsonl"
+# Verdicts --resume judges again: the case was not (fully) judged.
+RETRIED_ON_RESUME = (V.NOT_RUN, V.INFRA_ERROR)
+
+
+def previous_records(out_dir: str | Path) -> dict[str, CaseRecord]:
+    """What an earlier run into out_dir judged (its results.json, then its journal), less what
+    --resume judges again."""
+    out = Path(out_dir)
+    found: dict[str, CaseRecord] = {}
+    try:
+        doc = json.loads((out / "results.json").read_text())
+        rows = doc["cases"] if isinstance(doc, dict) else []
+    except (OSError, ValueError, KeyError, TypeError):
+        rows = []
+    for row in rows:
+        with contextlib.suppress(ValueError, AttributeError):
+            rec = CaseRecord.from_json(row)
+            found[rec.id] = rec
+    for rec in _read_journal(out / JOURNAL):
+        found[rec.id] = rec
+    return {k: r for k, r in found.items() if r.verdict not in RETRIED_ON_RESUME}
+
+
+def _read_journal(path: Path) -> Iterator[CaseRecord]:
+    try:
+        f = open(path, "rb")
+    except OSError:
+        return
+    with f:
+        for line in f:
+            try:
+                yield CaseRecord.from_json(json.loads(line))
+            except ValueError:
+                continue  # a line cut short by a kill or a full disk
+
+
+class Recorder:
+    """Collects case records on the controller and writes every report at the end."""
+
+    def __init__(self, cfg: RunConfig, progress: bool = False, on_stopped=None, stream: bool = False,
+                 to_terminal: bool = False):
+        self.cfg = cfg
+        self.progress = progress
+        self.to_terminal = to_terminal  # under plain pytest: the summary goes to pytest's terminal
+        self.stream = stream  # records read back from the journal, not held in memory
+        self.out = Path(cfg.out_dir)
+        self.records: dict[str, CaseRecord] = {}
+        self.verdicts: Counter = Counter()
+        self.count = 0
+        self.expected: list[Case] | None = None
+        self.lost: dict[str, str] = {}
+        self.added = 0  # results received in this run (a resumed run starts with the earlier ones)
+        self.exit_code = EXIT_OK
+        self.write_error: str | None = None
+        self.interrupted = False
+        self.warnings: list[str] = []
+        self.finished = False
+        self.on_stopped = on_stopped  # called once the reports of an interrupted run are written
+        self._bar = None
+        self._overflow: list[CaseRecord] = []  # a stream's records the journal could not take
+        self._journal_path: Path | None = None
+        self.tally = summary.Tally()
+        earlier = list(previous_records(self.out).values()) if cfg.resume else []
+        self._journal = self._open_journal(earlier)  # the earlier records first, so the journal is whole
+        if self._journal is None and stream:
+            self._overflow.extend(earlier)
+        for rec in earlier:
+            self._count(rec)
+
+    # ---------------------------------------------------------------- the journal
+
+    def _open_journal(self, earlier: list[CaseRecord]):
+        try:
+            self.out.mkdir(parents=True, exist_ok=True)
+            tmp = self.out / f".{JOURNAL}.{os.getpid()}"
+            with open(tmp, "wb") as f:
+                for rec in earlier:
+                    f.write(rec.line().encode() + b"\n")
+            os.replace(tmp, self.out / JOURNAL)
+            self._journal_path = self.out / JOURNAL
+            return open(self._journal_path, "ab", buffering=0)
+        except OSError as exc:
+            self._disk_error(exc)
+            return None
+
+    def _disk_error(self, exc: OSError) -> None:
+        if self.write_error is None:
+            self.write_error = (f"could not write in {exc.filename or self.out}: {exc.strerror or exc}; "
+                                "free some space or pass --out elsewhere, then run again with --resume")
+
+    def _keep(self, rec: CaseRecord) -> None:
+        if self._journal is not None:
+            try:
+                self._journal.write(rec.line().encode() + b"\n")
+            except OSError as exc:  # a full disk: the run goes on, and ends incomplete (exit 3)
+                self._disk_error(exc)
+                with contextlib.suppress(OSError):
+                    self._journal.close()
+                self._journal = None
+        if self.stream and self._journal is None:
+            self._overflow.append(rec)
+        self._count(rec)
+
+    def _count(self, rec: CaseRecord) -> None:
+        if not self.stream:
+            self.records[rec.id] = rec
+        self.verdicts[rec.verdict.name] += 1
+        self.tally.add(rec)
+        self.count += 1
+
+    # ---------------------------------------------------------------- what the schedulers call
+
+    def expect(self, cases: list[Case] | None = None, total: int | None = None) -> None:
+        """The cases this run selected (a finite run), or just how many (xdist's workers)."""
+        if cases is not None and self.expected is None:
+            self.expected = cases
+        total = len(cases) if cases is not None else total
+        if self.progress and self._bar is None and total is not None:
+            from tqdm import tqdm
+
+            self._bar = tqdm(total=total, unit="case", file=sys.stderr, leave=False, dynamic_ncols=True)
+
+    def add(self, rec: CaseRecord) -> None:
+        self._keep(rec)
+        self.added += 1
+        if self._bar is not None:
+            self._bar.update(1)
+
+    def add_lost(self, case_id: str, why: str) -> None:
+        """A case whose worker died before it could send a record."""
+        if case_id not in self.records:
+            self.lost[case_id] = why
+            self.added += 1
+            if self._bar is not None:
+                self._bar.update(1)
+
+    def add_missing(self, cases: Iterable[Case]) -> None:
+        """Cases the run selected and never judged (a stream stopped early)."""
+        for case in cases:
+            self._keep(missing(case, V.NOT_RUN, "the run stopped before this case"))
+
+    def finish(self, interrupted: bool = False) -> None:
+        if self.finished:
+            return
+        self.finished = True
+        if self._bar is not None:
+            self._bar.close()
+        self.interrupted = interrupted
+        for case in self.expected or ():
+            if case.id in self.records:
+                continue
+            if case.id in self.lost and not interrupted:
+                self._keep(missing(case, V.INFRA_ERROR, f"worker lost: {self.lost[case.id]}"))
+            else:
+                self._keep(missing(case, V.NOT_RUN, "the run stopped before this case"))
+        records = self.ordered()
+        complete = not interrupted
+        try:
+            json_report.write(self.out / "results.json", self.cfg, records, complete)
+            junit.write(self.out / "junit.xml", records)
+            errors_log.write(self.out / "errors.log", records)
+            if self.cfg.json_copy:
+                json_report.write(self.cfg.json_copy, self.cfg, records, complete)
+            if self.cfg.junit_copy:
+                junit.write(self.cfg.junit_copy, records)
+            _link_latest(self.out)
+        except OSError as exc:
+            self._disk_error(exc)
+        if self._journal is not None:
+            with contextlib.suppress(OSError):
+                self._journal.close()
+        if self.cfg.history_path and not self.write_error:
+            try:
+                history.record_run(self.cfg.history_path, self.cfg, records, complete)
+            except (OSError, sqlite3.Error) as exc:
+                self.warnings.append(f"the run was not added to the history {self.cfg.history_path}: {exc}")
+        if not self.write_error:  # results.json holds every record now
+            with contextlib.suppress(OSError):
+                (self.out / JOURNAL).unlink()
+        if self.write_error or interrupted:
+            self.exit_code = EXIT_INCOMPLETE
+        else:
+            failed = any(self.verdicts[v.name] for v in V.FAILURES)
+            self.exit_code = EXIT_FAILURES if failed else EXIT_OK
+        if interrupted and self.on_stopped is not None:
+            self.on_stopped(self)
+
+    def ordered(self) -> Iterable[CaseRecord]:
+        """Every record, for the reports: sorted (a finite run), or in the order judged (a stream)."""
+        if not self.stream:
+            return [self.records[k] for k in sorted(self.records)]
+        return _Replay(self._journal_path, self._overflow)
+
+    def summary_lines(self) -> list[str]:
+        lines = [f"warning: {w}" for w in (*self.cfg.warnings, *self.warnings)]
+        if not self.count:
+            lines.append("no case selected: check --suite, --filter, --shard and --ratio")
+        lines += self.tally.lines(self.cfg.arches)
+        if self.interrupted:
+            lines.append("interrupted: reports hold the cases finished so far (the rest are not-run)")
+        if self.write_error:
+            lines.append(f"error: {self.write_error}")
+        else:
+            out = self.cfg.out_dir
+            lines.append(f"reports: {out}/results.json · {out}/junit.xml · {out}/errors.log")
+        return lines
+
+
+class _Replay:
+    """A stream's records, re-iterable: the journal's, then those it could not take."""
+
+    def __init__(self, journal: Path | None, overflow: list[CaseRecord]):
+        self.journal = journal
+        self.overflow = overflow
+
+    def __iter__(self) -> Iterator[CaseRecord]:
+        if self.journal is not None:
+            yield from _read_journal(self.journal)
+        yield from self.overflow
+
+
+def _link_latest(out: Path) -> None:
+    if out.parent.name != "runs":
+        return
+    link = out.parent / "latest"
+    tmp = out.parent / f".latest-{os.getpid()}"
+    with contextlib.suppress(OSError):
+        tmp.unlink()
+    os.symlink(out.name, tmp)
+    os.replace(tmp, link)
