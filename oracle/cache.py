@@ -21,6 +21,7 @@ from pathlib import Path
 
 from . import proc
 from .corpus import cache_root
+from .errors import UsageError
 from .model import Case, source_files
 from .proc import ProcResult, Status
 from .storage import open_db
@@ -38,6 +39,23 @@ def resolve_path(option: str | None) -> Path:
         return default_path()
     p = Path(option)
     return p if p.suffix in (".sqlite", ".db") else p / "reference.sqlite"
+
+
+def open_checked(path: Path, option: str = "--cache") -> "Cache":
+    """The cache at path, or UsageError (one line) saying why it cannot be used there."""
+    for place in (path, *path.parents):
+        if place.exists():
+            if place != path and not place.is_dir():
+                raise UsageError(f"{option}: {place} is a file, not a folder: pass {option} DIR (a folder) or --no-cache")
+            break
+    if path.is_dir():
+        raise UsageError(f"{option}: {path} is a folder, not a database file: pass {option} DIR or --no-cache")
+    try:
+        return Cache(path)
+    except (OSError, sqlite3.Error) as exc:
+        why = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
+        raise UsageError(f"{option}: cannot use the reference cache at {path}: {why}: pass {option} DIR (a "
+                         "writable folder) or --no-cache") from None
 
 
 class Cache:

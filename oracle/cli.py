@@ -1,7 +1,7 @@
 """`oracle`: argument parsing and wiring only.
 
 Exit status of `oracle run`: 0 no candidate failures, 1 candidate failures,
-2 usage or configuration error, 3 the run could not complete.
+2 usage or configuration error, 3 the run could not complete (or some cases could not be judged).
 """
 
 from __future__ import annotations
@@ -9,13 +9,14 @@ from __future__ import annotations
 import argparse
 import os
 import signal
+import sqlite3
 import sys
 from pathlib import Path
 
 from . import __version__, scratch
 from .config import OPTIONS
 from .configure import build
-from .errors import EXIT_INCOMPLETE, EXIT_USAGE, OracleError, UsageError
+from .errors import EXIT_INCOMPLETE, EXIT_OK, EXIT_USAGE, OracleError, UsageError
 from .proc import children
 
 EPILOG = """\
@@ -31,9 +32,11 @@ examples:
   oracle reduce 'torture/pr12345.c@x86_64-O0' --budget 120
   oracle gate --baseline oracle-baseline.json merged/results.json
 
-exit status: 0 no candidate failures, 1 candidate failures, 2 usage error, 3 run not completed
-(interrupted, disk full, oracle's own failure; `--resume` finishes it). 1 is never oracle's fault.
-With --baseline: 0 no regression, 1 regressions.
+exit status: 0 every case judged and no candidate failure, 1 candidate failures, 2 usage error,
+3 run not completed (interrupted, disk full, oracle's own failure; `--resume` finishes it), or
+no candidate failure but some infra-error cases oracle could not judge (the last line counts
+them; errors.log has an INFRA line each). 1 is never oracle's fault. With --baseline: 0 no
+regression, 1 regressions (a required case that could not be judged is one), 3 infra-errors only.
 
 environment: ORACLE_SCRATCH=DIR  where the scratch folders go (default: /dev/shm when it is a
 usable tmpfs and the sandbox is on, else $TMPDIR).
@@ -203,26 +206,42 @@ def main(argv: list[str] | None = None) -> int:
     parser = make_parser()
     args = parser.parse_args(glue_free_values(sys.argv[1:] if argv is None else list(argv)))
     try:
-        if args.command == "run":
-            return cmd_run(args)
-        if args.command == "fuzz":
-            return cmd_fuzz(args)
-        if args.command == "corpus":
-            return cmd_corpus(args, parser)
-        if args.command in ("tasks", "reduce", "gate", "merge"):
-            return globals()[f"cmd_{args.command}"](args)
-        if args.command == "cache":
-            return cmd_cache(args)
-        if args.command in ("history", "report"):
-            return cmd_history(args)
-        if args.command == "images":
-            return cmd_images(args, parser)
+        code = _dispatch(args, parser)
+        sys.stdout.flush()  # here, not at exit: a reader that left early is one line, not a traceback
+        return code
     except OracleError as exc:
         print(f"oracle: error: {exc}", file=sys.stderr)
         return exc.exit_code
     except KeyboardInterrupt:
         print("oracle: interrupted", file=sys.stderr)
         return EXIT_INCOMPLETE
+    except BrokenPipeError:
+        # `oracle run … | head -1`: the reader is gone. Whatever is still buffered goes nowhere.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        print("oracle: error: standard output was closed early (broken pipe): the output is cut short",
+              file=sys.stderr)
+        return EXIT_INCOMPLETE
+    except (OSError, sqlite3.Error) as exc:  # a file oracle needs and cannot use: one line, not a traceback
+        where = f"{exc.filename}: " if isinstance(exc, OSError) and exc.filename else ""
+        print(f"oracle: error: {where}{getattr(exc, 'strerror', None) or exc}", file=sys.stderr)
+        return EXIT_INCOMPLETE
+
+
+def _dispatch(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
+    if args.command == "run":
+        return cmd_run(args)
+    if args.command == "fuzz":
+        return cmd_fuzz(args)
+    if args.command == "corpus":
+        return cmd_corpus(args, parser)
+    if args.command in ("tasks", "reduce", "gate", "merge"):
+        return globals()[f"cmd_{args.command}"](args)
+    if args.command == "cache":
+        return cmd_cache(args)
+    if args.command in ("history", "report"):
+        return cmd_history(args)
+    if args.command == "images":
+        return cmd_images(args, parser)
     parser.print_help()
     return EXIT_USAGE
 
@@ -243,12 +262,14 @@ def cmd_run(args: argparse.Namespace) -> int:
     signal.signal(signal.SIGTERM, _interrupt)
     signal.signal(signal.SIGINT, _interrupt)
     progress = sys.stderr.isatty() and not args.no_progress and not agent
+    from .recorder import infra_line
     from .run import run
 
     recorder = run(cfg, args.jobs, progress)
     lines = recorder.summary_lines()
     code = recorder.exit_code
-    if code != EXIT_INCOMPLETE and (tasks_dir or args.baseline):
+    # A complete run is gated and tasked, also when some cases could not be judged (exit 3 then).
+    if not (recorder.interrupted or recorder.write_error) and (tasks_dir or args.baseline):
         from .results import load
 
         run = load(cfg.out_dir)
@@ -258,6 +279,8 @@ def cmd_run(args: argparse.Namespace) -> int:
             result = gate(args.baseline, [run], reruns=args.reruns, update=args.update_baseline)
             lines += result.lines()
             code = result.exit_code
+            if code == EXIT_OK and recorder.infra_errors:
+                code = EXIT_INCOMPLETE  # cases oracle could not judge: never a clean exit
         if tasks_dir:
             from .tasks import sync
 
@@ -266,6 +289,9 @@ def cmd_run(args: argparse.Namespace) -> int:
             except OSError as exc:
                 lines.append(f"error: could not write the task files in {tasks_dir}: {exc.strerror or exc}")
                 code = EXIT_INCOMPLETE
+    if recorder.infra_errors:  # the count of cases oracle could not judge stays the last line
+        last = infra_line(recorder.infra_errors)
+        lines = [ln for ln in lines if ln != last] + [last]
     if agent:
         lines = _agent_lines(lines)
     for line in lines:
@@ -277,7 +303,8 @@ def _agent_lines(lines: list[str], limit: int = 10) -> list[str]:
     """At most `limit` lines for an agent's context, keeping the last (where the tasks are)."""
     if len(lines) <= limit:
         return lines
-    keep = [ln for ln in lines if ln.startswith(("REGRESSION", "gate:", "reports:", "tasks:", "error:"))]
+    keep = [ln for ln in lines if ln.startswith(("REGRESSION", "gate:", "reports:", "tasks:", "error:"))
+            or " infra-error case" in ln]
     head = [ln for ln in lines if ln not in keep][: max(0, limit - len(keep) - 1)]
     more = len(lines) - len(head) - len(keep)
     out = head + [f"... {more} more lines: see errors.log"] + keep
@@ -361,10 +388,15 @@ def cmd_history(args: argparse.Namespace) -> int:
 
     if not Path(args.history).exists():
         raise UsageError(f"no run history at {args.history}: run 'oracle run' first, or pass --history FILE")
-    db = history.open_history(args.history)
+    db = history.open_existing(args.history)
     try:
         if args.command == "report":
-            atomic_write(args.html, render(db))
+            page = render(db)
+            try:
+                atomic_write(args.html, page)
+            except OSError as exc:
+                print(f"oracle: error: could not write {args.html}: {exc.strerror or exc}", file=sys.stderr)
+                return EXIT_INCOMPLETE
             print(f"wrote {args.html}")
             return 0
         for r in history.pass_rates(db, last=args.last):
@@ -376,9 +408,9 @@ def cmd_history(args: argparse.Namespace) -> int:
 
 
 def cmd_cache(args: argparse.Namespace) -> int:
-    from .cache import Cache, resolve_path
+    from .cache import open_checked, resolve_path
 
-    c = Cache(resolve_path(args.cache))
+    c = open_checked(resolve_path(args.cache), "--cache")
     try:
         if args.action == "stats":
             st = c.stats()

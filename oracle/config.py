@@ -49,7 +49,8 @@ OPTIONS: tuple[Option, ...] = (
     Option("suite", "torture, smoke, a folder of .c files, or a generator: csmith, hypothesis (default: torture)",
            "SUITE", default="torture"),
     Option("arch", "comma list of arches to test (default: every arch with a candidate)", "ARCH[,ARCH]"),
-    Option("opt", "comma list of candidate opt levels, one case each (default: O0)", "O0[,O2]", default="O0"),
+    Option("opt", "comma list of candidate opt levels, one case each (default: O0); each must be one the "
+           "reference accepts", "O0[,O2]", default="O0"),
     Option("reference", "reference compiler instead of GCC: [ARCH=]CMD, repeatable", "[ARCH=]CMD", append=True),
     Option("ratio", "keep only P percent of the cases, chosen by --seed", "P", float),
     Option("fast", "a quick sample: --ratio 1, at least one case per arch", flag=True),
@@ -66,7 +67,8 @@ OPTIONS: tuple[Option, ...] = (
            "S", float, 120.0),
     Option("shard", "run only shard K of N (1-based); the N shards partition the cases", "K/N"),
     Option("filter", "run only cases whose id matches this regular expression", "REGEX"),
-    Option("out", "output folder (default: .oracle/runs/<timestamp>, linked as .oracle/runs/latest)", "DIR"),
+    Option("out", "output folder, not inside the suite folder (default: .oracle/runs/<timestamp>, linked as "
+           ".oracle/runs/latest)", "DIR"),
     Option("json", "also write results.json here", "FILE"),
     Option("junit", "also write the JUnit XML here", "FILE"),
     Option("compile-timeout", "seconds a candidate compile may take (default: 60)", "S", float, 60.0),

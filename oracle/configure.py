@@ -5,13 +5,21 @@ compiler once, decides the sandbox, and checks the container engine and images."
 from __future__ import annotations
 
 import os
+import shlex
+import tempfile
 from pathlib import Path
 
+from . import proc
+from .cache import open_checked as cache_open
 from .cache import resolve_path as cache_resolve
 from .config import RunConfig, Settings, default_out_dir, parse
-from .errors import UsageError
+from .errors import SuiteError, UsageError
 from .targets import HOST_ARCH, TARGETS
-from .toolchain import CANDIDATE, REFERENCE, Toolchain, find_emulator, find_reference, probe, resolve
+from .toolchain import (CANDIDATE, REFERENCE, TRIVIAL_PROGRAM, Toolchain, find_emulator, find_reference, first_line,
+                        probe, resolve)
+
+# Candidate opt levels every GCC takes: no need to ask the reference about them.
+PLAIN_OPTS = ("-O0", "-O1", "-O2", "-O3", "-Os", "-Og", "-Oz")
 
 
 def build(values: dict, *, probe_toolchains: bool = True) -> RunConfig:
@@ -22,7 +30,12 @@ def build(values: dict, *, probe_toolchains: bool = True) -> RunConfig:
 
     generated = is_generated(s.suite)
     gen = GenOptions(s.count, int_seed(s.seed), s.csmith_args, s.csmith_include, float(s.gen_timeout))
-    open_suite(s.suite, gen)  # before the (slower) toolchain probes: a typo should fail fast
+    suite = open_suite(s.suite, gen)  # before the (slower) toolchain probes: a typo should fail fast
+    from .suites.files import FileSuite
+
+    suite_root = suite.root if isinstance(suite, FileSuite) else None
+    if suite_root is not None and next(iter(suite.programs()), None) is None:
+        raise SuiteError(f"no .c files under {suite_root}: point --suite at a folder of C programs")
     ub_check = bool(s.ub_check) or (generated and not s.no_ub_check)
     ref_run_timeout = s.ref_run_timeout or (min(5.0, s.run_timeout) if generated else s.run_timeout)
 
@@ -38,6 +51,11 @@ def build(values: dict, *, probe_toolchains: bool = True) -> RunConfig:
         if not Path(out, "results.json").is_file() and not Path(out, "journal.jsonl").is_file():
             raise UsageError(f"--resume: no results.json in {out}: pass --out with the interrupted run's folder")
         out = os.path.realpath(out)
+    _check_out(out, suite_root, given=bool(s.out))
+    if not s.no_cache:
+        cache_open(cache_resolve(s.cache), "--cache").close()  # a cache that cannot be opened fails here, once
+    if not s.no_history and Path(s.history).is_dir():
+        raise UsageError(f"--history {s.history} is a folder: pass the history database file, or --no-history")
     cfg = RunConfig(
         suite=s.suite if s.suite in NAMED else str(Path(s.suite).resolve()),  # re-judged from anywhere
         arches=s.arches,
@@ -88,11 +106,51 @@ def _toolchains(s: Settings, probing: bool):
             if ref.probe != "ok":
                 raise UsageError(f"reference compiler for {arch} ({ref.argv[0]}) {ref.probe}: "
                                  "run 'make setup' or fix --reference")
+            for opt in s.opts:
+                _probe_opt(ref, opt, float(s.ref_compile_timeout))
             cand = probe(cand, emulators[arch], float(s.compile_timeout))
             if cand.probe != "ok":
                 warnings.append(f"candidate for {arch} ({' '.join(cand.argv)}) {cand.probe}")
         candidates[arch], references[arch] = cand, ref
     return candidates, references, emulators, warnings
+
+
+def _probe_opt(ref: Toolchain, opt: str, timeout: float) -> None:
+    """UsageError when the reference rejects the candidate opt level `opt` (every case would be a
+    compile-error for nothing): one build of the trivial program, unless opt is a plain -O level."""
+    if opt in PLAIN_OPTS:
+        return
+    try:
+        flags = shlex.split(opt)
+    except ValueError as exc:
+        raise UsageError(f"bad --opt {opt!r}: {exc}") from None
+    with tempfile.TemporaryDirectory(prefix="oracle-probe-") as tmp:
+        src, exe = Path(tmp, "probe.c"), Path(tmp, "probe")
+        src.write_text(TRIVIAL_PROGRAM)
+        build = proc.run([*ref.argv, *flags, str(src), "-o", str(exe)], timeout=timeout, cwd=tmp)
+        if not build.status.ok or not exe.exists():
+            why = first_line(build.stderr + build.stdout) or str(build.status)
+            raise UsageError(f"--opt {opt!r}: the reference compiler for {ref.arch} rejects it ({why}): "
+                             "give opt levels like O0,O2")
+
+
+def _check_out(out: str, suite_root: Path | None, given: bool) -> None:
+    """The output folder can be made and written, and is not inside the suite (its case folders'
+    sources would be tests on the next run); UsageError naming the fix."""
+    what = f"--out {out}" if given else f"the output folder {out} (--out)"
+    where = Path(out).resolve()
+    if suite_root is not None and (where == suite_root or suite_root in where.parents):
+        raise UsageError(f"{what} is inside the suite folder {suite_root}: its case folders would become tests "
+                         "on the next run; pass --out outside it")
+    if where.exists() and not where.is_dir():
+        raise UsageError(f"{what} is a file, not a folder: pass a folder (it is made if missing)")
+    try:
+        where.mkdir(parents=True, exist_ok=True)
+        fd, name = tempfile.mkstemp(prefix=".oracle-probe-", dir=where)
+        os.close(fd)
+        os.unlink(name)
+    except OSError as exc:
+        raise UsageError(f"cannot write in {what}: {exc.strerror or exc}: pass a writable folder") from None
 
 
 def _sandbox(wanted: str, warnings: list[str]) -> str:

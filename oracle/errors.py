@@ -2,19 +2,27 @@
 person can act on.
 
 Exit statuses, for every command:
-  0  EXIT_OK          done; no candidate failure (gate: no regression)
-  1  EXIT_FAILURES    candidate failures (gate: regressions): the candidate's fault, never oracle's
-  2  EXIT_USAGE       usage or configuration error, found before any case was judged (UsageError)
+  0  EXIT_OK          done; every case judged, no candidate failure (gate: no regression)
+  1  EXIT_FAILURES    candidate failures (gate: regressions; a required pass that could not be
+                      judged is one): the candidate's fault, never oracle's
+  2  EXIT_USAGE       usage or configuration error, found before any case was judged (UsageError):
+                      bad options, an opt level the reference rejects, an empty suite folder, an
+                      --out that is a file, unwritable or inside the suite, a cache or history that
+                      cannot be opened
   3  EXIT_INCOMPLETE  the run could not complete (interrupted, disk full, oracle's own failure:
-                      OracleError); what was judged is kept, `--resume` carries on
-Status 1 is never used for oracle's own problems.
+                      OracleError, stdout closed early); what was judged is kept, `--resume`
+                      carries on. Also a complete run with no candidate failure but with
+                      infra-error cases: oracle could not judge them, so it never exits 0; the
+                      last line says "N infra-error cases: …" and errors.log has an INFRA line each
+Status 1 is never used for oracle's own problems; candidate failures win over infra-errors (1).
 
     OracleError (3)
     ├── UsageError (2): ToolMissing, CorpusMissing, SuiteError
     ├── InfraError (3): oracle could not do its job (the case becomes infra-error)
     │   ├── BackendError: the backend could not run a job
     │   │   ├── EngineError: the container engine failed
-    │   │   └── SandboxLost: the sandbox server died or broke protocol
+    │   │   └── SandboxLost: the sandbox server died or broke protocol (not killed by the job's
+    │   │                        binary: that is the binary's crash, "killed its supervisor")
     │   └── ProtocolError: a job stream's other side broke the protocol
     ├── GenerationFailed: a generator made no program for a seed (the case is ref-invalid)
     └── Cancelled: the run was stopped while a case was judged (its result is dropped)

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from . import verdict as V
-from .errors import UsageError
+from .errors import OracleError, UsageError
 from .reports import atomic_write
 from .record import CaseRecord
 from .results import Run
@@ -22,6 +22,8 @@ from .text import clean
 
 FORMAT = "oracle-baseline/1"
 DEFAULT_RERUNS = 2
+# Verdicts that say nothing of the candidate: a required case with one of them was not judged.
+UNJUDGED = (V.INFRA_ERROR, V.NOT_RUN)
 
 
 @dataclass(frozen=True, slots=True)
@@ -105,9 +107,16 @@ def gate(baseline_path: str | Path, runs: list[Run], reruns: int = DEFAULT_RERUN
             continue
         res.checked += 1
         r, run = records[cid]
-        if not r.verdict.is_failure:
+        unjudged = r.verdict in UNJUDGED
+        if not (r.is_failure or unjudged):
             continue
-        if reruns > 0 and any(v is V.PASS for v in rejudge(run, r, reruns)):
+        again = rejudge(run, r, reruns) if reruns > 0 else []
+        if unjudged:
+            # A required pass oracle could not judge is no pass: judged again, it must pass.
+            if not any(v is V.PASS for v in again):
+                done = f"judged again: {', '.join(v.name for v in again)}" if again else "not judged again"
+                res.regressions.append(r.but(reason=f"a required pass that could not be judged ({r.reason}); {done}"))
+        elif any(v is V.PASS for v in again):
             res.flaky.append(r)
         else:
             res.regressions.append(r)
@@ -139,7 +148,10 @@ def rejudge_case(run: Run, record: CaseRecord, times: int) -> list[V.Verdict]:
             return []  # cannot be re-judged here: stays a regression
         verdicts = []
         for _ in range(times):
-            judge = Judge(cfg)  # a fresh judge: the reference is not memoised across reruns
+            try:
+                judge = Judge(cfg)  # a fresh judge: the reference is not memoised across reruns
+            except (OracleError, OSError):
+                break  # no judge here (a backend that does not start): what was judged stands
             try:
                 verdicts.append(judge.judge(record.case).verdict)
             finally:

@@ -17,6 +17,7 @@ from urllib.parse import unquote
 
 from . import verdict as V
 from .config import RunConfig
+from .errors import UsageError
 from .model import Case
 from .record import CaseRecord
 from .storage import open_db
@@ -39,6 +40,17 @@ COUNTED = tuple(v.name for v in V.ALL if v.counted)
 
 def open_history(path: Path | str = DEFAULT_PATH) -> sqlite3.Connection:
     return open_db(Path(path), SCHEMA)
+
+
+def open_existing(path: Path | str) -> sqlite3.Connection:
+    """The history at path, to read; UsageError (one line) when it is no file oracle can open."""
+    if Path(path).is_dir():
+        raise UsageError(f"--history {path} is a folder: pass the history database file (default {DEFAULT_PATH})")
+    try:
+        return open_history(path)
+    except (OSError, sqlite3.Error) as exc:
+        why = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
+        raise UsageError(f"cannot open the run history {path}: {why}: pass --history FILE") from None
 
 
 def candidate_commit(argv0: str) -> str | None:

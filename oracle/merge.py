@@ -10,7 +10,8 @@ from . import __version__
 from .reports import atomic_write, errors_log, junit
 from .reports.json_report import summary
 from .record import CaseRecord
-from .results import load
+from . import verdict as V
+from .results import Run, load
 
 
 def merge(out: str | Path, sources: list[str]) -> Path:
@@ -18,14 +19,19 @@ def merge(out: str | Path, sources: list[str]) -> Path:
     their case folders, so `oracle tasks` and `oracle gate` work on the merged folder."""
     runs = [load(s) for s in sources]
     out = Path(out)
-    records: dict[str, CaseRecord] = {}
+    latest: dict[str, tuple[CaseRecord, Run]] = {}  # a case's record in the last run naming it
     for run in runs:
         for r in run.cases:
-            records[r.id] = r
-        cases = run.folder / "cases"
-        if cases.is_dir() and cases.resolve() != (out / "cases").resolve():
-            shutil.copytree(cases, out / "cases", dirs_exist_ok=True, symlinks=True)
-    ordered = [records[k] for k in sorted(records)]
+            latest[r.id] = (r, run)
+    for cid, (r, run) in latest.items():
+        # Only the folders of the cases that fail in the merged results: a folder left by an
+        # earlier run into a shard's --out is not a failure of this one.
+        src = run.case_dir(cid)
+        if src is not None and (r.verdict.is_failure or r.verdict is V.INFRA_ERROR):
+            dest = out / "cases" / src.name
+            if src.resolve() != dest.resolve():
+                shutil.copytree(src, dest, dirs_exist_ok=True, symlinks=True)
+    ordered = [latest[k][0] for k in sorted(latest)]
     first = runs[0].doc
     toolchains: dict = {}
     for run in runs:

@@ -28,7 +28,7 @@ from .errors import Cancelled
 from . import verdict as V
 from .backends import Backend, open_backend
 from .config import RunConfig
-from .model import Case
+from .model import Case, source_files
 from .record import REF_BUILT, REF_CACHED, REF_STALE, CaseRecord
 from .errors import GenerationFailed, InfraError
 from .suites import open_generator
@@ -51,8 +51,16 @@ _SANITIZER_LINE = re.compile(rb"runtime error: .*|ERROR: AddressSanitizer: .*|SU
 _TRANSIENT = (errno.EAGAIN, errno.ENOMEM, errno.EMFILE, errno.ENFILE)
 
 
-# A compiler that dies this way reports it in text, through a driver that exits normally.
-_ICE = re.compile(rb"internal compiler error|failed due to signal|PLEASE submit a bug report")
+# A compiler that dies this way reports it in text, through a driver that exits with an error.
+# Only the compiler's own messages count: a line that starts with its prefix ("gcc: ", "cc1: ",
+# "file.c:3:1: ") and says so, or clang's crash banner. Echoed source lines never match: GCC
+# indents them behind a `|` gutter, and a location is followed by "warning:"/"error:" first.
+_ICE = re.compile(rb"^(?:[^\s:|][^:\n]*:(?:\d+:){0,2} )?internal compiler error\b"
+                  rb"|^[^\s:|][^:\n]*: (?:error|fatal error): [^\n]*\bfailed due to signal\b"
+                  rb"|^PLEASE submit a bug report", re.M)
+# Every reference outcome this code stores depends on how binaries are run (./prog in a fresh
+# folder, the rerun of a status other than 0): part of the cache key, so older entries are not used.
+_RUN_STYLE = "run=prog-v1"
 
 
 @dataclass(slots=True)
@@ -114,6 +122,42 @@ def compile_argv(compiler: tuple[str, ...], opt: list[str], case: Case, sources,
 
 def run_argv(emulator: tuple[str, ...], exe: str) -> list[str]:
     return [*emulator, exe]
+
+
+def _binary_argv(emulator: tuple[str, ...]) -> list[str]:
+    """How the Judge runs a binary: as ./prog in its own folder, whatever it was built as (proc.run
+    copies it there, named by _binary_env), so the reference's and the candidate's binaries see
+    the same argv[0] and path."""
+    return [*emulator, f"./{proc.PROGRAM}"]
+
+
+def _binary_env(exe: str, extra: dict[str, str] | None = None) -> dict[str, str]:
+    """A binary's environment: the binary to run as ./prog (proc.run takes the name out), and its
+    own fresh folder (its cwd, as "." so that every binary's environment is the same size) as
+    TMPDIR, never a folder another run wrote in."""
+    return proc.child_env(**(extra or {}), TMPDIR=".", **{proc.PROGRAM_ENV: exe})
+
+
+def _private_sources(case: Case, work: Path) -> list[str]:
+    """A fresh copy of the test's sources and the headers they include (quoted #includes keep
+    their relative places), in work/src, for one compile: a compiler that rewrites its input
+    changes its own copy, never the suite (nor what the next compile and the case folder see).
+    Paths are relative to work (the compile's folder), so diagnostics name `src/...` everywhere."""
+    dest = work / "src"
+    if dest.exists():
+        shutil.rmtree(dest)
+    files = [(os.path.normpath(path), data) for path, data in source_files(case.sources) if data is not None]
+    if not files:
+        return list(case.sources)  # nothing readable: the compiler says so about the originals
+    base = os.path.commonpath([os.path.dirname(p) for p, _ in files])
+    placed: dict[str, str] = {}
+    for path, data in files:
+        rel = os.path.join("src", os.path.relpath(path, base))
+        target = work / rel
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_bytes(data)
+        placed[path] = rel
+    return [placed.get(os.path.normpath(s), s) for s in case.sources]
 
 
 class Judge:
@@ -235,7 +279,7 @@ class Judge:
             self._cache = cache.Cache(cache.resolve_path(self.cfg.cache_path))
         ref, emu = self.cfg.references[case.arch], self.cfg.emulators[case.arch]
         settings = (f"sandbox={self.cfg.sandbox} ub_check={self.cfg.ub_check} backend={self.cfg.backend} "
-                    f"image={json.dumps(self.cfg.images.get(case.arch), sort_keys=True)}")
+                    f"image={json.dumps(self.cfg.images.get(case.arch), sort_keys=True)} {_RUN_STYLE}")
         key = cache.reference_key(case, cache.toolchain_identity(ref.argv, ref.version), emu.argv, emu.version,
                                   self._ref_run_timeout(case), self.cfg.stdout_limit, settings)
         data = None if refresh else self._cache.get(key)
@@ -274,12 +318,15 @@ class Judge:
                     ref.verdict = V.UNSTABLE
                     ref.reason = f"reference {case.ref_opts[0]} and {level} disagree: " + _difference(first, run)
                     return ref
-            if first.stdout:
+            if first.stdout or first.status != Status(proc.EXIT, 0):
                 # Output that changes from run to run (addresses, time) is no oracle either. A
                 # longer environment moves the stack, which also exposes printed addresses
-                # under qemu, where there is no address randomisation.
+                # under qemu, where there is no address randomisation. An exit status is checked
+                # the same way unless it is 0 with no output: a self-checking test's "ok" (all of
+                # the torture suite), where one more run per test would cost up to a fifth more
+                # time under qemu for nothing it prints.
                 again = self._execute(case, str(work / f"ref{case.ref_opts[-1]}"), work,
-                                      env=proc.child_env(ORACLE_RERUN="x" * 200), timeout=self._ref_run_timeout(case))
+                                      env={"ORACLE_RERUN": "x" * 200}, timeout=self._ref_run_timeout(case))
                 if again.status != ref.runs[-1].status or again.stdout != ref.runs[-1].stdout:
                     ref.cacheable = again.status.kind != proc.TIMEOUT
                     ref.verdict = V.UNSTABLE
@@ -314,7 +361,7 @@ class Judge:
         try:
             exe = str(work / "ref-ub")
             self._check()
-            argv = compile_argv(self.cfg.ub_reference, ["-O1", *SANITIZE], case, case.sources, exe)
+            argv = compile_argv(self.cfg.ub_reference, ["-O1", *SANITIZE], case, _private_sources(case, work), exe)
             # Built and run where every other build and binary is (the backend, its sandbox):
             # the program is no less hostile for being built with sanitizers.
             build = _started(self.backend.run, argv, arch=HOST_ARCH, timeout=self.cfg.ref_compile_timeout,
@@ -327,8 +374,8 @@ class Judge:
             # Sanitized code is slower, and ASan reserves terabytes of address space: no RLIMIT_AS.
             timeout = 3 * self.cfg.ref_run_timeout * case.timeout_factor
             kw = dict(timeout=timeout, cwd=cwd, stdout_limit=self.cfg.stdout_limit,
-                      limits=proc.Limits(file_size=64 << 20), env=proc.child_env(**SANITIZER_OPTIONS))
-            run = _started(self.backend.run_binary, [exe], arch=HOST_ARCH, **kw)
+                      limits=proc.Limits(file_size=64 << 20), env=_binary_env(exe, SANITIZER_OPTIONS))
+            run = _started(self.backend.run_binary, _binary_argv(()), arch=HOST_ARCH, **kw)
             report = _SANITIZER_LINE.search(run.stderr)
             if run.status == Status(proc.EXIT, SANITIZER_EXIT) or report:
                 line = report.group(0).decode(errors="replace") if report else f"sanitized build {run.status}"
@@ -345,19 +392,21 @@ class Judge:
 
     def _compile(self, compiler, opt, case, exe, timeout, work) -> ProcResult:
         self._check()
-        return _started(self.backend.run, compile_argv(compiler, opt, case, case.sources, exe), arch=case.arch,
+        sources = _private_sources(case, work)
+        return _started(self.backend.run, compile_argv(compiler, opt, case, sources, exe), arch=case.arch,
                         timeout=timeout, cwd=str(work), stdout_limit=64 * 1024, kill_on_stdout_overflow=False,
                         limits=proc.Limits(file_size=1 * GiB), env=_compile_env(work))
 
     def _execute(self, case: Case, exe: str, work: Path, env: dict | None = None,
                  timeout: float | None = None) -> ProcResult:
+        """Run exe (env: variables to add to the usual environment) in a fresh folder."""
         self._check()
         cwd = self.backend.run_folder(work, f"run{self._next()}")
         emulator = self.cfg.emulators[case.arch].argv
         limits = proc.Limits(address_space=4 * GiB, file_size=64 << 20)  # 4 GiB leaves qemu room
         kw = dict(timeout=timeout or self._run_timeout(case), cwd=cwd, stdout_limit=self.cfg.stdout_limit,
-                  limits=limits, env=env)
-        return _started(self.backend.run_binary, run_argv(emulator, exe), arch=case.arch, **kw)
+                  limits=limits, env=_binary_env(exe, env))
+        return _started(self.backend.run_binary, _binary_argv(emulator), arch=case.arch, **kw)
 
     def _run_timeout(self, case: Case) -> float:
         return self.cfg.run_timeout * TARGETS[case.arch].slowdown * case.timeout_factor
@@ -405,7 +454,7 @@ def classify_build(build: ProcResult, exe: str, timeout: float) -> tuple[V.Verdi
         return V.COMPILE_TIMEOUT, f"compiler timed out after {timeout:g}s"
     if st.kind == proc.SIGNAL:
         return V.COMPILER_CRASH, f"compiler {st}" + (f": {first_line(diag)}" if diag.strip() else "")
-    if _ICE.search(diag):
+    if st.code != 0 and _ICE.search(diag):
         return V.COMPILER_CRASH, first_line(diag, prefer="internal compiler error") or f"compiler {st}"
     if st.code != 0:
         return V.COMPILE_ERROR, first_line(diag) or f"compiler {st} with no diagnostics"

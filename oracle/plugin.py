@@ -25,7 +25,7 @@ from .errors import OracleError
 from .model import Case
 from .pipeline import Judge
 from .record import CaseRecord
-from .recorder import Recorder
+from .recorder import Recorder, previous_records
 from .select import select_cases
 from .settle import settle
 
@@ -51,7 +51,7 @@ def pytest_configure(config: pytest.Config) -> None:
     workerinput = getattr(config, "workerinput", None)
     if workerinput is not None:
         if "oracle_config" in workerinput:
-            runner = Runner(RunConfig.from_json(workerinput["oracle_config"]))
+            runner = Runner(RunConfig.from_json(workerinput["oracle_config"]), skip=workerinput["oracle_skip"])
             signal.signal(signal.SIGINT, functools.partial(_stop_worker, runner))
             signal.signal(signal.SIGTERM, functools.partial(_stop_worker, runner))
             config.pluginmanager.register(runner, RUNNER)
@@ -118,9 +118,14 @@ class SuiteCollector(pytest.Collector):
 class Runner:
     """The per-process plugin object: judges on workers, records on the controller."""
 
-    def __init__(self, cfg: RunConfig, recorder: Recorder | None = None):
+    def __init__(self, cfg: RunConfig, recorder: Recorder | None = None, skip: list[str] | None = None):
         self.cfg = cfg
         self.recorder = recorder
+        # --resume: what the interrupted run judged, read once by the controller. Each worker
+        # must collect the very same cases, and the journal grows while they start.
+        if skip is None:
+            skip = list(previous_records(cfg.out_dir)) if cfg.resume else []
+        self.skip = set(skip)
         self._judge: Judge | None = None
 
     # ---------------------------------------------------------------- workers and in-process runs
@@ -132,7 +137,7 @@ class Runner:
 
     @pytest.hookimpl(tryfirst=True)
     def pytest_collection(self, session: pytest.Session):
-        cases = list(select_cases(self.cfg))
+        cases = list(select_cases(self.cfg, self.skip))
         parent = SuiteCollector.from_parent(session, name="oracle")
         session.items = [CaseItem.from_parent(parent, name=c.id, case=c, runner=self) for c in cases]
         if len(self.cfg.opts) > 1:  # a test's opt levels on one worker, so its reference is built once
@@ -175,6 +180,7 @@ class Runner:
     @pytest.hookimpl(optionalhook=True)
     def pytest_configure_node(self, node) -> None:
         node.workerinput["oracle_config"] = self.cfg.to_json()
+        node.workerinput["oracle_skip"] = sorted(self.skip)
 
     @pytest.hookimpl(optionalhook=True)
     def pytest_xdist_node_collection_finished(self, node, ids) -> None:

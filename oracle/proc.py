@@ -8,13 +8,21 @@ output or leave children behind; nothing here trusts them to end on their own.
 from __future__ import annotations
 
 import contextlib
+import functools
 import os
 import resource
 import selectors
+import shutil
 import signal
 import subprocess
+import threading
 import time
 from dataclasses import dataclass, field
+
+try:  # imported now: the sandbox's server changes to a uid that may not read Python's library later
+    import ctypes
+except ImportError:  # pragma: no cover
+    pass
 
 EXIT = "exit"
 SIGNAL = "signal"
@@ -23,6 +31,12 @@ NOSTART = "nostart"  # the program could not be started at all (missing, not exe
 
 MiB = 1 << 20
 _AFTER_EXIT = 0.2  # seconds to drain pipes after the program exited
+# A test binary is named in its job's environment (so the name crosses the sandbox's and the
+# containers' job streams unchanged): run() copies it into the job's fresh folder as PROGRAM and
+# runs it there as ./PROGRAM, so every binary, the reference's and the candidate's, sees the same
+# argv[0] and path. The variable is removed before the binary starts.
+PROGRAM_ENV = "ORACLE_PROGRAM"
+PROGRAM = "prog"
 
 
 @dataclass(frozen=True, slots=True)
@@ -86,24 +100,56 @@ class Limits:
 
 
 @contextlib.contextmanager
-def inherited_limits(limits: Limits):
-    """Lower our own soft limits just while a child is spawned, so it inherits them.
+def inherited_limits(limits: Limits, hard: bool = False):
+    """Lower our own soft limits (with `hard`, hard limits too) just while a child is spawned, so
+    it inherits them; yields the (resource, value) pairs set.
 
     This keeps the spawn on the fast vfork path: a preexec_fn would force a full fork
-    of this (large) Python process for every compile and every run.
+    of this (large) Python process for every compile and every run. Lowered hard limits can be
+    raised back only with CAP_SYS_RESOURCE (hard_limits_restorable()).
     """
-    saved = []
+    saved, applied = [], []
     try:
         for res, value in limits.pairs():
-            soft, hard = resource.getrlimit(res)
-            if hard != resource.RLIM_INFINITY:
-                value = min(value, hard)
-            resource.setrlimit(res, (value, hard))
-            saved.append((res, soft, hard))
-        yield
+            soft, old_hard = resource.getrlimit(res)
+            if old_hard != resource.RLIM_INFINITY:
+                value = min(value, old_hard)
+            resource.setrlimit(res, (value, value if hard else old_hard))
+            saved.append((res, soft, old_hard))
+            applied.append((res, value))
+        yield applied
     finally:
-        for res, soft, hard in reversed(saved):
-            resource.setrlimit(res, (soft, hard))
+        for res, soft, old_hard in reversed(saved):
+            resource.setrlimit(res, (soft, old_hard))
+
+
+@functools.cache
+def hard_limits_restorable() -> bool:
+    """Can we lower a hard limit and raise it back (CAP_SYS_RESOURCE, in the initial user
+    namespace: root, not root in a container's user namespace)? Tried on RLIMIT_MSGQUEUE, which
+    nothing here uses: at worst it stays one byte lower."""
+    res = resource.RLIMIT_MSGQUEUE
+    soft, hard = resource.getrlimit(res)
+    low = 1 << 30 if hard == resource.RLIM_INFINITY else hard - 1
+    if low < 0:
+        return False
+    try:
+        resource.setrlimit(res, (low if soft == resource.RLIM_INFINITY or soft > low else soft, low))
+    except (ValueError, OSError):
+        return False
+    try:
+        resource.setrlimit(res, (soft, hard))
+        return True
+    except (ValueError, OSError):
+        return False
+
+
+def _harden(applied: list[tuple[int, int]]):
+    """A preexec_fn that makes the child's hard limits its soft ones (it cannot raise them)."""
+    def preexec() -> None:
+        for res, value in applied:
+            resource.setrlimit(res, (value, value))
+    return preexec
 
 
 @dataclass(frozen=True, slots=True)
@@ -162,13 +208,28 @@ def run(
     stdout beyond stdout_limit marks the result truncated (and, by default, kills
     the program: its output can no longer compare equal to anything). stderr
     beyond its limit is read and dropped, so a chatty compiler never stalls.
+
+    A test binary (env names it in PROGRAM_ENV; argv runs ./PROGRAM) is copied into cwd first,
+    and its hard limits are its soft ones, so it cannot raise its own caps back.
     """
     argv = tuple(argv)
     start = time.monotonic()
+    _reaper()
     cpu = limits.cpu_s if limits.cpu_s is not None else int(timeout) + 2
     lim = Limits(cpu, limits.address_space, limits.file_size, limits.open_files, limits.processes)
+    env = dict(env) if env else child_env()
+    program = env.pop(PROGRAM_ENV, None)
+    if program is not None:
+        failed = _place(program, cwd)
+        if failed:
+            return ProcResult(argv, Status(NOSTART, failed[0]), error=failed[1])
     try:
-        with inherited_limits(lim):
+        with contextlib.ExitStack() as stack:
+            stack.enter_context(_SPAWN)
+            # With CAP_SYS_RESOURCE the hard limits are lowered here and raised back (the vfork
+            # path); without it, in the child (a full fork: only for test binaries).
+            in_parent = program is not None and hard_limits_restorable()
+            applied = stack.enter_context(inherited_limits(lim, hard=in_parent))
             proc = subprocess.Popen(
                 argv,
                 cwd=cwd,
@@ -176,25 +237,31 @@ def run(
                 stdout=subprocess.PIPE,
                 stderr=subprocess.PIPE,
                 start_new_session=True,
-                env=env or child_env(),
+                env=env,
                 close_fds=True,
                 user=user,
                 group=user,
                 extra_groups=[] if user is not None else None,
+                preexec_fn=_harden(applied) if program is not None and not in_parent else None,
             )
-    except OSError as exc:
-        return ProcResult(argv, Status(NOSTART, exc.errno or 0), error=exc.strerror or str(exc))
-    _LIVE.add(proc.pid)
+            _LIVE.add(proc.pid)
+            _JOB_PIPES[proc.pid] = {f"pipe:[{os.fstat(s.fileno()).st_ino}]" for s in (proc.stdout, proc.stderr)}
+    except (OSError, subprocess.SubprocessError) as exc:
+        errno_ = getattr(exc, "errno", 0) or 0
+        return ProcResult(argv, Status(NOSTART, errno_), error=getattr(exc, "strerror", None) or str(exc))
     try:
         return _supervise(proc, argv, start, timeout, stdout_limit, stderr_limit, kill_on_stdout_overflow)
     finally:
-        _LIVE.discard(proc.pid)
         if proc.returncode is None:  # interrupted: the leader is not reaped, so its group id is safe
             _kill_group(proc.pid)
             proc.wait()
+        _LIVE.discard(proc.pid)
+        _JOB_PIPES.pop(proc.pid, None)
         for stream in (proc.stdout, proc.stderr):
             if stream is not None:
                 stream.close()
+        if _SUBREAPER:
+            sweep_orphans()  # what the job left in a session of its own, or after a chdir and an exec
 
 
 def _supervise(proc, argv, start, timeout, stdout_limit, stderr_limit, kill_on_overflow) -> ProcResult:
@@ -249,6 +316,25 @@ def _supervise(proc, argv, start, timeout, stdout_limit, stderr_limit, kill_on_o
 
 
 _LIVE: set[int] = set()  # process groups started by run() and not yet reaped
+_JOB_PIPES: dict[int, set[str]] = {}  # their stdout and stderr pipes
+# Limits are set on this process while a child is spawned: one spawn at a time (threads of a
+# streaming run spawn too), or one thread would save another's limits as its own to restore.
+_SPAWN = threading.Lock()
+
+
+def _place(program: str, cwd: str | None) -> tuple[int, str] | None:
+    """Copy the binary into its run folder as PROGRAM; (errno, why) when it cannot be. A copy,
+    not a link: the folder may be on another filesystem (the sandbox's), and a binary can never
+    change the built executable a later run uses."""
+    if cwd is None:
+        return 0, "a test binary needs its own folder"
+    dest = os.path.join(cwd, PROGRAM)
+    try:
+        shutil.copyfile(program, dest)
+        os.chmod(dest, 0o755)
+    except OSError as exc:
+        return exc.errno or 0, f"could not copy {program} into its folder: {exc.strerror or exc}"
+    return None
 
 
 def kill_live() -> None:
@@ -259,12 +345,24 @@ def kill_live() -> None:
 
 def become_subreaper() -> bool:
     """Orphans of what we start become our children (not init's), so sweep_orphans can find them."""
+    global _SUBREAPER
     try:
-        import ctypes
+        _SUBREAPER = ctypes.CDLL(None, use_errno=True).prctl(36, 1, 0, 0, 0) == 0  # PR_SET_CHILD_SUBREAPER
+    except (OSError, AttributeError, NameError):
+        _SUBREAPER = False
+    return _SUBREAPER
 
-        return ctypes.CDLL(None, use_errno=True).prctl(36, 1, 0, 0, 0) == 0  # PR_SET_CHILD_SUBREAPER
-    except (OSError, AttributeError):
-        return False
+
+_SUBREAPER: bool | None = None  # None: not tried yet
+
+
+def _reaper() -> None:
+    """The first run() makes this process the subreaper of everything it starts: after each job,
+    what the job left running is ours to end (sweep_orphans), in every process that runs jobs."""
+    if _SUBREAPER is None:
+        with _SPAWN:
+            if _SUBREAPER is None:
+                become_subreaper()
 
 
 def children(parent: int | None = None, *, live: bool = False) -> list[int]:
@@ -283,23 +381,103 @@ def children(parent: int | None = None, *, live: bool = False) -> list[int]:
     return out
 
 
-def sweep_orphans(under: str) -> int:
-    """Kill and reap our children that run from, or in, the folder `under` (escaped daemons)."""
-    killed = 0
-    for pid in children():
+def _children_of_us() -> list[int]:
+    """Our children, from each thread's /proc children list (a full /proc walk where there is none)."""
+    try:
+        tasks = os.listdir("/proc/self/task")
+        out: list[int] = []
+        for tid in tasks:
+            with open(f"/proc/self/task/{tid}/children") as f:
+                out += map(int, f.read().split())
+        return out
+    except (OSError, ValueError):
+        return children()
+
+
+_KEPT: dict[int, str] = {}  # children found sharing a pipe with us (job servers): pid -> start time
+
+
+def _started_at(pid: int) -> str:
+    try:
+        with open(f"/proc/{pid}/stat") as f:
+            fields = f.read().rsplit(")", 1)[1].split()
+        return fields[19] if fields[0] != "Z" else ""  # a zombie is no server
+    except (OSError, IndexError):
+        return ""
+
+
+def _kept(pid: int) -> bool:
+    """A job server found before, still the same process (pids are reused) and alive."""
+    known = _KEPT.get(pid)
+    if known is None:
+        return False
+    if known and _started_at(pid) == known:
+        return True
+    del _KEPT[pid]
+    return False
+
+
+def _pipes(pid: int | str) -> set[str]:
+    """The pipes and sockets a process holds open."""
+    out = set()
+    try:
+        fds = os.listdir(f"/proc/{pid}/fd")
+    except OSError:
+        return out
+    for fd in fds:
         try:
-            where = os.readlink(f"/proc/{pid}/cwd")
-            with open(f"/proc/{pid}/cmdline", "rb") as f:
-                cmd = f.read().decode(errors="replace")
-        except (OSError, ValueError, IndexError):
+            target = os.readlink(f"/proc/{pid}/fd/{fd}")
+        except OSError:
             continue
-        if where.startswith(under) or under in cmd:
+        if target.startswith(("pipe:", "socket:")):
+            out.add(target)
+    return out
+
+
+def sweep_orphans(rounds: int = 8) -> int:
+    """Kill and reap what compilers and binaries left running: as their subreaper
+    (become_subreaper) we inherit every process they orphan, wherever it runs from and whatever
+    it exec'd. Every child of ours is such an orphan unless a run() supervises it (_LIVE), it
+    holds the pipes of a job still running (it is part of that job, for now), or it shares
+    another pipe with us (a job server: the sandbox's, xdist's workers, a container stream).
+    An orphan's own children become ours as it dies: hence the rounds."""
+    killed = 0
+    for _ in range(rounds):
+        with _SPAWN:  # a child that run() just started is in _LIVE before we look
+            live = set(_LIVE)
+            jobs = set().union(*_JOB_PIPES.values())
+            kids = [pid for pid in _children_of_us() if pid not in live and not _kept(pid)]
+        if not kids:
+            break
+        ours = _pipes("self") - jobs
+        victims = []
+        for pid in kids:
+            held = _pipes(pid)
+            if held & jobs:
+                continue
+            if held & ours:
+                _KEPT[pid] = _started_at(pid)
+            else:
+                victims.append(pid)
+        if not victims:
+            break
+        dead = []
+        for pid in victims:
             try:
                 os.kill(pid, signal.SIGKILL)
+                dead.append(pid)
+            except ProcessLookupError:
+                dead.append(pid)  # a zombie already: reap it
+            except OSError:
+                pass  # a set-uid program we may not signal: not ours to wait for
+        for pid in dead:
+            try:
                 os.waitpid(pid, 0)
-                killed += 1
-            except (ProcessLookupError, ChildProcessError):
+            except ChildProcessError:
                 pass
+        killed += len(dead)
+        if len(dead) < len(victims) and not dead:
+            break
     return killed
 
 

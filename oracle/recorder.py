@@ -15,6 +15,7 @@ from __future__ import annotations
 import contextlib
 import json
 import os
+import shutil
 import sqlite3
 import sys
 from collections import Counter
@@ -24,33 +25,71 @@ from typing import Iterable, Iterator
 from . import history
 from . import verdict as V
 from .config import RunConfig
-from .errors import EXIT_FAILURES, EXIT_INCOMPLETE, EXIT_OK
+from .errors import EXIT_FAILURES, EXIT_INCOMPLETE, EXIT_OK, UsageError
 from .model import Case
 from .record import CaseRecord, missing
 from .reports import errors_log, json_report, junit, summary
+from .reports.casedir import slug
 
 JOURNAL = "journal.jsonl"
 # Verdicts --resume judges again: the case was not (fully) judged.
 RETRIED_ON_RESUME = (V.NOT_RUN, V.INFRA_ERROR)
 
 
-def previous_records(out_dir: str | Path) -> dict[str, CaseRecord]:
-    """What an earlier run into out_dir judged (its results.json, then its journal), less what
-    --resume judges again."""
-    out = Path(out_dir)
-    found: dict[str, CaseRecord] = {}
+LOCK = ".oracle-run.lock"
+# What a --resume must share with the run it finishes: otherwise two runs would be mixed under one label.
+RESUME_KEYS = ("suite", "arches", "opts", "candidates", "references", "emulators", "seed", "ratio", "at_least_one",
+               "shard", "filter", "compile_timeout", "ref_compile_timeout", "run_timeout", "ref_run_timeout", "count",
+               "gen_seed", "csmith_args", "csmith_include", "gen_timeout", "ub_check", "shrink_timeout",
+               "stdout_limit", "sandbox", "backend")
+
+
+def _results_doc(out: Path) -> dict:
     try:
         doc = json.loads((out / "results.json").read_text())
-        rows = doc["cases"] if isinstance(doc, dict) else []
-    except (OSError, ValueError, KeyError, TypeError):
-        rows = []
-    for row in rows:
+        return doc if isinstance(doc, dict) else {}
+    except (OSError, ValueError):
+        return {}
+
+
+def previous_records(out_dir: str | Path) -> dict[str, CaseRecord]:
+    """What an earlier run into out_dir judged (its results.json, then its journal), less what
+    --resume judges again: cases not (fully) judged, and failures whose folder is missing (a
+    full disk): never lose a judged case's folder."""
+    out = Path(out_dir)
+    found: dict[str, CaseRecord] = {}
+    rows = _results_doc(out).get("cases")
+    for row in rows if isinstance(rows, list) else ():
         with contextlib.suppress(ValueError, AttributeError):
             rec = CaseRecord.from_json(row)
             found[rec.id] = rec
     for rec in _read_journal(out / JOURNAL):
         found[rec.id] = rec
-    return {k: r for k, r in found.items() if r.verdict not in RETRIED_ON_RESUME}
+    return {k: r for k, r in found.items() if r.verdict not in RETRIED_ON_RESUME
+            and not (r.verdict.is_failure and not (out / "cases" / slug(k)).is_dir())}
+
+
+def recorded_config(out_dir: str | Path) -> dict | None:
+    """The configuration an earlier run into out_dir recorded (results.json, else its journal)."""
+    out = Path(out_dir)
+    cfg = _results_doc(out).get("config")
+    if isinstance(cfg, dict):
+        return cfg
+    try:
+        with open(out / JOURNAL, "rb") as f:
+            first = json.loads(f.readline())
+        return first["run"] if isinstance(first.get("run"), dict) else None
+    except (OSError, ValueError, KeyError, TypeError, AttributeError):
+        return None
+
+
+def resume_difference(cfg: RunConfig, recorded: dict) -> str | None:
+    """The first setting a --resume changes from the run it finishes, in words; None if none."""
+    now = json.loads(json.dumps(cfg.to_dict()))  # the same JSON shapes as recorded
+    for key in RESUME_KEYS:
+        if now.get(key) != recorded.get(key):
+            return f"{key.replace('_', '-')} was {recorded.get(key)!r}, now {now.get(key)!r}"
+    return None
 
 
 def _read_journal(path: Path) -> Iterator[CaseRecord]:
@@ -63,7 +102,21 @@ def _read_journal(path: Path) -> Iterator[CaseRecord]:
             try:
                 yield CaseRecord.from_json(json.loads(line))
             except ValueError:
-                continue  # a line cut short by a kill or a full disk
+                continue  # the run's configuration (first line), or a line cut short by a kill or a full disk
+
+
+def _lock(out: Path) -> int:
+    """Hold out_dir for this run: a second run into the same folder would mix or lose results."""
+    import fcntl
+
+    out.mkdir(parents=True, exist_ok=True)
+    fd = os.open(out / LOCK, os.O_RDWR | os.O_CREAT, 0o644)
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except OSError:
+        os.close(fd)
+        raise UsageError(f"another oracle run is writing into {out}: wait for it to end, or pass another --out")
+    return fd
 
 
 class Recorder:
@@ -92,6 +145,7 @@ class Recorder:
         self._overflow: list[CaseRecord] = []  # a stream's records the journal could not take
         self._journal_path: Path | None = None
         self.tally = summary.Tally()
+        self._held = self._hold()
         earlier = list(previous_records(self.out).values()) if cfg.resume else []
         self._journal = self._open_journal(earlier)  # the earlier records first, so the journal is whole
         if self._journal is None and stream:
@@ -101,11 +155,31 @@ class Recorder:
 
     # ---------------------------------------------------------------- the journal
 
+    def _hold(self) -> int | None:
+        """Lock the output folder; with --resume, check the run it finishes was this one; without,
+        clear an earlier run's case folders (a case folder exists iff its latest verdict failed)."""
+        try:
+            fd = _lock(self.out)
+        except OSError as exc:
+            self._disk_error(exc)
+            return None
+        if self.cfg.resume:
+            recorded = recorded_config(self.out)
+            why = resume_difference(self.cfg, recorded) if recorded is not None else None
+            if why:
+                os.close(fd)
+                raise UsageError(f"--resume would mix two runs in {self.out}: {why}; give the interrupted run's "
+                                 "arguments, or run without --resume")
+        elif (self.out / "results.json").exists() or (self.out / JOURNAL).exists():
+            shutil.rmtree(self.out / "cases", ignore_errors=True)
+        return fd
+
     def _open_journal(self, earlier: list[CaseRecord]):
         try:
             self.out.mkdir(parents=True, exist_ok=True)
             tmp = self.out / f".{JOURNAL}.{os.getpid()}"
             with open(tmp, "wb") as f:
+                f.write(json.dumps({"run": self.cfg.to_dict()}, ensure_ascii=True).encode() + b"\n")
                 for rec in earlier:
                     f.write(rec.line().encode() + b"\n")
             os.replace(tmp, self.out / JOURNAL)
@@ -213,7 +287,11 @@ class Recorder:
             self.exit_code = EXIT_INCOMPLETE
         else:
             failed = any(self.verdicts[v.name] for v in V.FAILURES)
-            self.exit_code = EXIT_FAILURES if failed else EXIT_OK
+            # Cases oracle could not judge are no pass: such a run never exits 0.
+            self.exit_code = EXIT_FAILURES if failed else EXIT_INCOMPLETE if self.infra_errors else EXIT_OK
+        if self._held is not None:
+            os.close(self._held)
+            self._held = None
         if interrupted and self.on_stopped is not None:
             self.on_stopped(self)
 
@@ -235,7 +313,19 @@ class Recorder:
         else:
             out = self.cfg.out_dir
             lines.append(f"reports: {out}/results.json · {out}/junit.xml · {out}/errors.log")
+        if self.infra_errors:
+            lines.append(infra_line(self.infra_errors))
         return lines
+
+    @property
+    def infra_errors(self) -> int:
+        """How many cases oracle could not judge (infra-error)."""
+        return self.verdicts[V.INFRA_ERROR.name]
+
+
+def infra_line(n: int) -> str:
+    """The summary's last line when oracle could not judge some cases."""
+    return f"{n} infra-error case{'s' if n != 1 else ''}: oracle could not judge them (see errors.log INFRA lines)"
 
 
 class _Replay:

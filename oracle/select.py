@@ -60,13 +60,14 @@ def select(cases: Iterable[Case], *, seed: str = "0", ratio: float | None = None
                 yield case
 
 
-def select_cases(cfg: RunConfig) -> Iterator[Case]:
+def select_cases(cfg: RunConfig, skip: Container[str] | None = None) -> Iterator[Case]:
     """The run's cases: its suite's, kept by its filter, shard and sample, less what an
-    interrupted run into the same folder judged already (--resume). Lazy: a generated suite
-    of any size streams."""
+    interrupted run into the same folder judged already (--resume; `skip`, when the caller
+    read that once for every worker). Lazy: a generated suite of any size streams."""
     from .recorder import previous_records
     from .suites import open_suite
 
-    skip = previous_records(cfg.out_dir).keys() if cfg.resume else ()
+    if skip is None:
+        skip = previous_records(cfg.out_dir).keys() if cfg.resume else ()
     return select(open_suite(cfg.suite, cfg.gen).cases(cfg.arches, cfg.opts), seed=cfg.seed, ratio=cfg.ratio,
                   at_least_one=cfg.at_least_one, shard=cfg.shard, pattern=cfg.filter, skip=skip)

@@ -1,12 +1,20 @@
 """The local backend: every job is a process on this machine (proc.run); test binaries run
-in the bwrap sandbox (sandbox.py: one long-lived server per judge) when there is one."""
+in the bwrap sandbox (sandbox.py: one long-lived server per judge) when there is one.
+
+Without the sandbox, a binary never runs as root: when oracle is root it runs as a uid of its
+own (one of sandbox.SANDBOX_UIDS per judge, as in the sandbox, with the same process cap), in
+a folder that uid owns. Either way this process is the subreaper of everything its jobs start,
+and after each case whatever they left running is killed (proc.sweep_orphans)."""
 
 from __future__ import annotations
 
+import os
+import random
+from dataclasses import replace
 from pathlib import Path
 
 from .. import proc, scratch
-from .sandbox import runs_dir
+from .sandbox import MAX_PROCS, SANDBOX_UIDS, runs_dir
 
 
 class LocalBackend:
@@ -14,15 +22,21 @@ class LocalBackend:
         self.sandboxed = sandbox
         self._sandbox = None
         self._subreaper = False
+        self._uid: int | None = None  # the uid binaries run as without the sandbox (oracle is root)
 
     def start(self, root: Path) -> None:
+        # Compilers run here in both cases: what they orphan (a setsid'd child) becomes ours.
+        self._subreaper = proc.become_subreaper()
         if self.sandboxed:
             from .sandbox import Sandbox
 
             root.chmod(0o755)  # binaries run as their own uid inside the sandbox and must reach their files
             self._sandbox = Sandbox(root)
-        else:
-            self._subreaper = proc.become_subreaper()
+        elif os.geteuid() == 0:
+            # A binary run as root could end every process on the machine (kill(-1, SIGKILL)).
+            # It runs from ./prog in its own folder (chdir happens before the uid changes), so
+            # the folders above need not be reachable by that uid.
+            self._uid = random.randrange(*SANDBOX_UIDS)
 
     def run(self, argv, *, arch: str, **kwargs) -> proc.ProcResult:
         del arch  # one machine runs every arch (qemu-user for the foreign ones)
@@ -33,16 +47,26 @@ class LocalBackend:
             # Made by the sandbox's server in its capped runs/ tmpfs, as the binary's uid, and
             # removed after the binary: never on the host's scratch filesystem.
             return str(runs_dir(self._sandbox.writable) / f"{work.name}-{name}")
-        return scratch.make_folder(work, name)
+        path = scratch.make_folder(work, name)
+        if self._uid is not None:
+            os.chown(path, self._uid, self._uid)  # the binary's only writable folder
+        return path
 
     def run_binary(self, argv, *, arch: str, **kwargs) -> proc.ProcResult:
         if self._sandbox is not None:
             return self._sandbox.run(argv, **kwargs)
+        if self._uid is not None:
+            # RLIMIT_NPROC counts this uid's processes: a fork bomb stops at the cap.
+            kwargs["limits"] = replace(kwargs.get("limits", proc.Limits()), processes=MAX_PROCS)
+            return proc.run(argv, user=self._uid, **kwargs)
         return self.run(argv, arch=arch, **kwargs)
 
     def tidy(self, root: Path) -> None:
-        if self._sandbox is None and self._subreaper:
-            proc.sweep_orphans(str(root))  # in the sandbox, its PID namespace does this
+        del root
+        if self._subreaper:
+            # Orphans of compilers (both cases) and of binaries (without the sandbox; in it, its
+            # PID namespace ends them), wherever they run from, whatever they exec'd.
+            proc.sweep_orphans()
 
     def scratch_parent(self) -> str | None:
         # RAM only when the sandbox caps what binaries write: without it they write anywhere.

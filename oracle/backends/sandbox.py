@@ -154,6 +154,29 @@ class Sandbox:
             # the binary's own doing, so its verdict: a timeout. A new sandbox takes the next job.
             self.close()
             return ProcResult(tuple(argv), proc.Status(proc.TIMEOUT), duration=time.monotonic() - start)
+        except wire.Closed:
+            # The server died while the job ran. Killed by a signal (bwrap exits 128+N), and nothing
+            # runs in the sandbox but the server and the job: the binary killed its supervisor
+            # (kill(getppid(), SIGKILL), kill(-1, SIGKILL)), and died with the sandbox. That is its
+            # outcome, a crash, not oracle's failure; the job is not run again. A new sandbox
+            # takes the next job.
+            signum = self._killed_by()
+            if signum is None:
+                raise
+            self.close()
+            note = (f"oracle: the program killed its supervisor (the sandbox's job server, "
+                    f"{proc.signal_name(signum)}) and was killed with the sandbox\n").encode()
+            return ProcResult(tuple(argv), proc.Status(proc.SIGNAL, int(signal.SIGKILL)), stderr=note,
+                              duration=time.monotonic() - start)
+
+    def _killed_by(self) -> int | None:
+        """The signal that ended the sandbox's server (after its answer stream closed), or None
+        when it ended otherwise (it failed to start, broke down) or does not end."""
+        try:
+            code = self._p.wait(timeout=GRACE_S)
+        except subprocess.TimeoutExpired:
+            return None
+        return code - 128 if code > 128 else None
 
     def close(self) -> None:
         if self._p is not None:

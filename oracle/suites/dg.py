@@ -173,6 +173,33 @@ def _split(word: Word) -> list[str]:
     return shlex.split(word)
 
 
+# Flags a test file may ask for. Some GCC flags run programs or reach files outside the test
+# (-wrapper, -fplugin=, -specs=, -B, @file, --sysroot, -Wl,/-Wa,/-Wp, pass-through, -fprofile-
+# paths): a test file is not trusted with them. Anything not matched here makes the case
+# `unsupported`, naming the flag.
+_SAFE_FLAG = re.compile(r"""-(?:
+      O(?:[0-3sgz]|fast)?
+    | w | ansi | pedantic(?:-errors)? | pthread | pie | no-pie | static | fpic | fPIC | fpie | fPIE
+    | g[\w-]* | std=[\w+]+ | [DUI][^\s@]+ | l[\w.+-]+
+    | f(?!plugin)[\w+-]+(?:=[\w.,+:-]*)?
+    | m[\w+-]+(?:=[\w.,+-]*)?
+    | W(?![lap],)[\w+-]+(?:=[\w.+-]*)?
+    )""", re.X)
+
+
+def unsafe_flag(flags: list[str]) -> str | None:
+    """The first flag a test file may not ask for, or None."""
+    return next((f for f in flags if not _SAFE_FLAG.fullmatch(f)), None)
+
+
+def _checked(flags: list[str], where: str) -> list[str]:
+    bad = unsafe_flag(flags)
+    if bad is not None:
+        raise Unknown(f"{where} flag {bad!r} is not on oracle's allow-list (a flag that can run programs or "
+                      "reach files outside the test is never taken from a test file)")
+    return flags
+
+
 def plan(directives: list[Directive], ctx: Context, opt: list[str], default_flags: list[str]) -> Plan:
     """Apply the directives for one arch and opt level, as gcc-dg-runtest would."""
     p = Plan()
@@ -192,10 +219,10 @@ def plan(directives: list[Directive], ctx: Context, opt: list[str], default_flag
                     return p
             elif d.name == "dg-options":
                 if len(a) < 2 or selector(a[1], ctx):
-                    options = _split(a[0]) if a else []
+                    options = _checked(_split(a[0]) if a else [], d.name)
             elif d.name == "dg-additional-options":
                 if len(a) < 2 or selector(a[1], ctx):
-                    extra += _split(a[0]) if a else []
+                    extra += _checked(_split(a[0]) if a else [], d.name)
             elif d.name == "dg-add-options":
                 for feature in (tcl.as_list(x) for x in a):
                     for f in feature:
@@ -274,10 +301,10 @@ def _block(cmds: list[list[Word]], ctx: Context, res: XResult) -> None:
         if name == "return":
             raise _Return(tcl.as_text(cmd[1]).strip() if len(cmd) > 1 else "0")
         if name == "set" and len(cmd) == 3 and cmd[1] == "additional_flags":
-            res.flags = _split(cmd[2])
+            res.flags = _checked(_split(cmd[2]), ".x script")
         elif name == "lappend" and len(cmd) >= 2 and cmd[1] == "additional_flags":
             for w in cmd[2:]:
-                res.flags += _split(w)
+                res.flags += _checked(_split(w), ".x script")
         elif name == "set" and len(cmd) == 3 and cmd[1] in _QUIET_SETS:
             continue  # expected-failure bookkeeping: a failing reference is ref-invalid anyway
         elif name == "set" and len(cmd) == 3 and cmd[1] == "torture_eval_before_compile":

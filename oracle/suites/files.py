@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import fnmatch
+import os
+import stat
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterator
@@ -35,15 +37,62 @@ class FileSuite:
         self.default_flags = default_flags
 
     def programs(self) -> Iterator[Program]:
-        files = sorted(p for p in self.root.rglob("*.c") if p.is_file())
+        files = sorted(_c_files(self.root))
         if not files:
             raise SuiteError(f"no .c files under {self.root}: point --suite at a folder of C programs")
-        for path in files:
-            yield Program(path.relative_to(self.root).as_posix(), path, default_flags=self.default_flags)
+        for parts, path in files:
+            yield Program("/".join(parts), path, default_flags=self.default_flags)
 
     def cases(self, arches: tuple[str, ...], opts: tuple[str, ...]) -> Iterator[Case]:
         for prog in self.programs():
-            yield from program_cases(self.name, prog, arches, opts)
+            why = unusable(prog)
+            if why:  # one case says so; the other files run
+                yield bad_file_case(self.name, prog, arches, opts, why)
+            else:
+                yield from program_cases(self.name, prog, arches, opts)
+
+
+def _c_files(root: Path) -> Iterator[tuple[tuple[str, ...], Path]]:
+    """Every regular `.c` file under root, as (its path's parts below root, its path); symlinked
+    folders are not followed. The walk goes by folder descriptors, so a file whose path is longer
+    than the system allows is still found (and reported as such), never the end of the listing."""
+    for dirpath, _dirs, files, dirfd in os.fwalk(root):
+        rel = os.path.relpath(dirpath, root)
+        base = () if rel == "." else tuple(rel.split(os.sep))
+        for name in files:
+            if not name.endswith(".c"):
+                continue
+            try:
+                st = os.stat(name, dir_fd=dirfd)  # through a symlink to a file, as is_file() does
+            except OSError:
+                continue
+            if stat.S_ISREG(st.st_mode):
+                yield (*base, name), Path(dirpath, name)
+
+
+def _path_max() -> int:
+    try:
+        return os.pathconf("/", "PC_PATH_MAX")
+    except (OSError, ValueError):
+        return 4096
+
+
+def unusable(prog: Program) -> str | None:
+    """Why a test file cannot be a case at all (its name or path), or None."""
+    try:
+        prog.test.encode("utf-8")
+    except UnicodeEncodeError:
+        return "its file name is not valid UTF-8: rename it"
+    size, limit = len(os.fsencode(prog.path)), _path_max()
+    if size >= limit:
+        return f"its path is {size} bytes, longer than the system allows ({limit - 1}): move it or shorten its folders"
+    return None
+
+
+def bad_file_case(suite: str, prog: Program, arches: tuple[str, ...], opts: tuple[str, ...], why: str) -> Case:
+    """The one unsupported case of a test file that cannot be judged (named with its bytes escaped)."""
+    test = os.fsencode(prog.test).decode("utf-8", "backslashreplace")
+    return Case(case_id(suite, test, arches[0], opts[0]), suite, test, arches[0], opts[0], unsupported=why)
 
 
 def program_cases(suite: str, prog: Program, arches: tuple[str, ...], opts: tuple[str, ...]) -> Iterator[Case]:

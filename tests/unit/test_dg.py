@@ -148,3 +148,44 @@ def test_folder_suite_ids_are_safe_and_ordered(tmp_path):
     ids = [c.id for c in FileSuite("odd", d).cases(("x86_64",), ("-O0",))]
     assert ids == ["odd/b%20c.c@x86_64-O0", "odd/sub/a%27q%C3%A9.c@x86_64-O0"]
     assert all(" " not in i for i in ids)
+
+
+SAFE = ["-O", "-O2", "-Og", "-w", "-fwrapv", "-fno-inline", "-finput-charset=utf-8", "-fno-builtin-abort", "-fpic",
+        "-mno-mmx", "-mpc64", "-Wno-psabi", "-Wformat-overflow=2", "-std=gnu89", "-DX=1", "-Iinc", "-lm", "-g3"]
+UNSAFE = ["-wrapper", "gdb,--args", "-fplugin=/tmp/evil.so", "-fplugin-arg-x-y=1", "-specs=/tmp/x.specs", "-B/tmp",
+          "@/tmp/flags", "--sysroot=/tmp", "-Wl,--wrap=main", "-Wa,-o/etc/x", "-Wp,-imacros,/etc/shadow",
+          "-fprofile-generate=/root", "-fdump-tree-all=/etc/x", "-Xlinker", "-o", "-x", "--help"]
+
+
+def test_only_flags_that_cannot_run_programs_come_from_test_files():
+    assert dg.unsafe_flag(SAFE) is None
+    for flag in UNSAFE:
+        assert dg.unsafe_flag(["-O2", flag]) == flag
+
+
+@pytest.mark.parametrize("directive", ['dg-options "-O2 -wrapper /bin/sh,-c,id"',
+                                       'dg-additional-options "-fplugin=./evil.so"',
+                                       'dg-options "-B/tmp/evil"'])
+def test_a_test_file_asking_for_a_dangerous_flag_is_unsupported_naming_it(directive):
+    p = plan(f"/* {{ {directive} }} */\nint main(void) {{ return 0; }}")
+    assert p.unsupported and "allow-list" in p.unsupported
+    assert any(f in p.unsupported for f in ("-wrapper", "-fplugin=./evil.so", "-B/tmp/evil"))
+
+
+def test_a_dot_x_script_cannot_add_a_dangerous_flag():
+    with pytest.raises(dg.Unknown, match="allow-list"):
+        dg.run_x('set additional_flags "-specs=/tmp/evil"\nreturn 0\n', X86, [])
+    assert dg.run_x('lappend additional_flags "-fno-tree-dse"\nreturn 0\n', X86, ["-w"]).flags == ["-w", "-fno-tree-dse"]
+
+
+def test_every_flag_the_torture_suite_asks_for_is_allowed():
+    from oracle.corpus import torture_dir
+
+    root = torture_dir()
+    if not root.is_dir():
+        pytest.skip("torture corpus not fetched: make setup")
+    bad = []
+    for case in TortureSuite(root).cases(("x86_64", "aarch64"), ("-O0",)):
+        if case.unsupported and "allow-list" in case.unsupported:
+            bad.append((case.id, case.unsupported))
+    assert bad == []
