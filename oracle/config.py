@@ -76,8 +76,9 @@ OPTIONS: tuple[Option, ...] = (
     Option("run-timeout", "seconds a test binary may run, x4 under qemu (default: 10)", "S", float, 10.0),
     Option("cache", "reference cache folder (default: $XDG_CACHE_HOME/oracle); share it between agents", "DIR"),
     Option("no-cache", "do not read or write the reference cache", flag=True),
-    Option("resume", "finish an interrupted run: give the same arguments plus --resume; only the cases it did "
-           "not finish run, and its reports are completed in place (--out DIR, default the latest run)", flag=True),
+    Option("resume", "finish an interrupted run (stopped, killed outright, out of disk; any suite kind): give the "
+           "same arguments plus --resume (other settings are refused); only the cases it did not judge run, and "
+           "its reports are completed in place (--out DIR, default the latest run)", flag=True),
     Option("sandbox", "where test binaries run: bwrap (no network, read-only root, writes only in capped "
            "private tmpfs folders), none, or "
            "auto: bwrap where it works (default)", "auto|bwrap|none", default="auto"),
