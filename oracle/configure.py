@@ -52,8 +52,9 @@ def build(values: dict, *, probe_toolchains: bool = True) -> RunConfig:
             raise UsageError(f"--resume: no results.json in {out}: pass --out with the interrupted run's folder")
         out = os.path.realpath(out)
     _check_out(out, suite_root, given=bool(s.out))
-    if not s.no_cache:
-        cache_open(cache_resolve(s.cache), "--cache").close()  # a cache that cannot be opened fails here, once
+    cache_path = None if s.no_cache else cache_resolve(s.cache).resolve()
+    if cache_path is not None:
+        cache_open(cache_path, "--cache").close()  # a cache that cannot be opened fails here, once
     if not s.no_history and Path(s.history).is_dir():
         raise UsageError(f"--history {s.history} is a folder: pass the history database file, or --no-history")
     cfg = RunConfig(
@@ -75,7 +76,7 @@ def build(values: dict, *, probe_toolchains: bool = True) -> RunConfig:
         ref_compile_timeout=float(s.ref_compile_timeout),
         sandbox=sandbox,
         resume=bool(s.resume),
-        cache_path=None if s.no_cache else str(cache_resolve(s.cache).resolve()),
+        cache_path=None if cache_path is None else str(cache_path),
         history_path=None if s.no_history else str(Path(s.history).resolve()),
         run_timeout=float(s.run_timeout),
         ref_run_timeout=float(ref_run_timeout),
