@@ -19,7 +19,7 @@ from pathlib import Path
 
 from dataclasses import replace
 
-from . import proc
+from . import proc, scratch
 from .config import RunConfig
 from .errors import GenerationFailed, ToolMissing, UsageError
 from .model import Case
@@ -97,6 +97,8 @@ def reduce_case(run: Run, case_id: str, budget: float = DEFAULT_BUDGET, jobs: in
                        limits=proc.Limits(file_size=None, open_files=4096), env={**os.environ, "TMPDIR": str(tmp)})
     finally:
         _remove(tmp)
+        # Checks killed at the budget leave their Judges' scratch folders (in /dev/shm: memory).
+        scratch.sweep_run(cfg.run_id)
     (work / "cvise.log").write_bytes(res.stdout + res.stderr)
     before = _lines(work / (source.name + ".orig"))
     after = _lines(target)
