@@ -39,8 +39,9 @@ def build(values: dict, *, probe_toolchains: bool = True) -> RunConfig:
     ub_check = bool(s.ub_check) or (generated and not s.no_ub_check)
     ref_run_timeout = s.ref_run_timeout or (min(5.0, s.run_timeout) if generated else s.run_timeout)
 
-    candidates, references, emulators, warnings = _toolchains(s, probe_toolchains)
+    warnings: list[str] = []
     sandbox = _sandbox(s.sandbox, warnings)
+    candidates, references, emulators = _toolchains(s, probe_toolchains, warnings, confine=sandbox == "bwrap")
     ub_reference: tuple[str, ...] = ()
     if ub_check:
         ub_reference = references[HOST_ARCH].argv if HOST_ARCH in references else find_reference(
@@ -94,8 +95,9 @@ def build(values: dict, *, probe_toolchains: bool = True) -> RunConfig:
     return containers(cfg) if s.backend == "docker" else cfg
 
 
-def _toolchains(s: Settings, probing: bool):
-    candidates, references, emulators, warnings = {}, {}, {}, []
+def _toolchains(s: Settings, probing: bool, warnings: list[str], confine: bool):
+    """Each arch's toolchains and emulator, probed (the candidate's in the sandbox with `confine`)."""
+    candidates, references, emulators = {}, {}, {}
     for arch in s.arches:
         target = TARGETS[arch]
         emulators[arch] = find_emulator(target)
@@ -109,11 +111,11 @@ def _toolchains(s: Settings, probing: bool):
                                  "run 'make setup' or fix --reference")
             for opt in s.opts:
                 _probe_opt(ref, opt, float(s.ref_compile_timeout))
-            cand = probe(cand, emulators[arch], float(s.compile_timeout))
+            cand = probe(cand, emulators[arch], float(s.compile_timeout), confine=confine)
             if cand.probe != "ok":
                 warnings.append(f"candidate for {arch} ({' '.join(cand.argv)}) {cand.probe}")
         candidates[arch], references[arch] = cand, ref
-    return candidates, references, emulators, warnings
+    return candidates, references, emulators
 
 
 def _probe_opt(ref: Toolchain, opt: str, timeout: float) -> None:

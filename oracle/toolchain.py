@@ -7,7 +7,9 @@ import shlex
 import shutil
 import tempfile
 from dataclasses import asdict, dataclass
+from functools import partial
 from pathlib import Path
+from typing import Callable
 
 from . import proc
 from .errors import ToolMissing, UsageError
@@ -83,8 +85,8 @@ def resolve(argv: tuple[str, ...], what: str, hint: str) -> tuple[str, ...]:
     return (os.path.abspath(found), *argv[1:])
 
 
-def version_line(argv: tuple[str, ...], timeout: float = 10) -> str:
-    res = proc.run([*argv, "--version"], timeout=timeout, stdout_limit=4096)
+def version_line(argv: tuple[str, ...], timeout: float = 10, jail: Callable[[list], list] = list) -> str:
+    res = proc.run(jail([*argv, "--version"]), timeout=timeout, stdout_limit=4096)
     text = (res.stdout or res.stderr).decode("utf-8", "replace").strip()
     return text.splitlines()[0] if text else f"unknown ({res.status})"
 
@@ -107,18 +109,25 @@ def find_emulator(target: Target) -> Emulator:
     return Emulator((*argv, "-L", target.sysroot), version_line(argv))
 
 
-def probe(tc: Toolchain, emulator: Emulator, timeout: float) -> Toolchain:
-    """Compile and run the trivial program once; returns tc with its identity filled in."""
-    version = version_line(tc.argv, timeout=min(timeout, 10))
+def probe(tc: Toolchain, emulator: Emulator, timeout: float, confine: bool = False) -> Toolchain:
+    """Compile and run the trivial program once; returns tc with its identity filled in. With
+    `confine`, the compiler and the program run in a sandbox (a candidate is untrusted)."""
     with tempfile.TemporaryDirectory(prefix="oracle-probe-") as tmp:
+        jail: Callable[[list], list] = list
+        if confine:
+            from .backends.sandbox import confined
+
+            jail = partial(confined, writable=tmp)
+        version = version_line(tc.argv, timeout=min(timeout, 10), jail=jail)
         src = Path(tmp, "probe.c")
         src.write_text(TRIVIAL_PROGRAM)
         exe = Path(tmp, "probe")
-        build = proc.run([*tc.argv, str(src), "-o", str(exe)], timeout=timeout, cwd=tmp)
+        build = proc.run(jail([*tc.argv, str(src), "-o", str(exe)]), timeout=timeout, cwd=tmp,
+                         env=proc.child_env(TMPDIR=tmp))
         if not build.status.ok or not exe.exists():
             why = first_line(build.stderr) or str(build.status)
             return Toolchain(tc.role, tc.arch, tc.argv, version, f"cannot build a trivial program: {why}")
-        run = proc.run([*emulator.argv, str(exe)], timeout=timeout, cwd=tmp)
+        run = proc.run(jail([*emulator.argv, str(exe)]), timeout=timeout, cwd=tmp)
         if not run.status.ok:
             why = first_line(run.stderr) or str(run.status)
             return Toolchain(tc.role, tc.arch, tc.argv, version, f"its trivial program does not run: {why}")

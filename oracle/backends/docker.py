@@ -157,9 +157,20 @@ class DockerBackend:
                             limits, env)
         failure = None
         for attempt in range(2):  # a container that breaks is replaced and the job tried once more
+            start = time.monotonic()
             try:
                 ctr = self._container(arch)
-                return ctr.call(data, self._seq, argv, time.monotonic() + timeout + GRACE_S)
+                return ctr.call(data, self._seq, argv, start + timeout + GRACE_S)
+            except wire.Closed as exc:
+                # The agent died while the job ran. Killed by a signal (`docker exec` exits 128+N):
+                # the job killed its supervisor (its parent, or every process of the container's
+                # user). That is the job's outcome, a crash, and it is not run again.
+                signum = wire.killed_by(ctr.agent, 5.0)
+                self._drop(arch)
+                self.replaced += 1
+                if signum is not None:
+                    return wire.supervisor_killed(argv, signum, "the container's job agent", start)
+                failure = exc
             except (wire.ProtocolError, engine.EngineError) as exc:
                 failure = exc
                 self._drop(arch)

@@ -1,5 +1,6 @@
-"""The local backend: every job is a process on this machine (proc.run); test binaries run
-in the bwrap sandbox (sandbox.py: one long-lived server per judge) when there is one.
+"""The local backend: every job is a process on this machine (proc.run); with the bwrap
+sandbox, compilers and test binaries each run in one (sandbox.py: a long-lived server each
+per judge).
 
 Without the sandbox, a binary never runs as root: when oracle is root it runs as a uid of its
 own (one of sandbox.SANDBOX_UIDS per judge, as in the sandbox, with the same process cap), in
@@ -21,6 +22,7 @@ class LocalBackend:
     def __init__(self, sandbox: bool = False):
         self.sandboxed = sandbox
         self._sandbox = None
+        self._compilers = None
         self._subreaper = False
         self._uid: int | None = None  # the uid binaries run as without the sandbox (oracle is root)
 
@@ -32,6 +34,9 @@ class LocalBackend:
 
             root.chmod(0o755)  # binaries run as their own uid inside the sandbox and must reach their files
             self._sandbox = Sandbox(root)
+            # Compilers too (a candidate, or flags from a test file, may run anything): read-only
+            # host, only the Judge's folder writable, no network, their own PID namespace.
+            self._compilers = Sandbox(root, compilers=True)
         elif os.geteuid() == 0:
             # A binary run as root could end every process on the machine (kill(-1, SIGKILL)).
             # It runs from ./prog in its own folder (chdir happens before the uid changes), so
@@ -40,6 +45,8 @@ class LocalBackend:
 
     def run(self, argv, *, arch: str, **kwargs) -> proc.ProcResult:
         del arch  # one machine runs every arch (qemu-user for the foreign ones)
+        if self._compilers is not None:
+            return self._compilers.run(argv, **kwargs)
         return proc.run(argv, **kwargs)
 
     def run_folder(self, work: Path, name: str) -> str:
@@ -73,6 +80,7 @@ class LocalBackend:
         return scratch.root(ram=self.sandboxed)
 
     def close(self) -> None:
-        if self._sandbox is not None:
-            self._sandbox.close()
-            self._sandbox = None
+        for box in (self._sandbox, self._compilers):
+            if box is not None:
+                box.close()
+        self._sandbox = self._compilers = None

@@ -79,6 +79,25 @@ def bwrap_argv(writable: str, runs: bool = False) -> list[str]:
             "--new-session"]
 
 
+def compiler_bwrap_argv(writable: str) -> list[str]:
+    """bwrap's arguments for compilers: the host's files read-only (a compiler, its headers and
+    libraries are wherever they are installed, /tmp included), only `writable` (the scratch
+    folder: compilers write there, TMPDIR included) writable, no network, a PID namespace of
+    its own (what a compiler starts ends with its job), no capabilities even as root."""
+    argv = ["bwrap", "--ro-bind", "/", "/", "--dev", "/dev", "--size", str(SHM_BYTES), "--tmpfs", "/dev/shm",
+            "--proc", "/proc", "--bind", writable, writable]
+    if os.geteuid() == 0:
+        argv += ["--cap-drop", "ALL"]
+    return [*argv, "--unshare-net", "--unshare-pid", "--unshare-ipc", "--unshare-uts", "--die-with-parent",
+            "--new-session"]
+
+
+def confined(argv, writable: str) -> list[str]:
+    """argv run once in a compilers' sandbox (configuration probes: a candidate's --version and
+    its trivial program); a Judge's compiles go through a long-lived one (Sandbox)."""
+    return [*compiler_bwrap_argv(writable), "--", *argv]
+
+
 def _in_tmp(path: Path) -> bool:
     return Path("/tmp") in path.parents
 
@@ -111,40 +130,47 @@ def available() -> str | None:
 
 
 class Sandbox:
-    """The worker's side: one server process inside bwrap, restarted if it dies."""
+    """The worker's side: one server process inside bwrap, restarted if it dies. Two kinds: for
+    test binaries (their own uid, fresh folders in capped tmpfs), and with `compilers` for the
+    compilers (compiler_bwrap_argv: they keep the invoking uid, without capabilities)."""
 
-    def __init__(self, writable: Path):
+    def __init__(self, writable: Path, compilers: bool = False):
         self.writable = str(writable)
+        self.compilers = compilers
         self._p: subprocess.Popen | None = None
         self._seq = 0
 
     def _start(self) -> subprocess.Popen:
-        argv = [*bwrap_argv(self.writable, runs=True), "--", sys.executable, "-m", "oracle.backends.sandbox"]
+        jail = compiler_bwrap_argv(self.writable) if self.compilers else bwrap_argv(self.writable, runs=True)
+        argv = [*jail, "--", sys.executable, "-m", "oracle.backends.sandbox"]
         uid = random.randrange(*SANDBOX_UIDS)  # one per sandbox, so process caps do not add up
+        mode = {"ORACLE_SANDBOX_MODE": "compilers"} if self.compilers else {}
         return subprocess.Popen(argv, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
                                 start_new_session=True,
                                 env=proc.child_env(PYTHONPATH=_package_root(), ORACLE_SANDBOX_UID=str(uid),
-                                                   ORACLE_SANDBOX_ROOT=self.writable))
+                                                   ORACLE_SANDBOX_ROOT=self.writable, **mode))
 
-    def run(self, argv, *, cwd: str, timeout: float, stdout_limit: int = proc.MiB, limits: proc.Limits = proc.Limits(),
+    def run(self, argv, *, cwd: str, timeout: float, stdout_limit: int = proc.MiB, stderr_limit: int = 64 * 1024,
+            kill_on_stdout_overflow: bool = True, limits: proc.Limits = proc.Limits(),
             env: dict | None = None) -> ProcResult:
         for attempt in (1, 2):
             try:
-                return self._run_once(argv, cwd, timeout, stdout_limit, limits, env)
+                return self._run_once(argv, cwd, timeout, stdout_limit, stderr_limit, kill_on_stdout_overflow,
+                                      limits, env)
             except (wire.ProtocolError, OSError, ValueError, KeyError, TypeError) as exc:
                 self.close()
                 if attempt == 2:
                     raise SandboxLost(f"sandbox lost twice: {exc}") from None
         raise AssertionError("unreachable")
 
-    def _run_once(self, argv, cwd, timeout, stdout_limit, limits, env) -> ProcResult:
+    def _run_once(self, argv, cwd, timeout, stdout_limit, stderr_limit, kill, limits, env) -> ProcResult:
         start = time.monotonic()
         deadline = start + timeout + GRACE_S
         if self._p is None or self._p.poll() is not None:
             self._p = self._start()
             deadline += START_GRACE_S
         self._seq += 1
-        self._p.stdin.write(wire.request(self._seq, argv, cwd, timeout, stdout_limit, 64 * 1024, True, limits, env))
+        self._p.stdin.write(wire.request(self._seq, argv, cwd, timeout, stdout_limit, stderr_limit, kill, limits, env))
         self._p.stdin.flush()
         try:
             with wire.Reader(self._p.stdout.fileno(), deadline) as reader:
@@ -160,23 +186,11 @@ class Sandbox:
             # (kill(getppid(), SIGKILL), kill(-1, SIGKILL)), and died with the sandbox. That is its
             # outcome, a crash, not oracle's failure; the job is not run again. A new sandbox
             # takes the next job.
-            signum = self._killed_by()
+            signum = wire.killed_by(self._p, GRACE_S)
             if signum is None:
                 raise
             self.close()
-            note = (f"oracle: the program killed its supervisor (the sandbox's job server, "
-                    f"{proc.signal_name(signum)}) and was killed with the sandbox\n").encode()
-            return ProcResult(tuple(argv), proc.Status(proc.SIGNAL, int(signal.SIGKILL)), stderr=note,
-                              duration=time.monotonic() - start)
-
-    def _killed_by(self) -> int | None:
-        """The signal that ended the sandbox's server (after its answer stream closed), or None
-        when it ended otherwise (it failed to start, broke down) or does not end."""
-        try:
-            code = self._p.wait(timeout=GRACE_S)
-        except subprocess.TimeoutExpired:
-            return None
-        return code - 128 if code > 128 else None
+            return wire.supervisor_killed(argv, signum, "the sandbox's job server", start)
 
     def close(self) -> None:
         if self._p is not None:
@@ -206,7 +220,8 @@ def serve() -> int:
     root = os.environ.get("ORACLE_SANDBOX_ROOT", "")
     # As root, the server becomes the sandbox's own uid before any job, so binaries start as that
     # uid on the vfork path (asking subprocess to switch users forces a full fork: ~4 ms a binary).
-    unprivileged = os.geteuid() == 0 and bool(root) and _traversable(root)
+    compilers = os.environ.get("ORACLE_SANDBOX_MODE") == "compilers"
+    unprivileged = not compilers and os.geteuid() == 0 and bool(root) and _traversable(root)
     if unprivileged:
         os.setgroups([])
         os.setresgid(uid, uid, uid)
@@ -218,7 +233,7 @@ def serve() -> int:
             # RLIMIT_NPROC counts this uid's processes
             args["limits"] = replace(args["limits"], processes=MAX_PROCS)
         cwd = req["cwd"]
-        fresh = _fresh_folder(cwd)  # a binary's folder in runs/ is made here, and gone after it
+        fresh = not compilers and _fresh_folder(cwd)  # a binary's folder in runs/ is made here, and gone after it
         res = proc.run(req["argv"], **args)
         _sweep()
         if fresh:

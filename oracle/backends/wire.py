@@ -126,6 +126,25 @@ class Reader:
         return result(argv, head, stdout, stderr)
 
 
+def killed_by(client, grace: float) -> int | None:
+    """The signal that ended a job server's process (or the client that carries its exit status,
+    `docker exec`), after its answer stream closed: exit 128+N. None when it ended otherwise (it
+    failed to start, broke down) or does not end within grace seconds."""
+    try:
+        code = client.wait(timeout=grace)
+    except Exception:  # subprocess.TimeoutExpired
+        return None
+    return code - 128 if code > 128 else None
+
+
+def supervisor_killed(argv, signum: int, server: str, start: float) -> proc.ProcResult:
+    """The outcome of a job that killed its job server (kill(getppid(), SIGKILL), kill(-1, SIGKILL)):
+    its own crash, not oracle's failure, and not run again."""
+    note = (f"oracle: the program killed its supervisor ({server}, {proc.signal_name(signum)}) "
+            "and was killed with it\n").encode()
+    return proc.ProcResult(tuple(argv), proc.Status(proc.SIGNAL, 9), stderr=note, duration=time.monotonic() - start)
+
+
 def serve(inp: int, out, run_job: Callable[[dict], proc.ProcResult]) -> int:
     """A job server's loop: read each request frame from fd inp, run it with run_job, write its
     answer to out (a binary stream). 0 when the stream ends between frames, 1 when it breaks."""

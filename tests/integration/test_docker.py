@@ -19,7 +19,7 @@ import pytest
 
 from oracle import proc
 from oracle import verdict as V
-from oracle.backends import BackendError, engine
+from oracle.backends import engine
 from oracle.backends.docker import DockerBackend
 from oracle.backends.local import LocalBackend
 from oracle.errors import UsageError
@@ -112,8 +112,9 @@ def test_a_dead_container_is_replaced_and_the_job_retried(make_config, program_d
         engine.remove(first["ID"])
         res = backend.run(["sh", "-c", "echo again"], arch="x86_64", cwd=str(work), timeout=10)
         assert res.stdout == b"again\n" and backend.replaced == 1
-        with pytest.raises(BackendError, match="failed twice"):  # breaks the stream on every try
-            backend.run(["sh", "-c", "kill -9 $PPID; sleep 5"], arch="x86_64", cwd=str(work), timeout=10)
+        # A job that kills its agent: its own crash, not tried again; a fresh container goes on.
+        res = backend.run(["sh", "-c", "kill -9 $PPID; sleep 5"], arch="x86_64", cwd=str(work), timeout=10)
+        assert res.status.kind == "signal" and b"killed its supervisor" in res.stderr and backend.replaced == 2
         assert backend.run(["true"], arch="x86_64", cwd=str(work), timeout=10).status.ok
     finally:
         backend.close()
@@ -145,14 +146,18 @@ def test_hostile_programs_get_their_verdict_and_leave_nothing(make_config, progr
     assert processes_under(scratch) == [] and not Path(scratch).exists()
 
 
-def test_a_broken_container_makes_infra_error_and_the_run_goes_on(tmp_path, program_dir):
-    suite = program_dir("ok.c")
+def test_a_compiler_that_kills_its_agent_is_its_own_crash(tmp_path, program_dir):
+    """The candidate kills the container's job agent: its crash (not oracle's infra-error, which
+    would let the run exit 0), not tried again; a fresh container judges the next case."""
+    suite = program_dir("ok.c", "wrong_exit.c")
     out = tmp_path / "out"
     res = run_cli("run", "--compiler", str(IN_CONTAINER / "kill-agent"), "--suite", str(suite), "--backend", "docker",
                   "--out", str(out), "-j", "1")
+    assert res.returncode == 1, res.stdout + res.stderr
     doc = json.loads((out / "results.json").read_text())
-    (case,) = doc["cases"]
-    assert case["verdict"] == "infra-error" and "failed twice" in case["reason"], res.stdout + res.stderr
+    cases = {c["test"]: c for c in doc["cases"]}
+    assert {t: c["verdict"] for t, c in cases.items()} == {"ok.c": "compiler-crash", "wrong_exit.c": "compiler-crash"}
+    assert all("killed its supervisor" in c["reason"] for c in cases.values()), cases
     assert orphans() == []
 
 

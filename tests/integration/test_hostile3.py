@@ -199,3 +199,57 @@ def test_an_echoed_ice_text_with_a_built_executable_is_no_crash(tmp_path):
     shutil.copy("/bin/true", exe)
     stderr = b"t.c:1:17: warning: implicit declaration\n    1 | int main(void){ puts(\"internal compiler error\"); }\n"
     assert pipeline.classify_build(_build(stderr, 0), str(exe), 10) is None
+
+
+# ---------------------------------------------------------------- 2a: compilers in a sandbox
+
+@pytest.mark.skipif(not BWRAP, reason="bwrap unusable here")
+def test_compilers_run_in_a_sandbox(tmp_path):
+    """What a Judge's compiles run in: the host read-only but for the Judge's folder, no network,
+    a PID namespace of its own, no capabilities."""
+    from oracle.backends.local import LocalBackend
+    from oracle.proc import child_env
+
+    root = tmp_path / "judge"
+    root.mkdir()
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    backend = LocalBackend(sandbox=True)
+    backend.start(root)
+    try:
+        script = (f"touch {outside}/mark; touch {root}/inside; echo pid=$$; grep -c : /proc/net/dev; "
+                  "grep CapEff /proc/self/status")
+        res = backend.run(["sh", "-c", script], arch="x86_64", cwd=str(root), timeout=20, env=child_env())
+        # A compiler that kills every process it sees ends its job server: that is its crash, and a
+        # fresh sandbox takes the next compile.
+        killer = backend.run(["sh", "-c", "kill -9 -1; sleep 5"], arch="x86_64", cwd=str(root), timeout=20,
+                             env=child_env())
+        after = backend.run(["true"], arch="x86_64", cwd=str(root), timeout=20, env=child_env())
+    finally:
+        backend.close()
+    out = res.stdout.decode()
+    assert not (outside / "mark").exists(), out
+    assert (root / "inside").exists(), out  # its own folder stays writable
+    lines = out.split()
+    assert int(lines[0].removeprefix("pid=")) < 10, out  # its own PID namespace
+    assert lines[1] == "1", out  # no network: the loopback device only
+    assert lines[-1] == "0000000000000000", out  # no capabilities, even as root
+    assert killer.status.kind == "signal" and after.status.ok, (killer, after)
+
+
+@pytest.mark.skipif(not BWRAP, reason="bwrap unusable here")
+def test_a_hostile_compiler_leaves_no_mark_on_the_host(tmp_path, program_dir):
+    """The candidate tries to write on the host at every call, its --version probe included."""
+    marks = tmp_path / "marks"
+    marks.mkdir()
+    out = tmp_path / "out"
+    res = run_cli("run", "--compiler", str(COMPILERS / "escape-host"), "--suite", str(program_dir("ok.c")),
+                  "--out", str(out), "--no-cache", "--no-history", "-j", "1",
+                  env={**os.environ, "ORACLE_ESCAPE_DIR": str(marks)})
+    assert res.returncode == 0, res.stdout + res.stderr
+    assert list(marks.iterdir()) == []
+    # Without the sandbox the same compiler does leave its mark: the test sees what it claims to.
+    res = run_cli("run", "--compiler", str(COMPILERS / "escape-host"), "--suite", str(program_dir("ok.c")),
+                  "--out", str(out), "--no-cache", "--no-history", "-j", "1", "--sandbox", "none",
+                  env={**os.environ, "ORACLE_ESCAPE_DIR": str(marks)})
+    assert res.returncode == 0 and list(marks.iterdir()), res.stdout + res.stderr
