@@ -5,7 +5,7 @@ PY    := $(VENV)/bin/python
 ORACLE := $(VENV)/bin/oracle
 JOBS  ?= $(shell nproc)
 
-.PHONY: setup images test test-unit test-integration demo bench bench-gen clean
+.PHONY: setup images test test-unit test-integration demo bench bench-gen fleet clean
 
 setup:
 	bash scripts/setup.sh
@@ -37,6 +37,11 @@ bench: $(PY)
 # Peak RSS of generated runs: csmith --count 500 against --count 5000 (memory must stay flat).
 bench-gen: $(PY)
 	$(PY) bench/run.py --arch '' --rss-cases 0 --gen-counts 500,5000
+
+# A fleet of 16 agents sharing one reference through redis-server, cold, warm, --fast, a full run,
+# and the server killed mid-run (tens of minutes; not part of make test). Smaller: FLEET_ARGS='--agents 4 --ratio 5'
+fleet: $(PY)
+	$(PY) bench/fleet.py $(FLEET_ARGS)
 
 $(PY):
 	@echo "no $(VENV): run 'make setup' first" >&2; exit 2

@@ -1,9 +1,10 @@
 """`make bench`: oracle against the bare floor, cold and warm, on the same machine in one go.
 
-For the torture suite on x86_64 (tcc as candidate) and aarch64 (aarch64-linux-gnu-gcc as
+For the torture suite on x86_64 (tcc as candidate) and aarch64, riscv64, i686 (their cross gcc as
 candidate) it times: (a) the floor, a plain `xargs -P<cores>` pipeline over the same
 compile-and-run commands oracle issues; (b) `oracle run` with an empty reference cache;
-(c) `oracle run` again, warm. Then `--fast` end to end over both arches, and the peak RSS
+(c) `oracle run` again, warm; (d) warm after a candidate change (a new compiler that builds 48 tests
+differently: the other executables' judgements are reused). Then `--fast` end to end over all arches, and the peak RSS
 of the coordinator and of a worker on a large synthetic suite. Results go to
 bench/results/<date>.json.
 """
@@ -22,7 +23,21 @@ from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 ORACLE = [sys.executable, "-m", "oracle.cli"]
-ARCHES = {"x86_64": ["--compiler", "tcc"], "aarch64": ["--compiler", "aarch64=aarch64-linux-gnu-gcc"]}
+ARCHES = {"x86_64": ["--compiler", "tcc"], "aarch64": ["--compiler", "aarch64=aarch64-linux-gnu-gcc"],
+          "riscv64": ["--compiler", "riscv64=riscv64-linux-gnu-gcc"], "i686": ["--compiler", "i686=i686-linux-gnu-gcc"]}
+# The tests a "changed" candidate builds differently (-g changes their bytes): 48 of 1,592 torture tests.
+CHANGED_TESTS = "*src/2001*"
+
+
+def changed_candidate(arch: str, work: Path) -> list[str]:
+    """ARCHES[arch] wrapped in a new script that builds CHANGED_TESTS with -g: an agent's next
+    commit, which changes the compiler and a few of the executables it makes."""
+    spec = ARCHES[arch][1]
+    prefix, cmd = (spec.split("=", 1)[0] + "=", spec.split("=", 1)[1]) if "=" in spec else ("", spec)
+    script = work / f"changed-{arch}"
+    script.write_text(f'#!/bin/sh\ncase "$*" in {CHANGED_TESTS}) set -- -g "$@";; esac\nexec {cmd} "$@"\n')
+    script.chmod(0o755)
+    return ["--compiler", f"{prefix}{script}"]
 
 
 def vm_hwm_kb(pid: int) -> int:
@@ -105,9 +120,13 @@ def bench_arch(arch: str, jobs: int, work: Path) -> dict:
               "--no-history"]
     cold = timed([*common, "--out", str(work / f"cold-{arch}")])
     warm = timed([*common, "--out", str(work / f"warm-{arch}")])
-    return {"floor": floor, "cold": cold, "warm": warm,
+    head = len(ORACLE) + 1  # ORACLE, "run"
+    changed = timed([*common[:head], *changed_candidate(arch, work), *common[head + len(compiler):],
+                     "--out", str(work / f"changed-{arch}")])
+    return {"floor": floor, "cold": cold, "warm": warm, "warm_changed": changed,
             "cold_over_floor": round(cold["wall_s"] / floor["wall_s"], 3),
-            "warm_over_cold": round(warm["wall_s"] / cold["wall_s"], 3)}
+            "warm_over_cold": round(warm["wall_s"] / cold["wall_s"], 3),
+            "warm_changed_over_cold": round(changed["wall_s"] / cold["wall_s"], 3)}
 
 
 def bench_rss(cases: int, jobs: int, work: Path) -> dict:
@@ -148,7 +167,7 @@ def bench_generated_rss(counts: list[int], jobs: int, work: Path) -> dict:
 
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("--arch", default="x86_64,aarch64")
+    ap.add_argument("--arch", default=",".join(ARCHES))
     ap.add_argument("-j", "--jobs", type=int, default=os.cpu_count() or 1)
     ap.add_argument("--rss-cases", type=int, default=20000, help="cases in the synthetic RSS run (0: skip)")
     ap.add_argument("--gen-counts", default="", help="e.g. 500,5000: peak RSS of csmith runs of these sizes")
@@ -161,12 +180,13 @@ def main() -> int:
             r = results["arches"][arch] = bench_arch(arch, args.jobs, work)
             print(f"{arch}: floor {r['floor']['wall_s']}s · cold {r['cold']['wall_s']}s "
                   f"({r['cold_over_floor']}× floor) · warm {r['warm']['wall_s']}s ({r['warm_over_cold']}× cold) · "
+                  f"after a candidate change {r['warm_changed']['wall_s']}s ({r['warm_changed_over_cold']}× cold) · "
                   f"coordinator {r['cold']['coordinator_kb'] // 1024} MB, worker {r['cold']['worker_kb'] // 1024} MB")
         if arches:
-            fast = timed([*ORACLE, "run", *ARCHES["x86_64"], *ARCHES["aarch64"], "--suite", "torture", "--fast",
+            fast = timed([*ORACLE, "run", *(x for a in ARCHES for x in ARCHES[a]), "--suite", "torture", "--fast",
                           "--no-history", "--out", str(work / "fast")])
             results["fast"] = fast
-            print(f"--fast over torture, both arches: {fast['wall_s']}s end to end")
+            print(f"--fast over torture, all {len(ARCHES)} arches: {fast['wall_s']}s end to end")
         if args.rss_cases:
             rss = results["rss"] = bench_rss(args.rss_cases, args.jobs, work)
             print(f"{args.rss_cases}-case run: {rss['wall_s']}s, coordinator peak {rss['coordinator_kb'] // 1024} MB, "

@@ -1,6 +1,8 @@
 """The reference cache: GCC's half of a case, computed once, content-addressed.
 
-One SQLite file (WAL, so several oracle processes and workers share it). The key
+One SQLite file (WAL, so several oracle processes and workers share it), or, for a fleet of
+agents and CI machines, a Redis server (`--cache redis://…`, cache_redis.py) with the same keys,
+checksums and format, and this file under it as the fallback. The key
 hashes everything the reference outcome depends on: the test's bytes and every
 file it includes or links, its flags and opt levels, the reference compiler's
 identity (its --version line and the hash of its driver and cc1), the arch, the
@@ -19,18 +21,54 @@ import sqlite3
 import time
 from pathlib import Path
 
-from . import proc
+from . import cache_redis, proc
 from .corpus import cache_root
+from .entries import FORMAT, JUDGEMENT_PREFIX, checksum
 from .errors import UsageError
 from .model import Case, source_files
 from .proc import ProcResult, Status
 from .storage import open_db
 
-FORMAT = 2  # 2: the checksum covers the key
-
 
 def default_path() -> Path:
     return cache_root() / "reference.sqlite"
+
+
+ENV = "ORACLE_CACHE"  # the --cache value when the option is not given (a folder, a file or a redis:// URL)
+
+
+def configured(option: str | None) -> str:
+    """What a run caches in: a redis:// URL (its password moved to $ORACLE_CACHE_PASSWORD, so it is
+    never recorded) or an SQLite file path; UsageError (one line) when it cannot be used. A Redis
+    server that does not answer is no error: the run goes on with the local cache (see
+    cache_redis)."""
+    option = option or os.environ.get(ENV) or None
+    if not cache_redis.is_url(option):
+        path = resolve_path(option).resolve()
+        open_checked(path, "--cache").close()  # a cache that cannot be opened fails here, once
+        return str(path)
+    url, password = cache_redis.split_url(option)
+    cache_redis.secret()  # no key, no shared cache
+    if password is not None:
+        os.environ[cache_redis.PASSWORD_ENV] = password  # the workers inherit it; results.json does not
+    cache_redis.check(url, password)
+    return url
+
+
+def is_remote(where: str | None) -> bool:
+    return cache_redis.is_url(where)
+
+
+def open_cache(where: str, log_dir: str | None = None):
+    """The cache `configured` chose: a Cache, or a RedisCache over the local default Cache (its
+    fallback). Both have get, put, prefetch, release, stats, clear and close."""
+    if not cache_redis.is_url(where):
+        return Cache(resolve_path(where))
+    try:
+        local = Cache(default_path())
+    except (OSError, sqlite3.Error):
+        local = None  # no local fallback: a server that goes away costs rebuilds, nothing else
+    return cache_redis.RedisCache(where, local=local, log_dir=log_dir)
 
 
 def resolve_path(option: str | None) -> Path:
@@ -56,6 +94,32 @@ def open_checked(path: Path, option: str = "--cache") -> "Cache":
         why = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
         raise UsageError(f"{option}: cannot use the reference cache at {path}: {why}: pass {option} DIR (a "
                          "writable folder) or --no-cache") from None
+
+
+def command(option: str | None, action: str) -> str:
+    """`oracle cache stats|clear` on the --cache folder, file or redis:// URL: the line to print."""
+    option = option or os.environ.get(ENV) or None
+    if cache_redis.is_url(option):
+        url, password = cache_redis.split_url(option)
+        if password is not None:
+            os.environ[cache_redis.PASSWORD_ENV] = password
+        cache_redis.check(url, password)
+        c = cache_redis.RedisCache(url, key=b"")  # no entry is read: no HMAC key needed
+    else:
+        c = open_checked(resolve_path(option), "--cache")
+    try:
+        if action == "clear":
+            return f"removed {c.clear()} entries (reference outcomes, reused judgements) from {c.url if cache_redis.is_url(option) else c.path}"
+        st = c.stats()
+        if "file_bytes" in st:
+            return (f"{st['path']}: {st['entries']} reference outcomes, {st['judgements']} reused judgements, "
+                    f"{st['file_bytes'] / 1e6:.1f} MB on disk")
+        return (f"{st['path']}: {st['entries']} reference outcomes, {st['judgements']} reused judgements, "
+                f"{(st['used_memory'] or 0) / 1e6:.1f} MB used by "
+                f"the server (maxmemory {st['maxmemory'] or 'unlimited'}, policy {st['maxmemory_policy']}), "
+                f"entries expire {st['ttl_s'] // 86400} days after they are written")
+    finally:
+        c.close()
 
 
 class Cache:
@@ -106,9 +170,17 @@ class Cache:
         except sqlite3.DatabaseError:
             pass
 
+    def prefetch(self, keys) -> int:
+        """Batch reads are for remote caches: a local file answers each get at once."""
+        return 0
+
+    def release(self, key: str) -> None:
+        """A key computed but not stored: nothing to release here (the Redis cache claims keys)."""
+
     def stats(self) -> dict:
         n, size = self._db.execute("SELECT count(*), coalesce(sum(length(value)), 0) FROM reference").fetchone()
-        return {"path": str(self.path), "entries": n, "bytes": size,
+        j = self._db.execute("SELECT count(*) FROM reference WHERE key LIKE ?", (JUDGEMENT_PREFIX + "%",)).fetchone()[0]
+        return {"path": str(self.path), "entries": n - j, "judgements": j, "bytes": size,
                 "file_bytes": self.path.stat().st_size if self.path.exists() else 0}
 
     def clear(self) -> int:
@@ -121,8 +193,7 @@ class Cache:
         self._db.close()
 
 
-def _checksum(key: str, value: bytes) -> str:
-    return hashlib.sha256(key.encode() + b"\0" + value).hexdigest()
+_checksum = checksum  # the name the SQLite store has always used
 
 
 # ---------------------------------------------------------------- keys

@@ -23,12 +23,16 @@ EPILOG = """\
 examples:
   oracle run --compiler tcc --suite smoke
   oracle run --compiler ./ccc --compiler aarch64=./ccc-arm --suite torture
+  oracle run --compiler riscv64=./ccc-riscv --compiler i686=./ccc-i686 --suite torture   # arches: x86_64 aarch64 riscv64 i686
   oracle run --compiler 'aarch64=clang --target=aarch64-linux-gnu' --suite torture --fast
   oracle run --compiler ./ccc --suite csmith --count 1000 --seed 1 --csmith-args '--max-funcs 4'
   oracle run --compiler ./ccc --suite hypothesis --count 500
   oracle fuzz --compiler ./ccc --budget 10m
   oracle corpus fetch torture
+  oracle corpus fetch project all; oracle run --compiler ./ccc --suite project:zlib,lua   # real projects
   oracle tasks --max-tasks 20                 # current_tasks/: one file per failure cluster
+  oracle claim 0123456789ab --agent alice     # take a task (in a git clone: a pushed lock commit)
+  oracle repro 'torture/pr12345.c@x86_64-O0' --compiler ./ccc   # exit 1 while it fails, 0 once fixed
   oracle reduce 'torture/pr12345.c@x86_64-O0' --budget 120
   oracle gate --baseline oracle-baseline.json merged/results.json
 
@@ -38,8 +42,21 @@ no candidate failure but some infra-error cases oracle could not judge (the last
 them; errors.log has an INFRA line each). 1 is never oracle's fault. With --baseline: 0 no
 regression, 1 regressions (a required case that could not be judged is one), 3 infra-errors only.
 
-environment: ORACLE_SCRATCH=DIR  where the scratch folders go (default: /dev/shm when it is a
-usable tmpfs and the sandbox is on, else $TMPDIR).
+environment:
+  ORACLE_SCRATCH=DIR          where the scratch folders go (default: /dev/shm when it is a usable
+                              tmpfs and the sandbox is on, else $TMPDIR)
+  ORACLE_TORTURE_DIR=DIR      the torture suite's folder (default $XDG_CACHE_HOME/oracle/corpora/torture)
+  ORACLE_CACHE=DIR|URL        the reference cache when --cache is not given (redis://… to share it)
+  ORACLE_CACHE_KEY, ORACLE_CACHE_PASSWORD, ORACLE_CACHE_TTL
+                              redis cache: HMAC secret, server password, entry lifetime in seconds
+  ORACLE_SHARD_INDEX, ORACLE_SHARD_COUNT
+                              --shard auto: this job's index (from 0) and the number of shards
+  ORACLE_DOCKER_MEMORY, ORACLE_DOCKER_CPUS
+                              --backend docker: each container's memory (512m) and CPUs (1)
+  ORACLE_IMAGE_REPO, ORACLE_IMAGE_TMP
+                              oracle images: the tag's name (oracle), the build folder (/var/tmp)
+  Set by oracle for its own child processes, not settings: ORACLE_PROGRAM, ORACLE_RERUN,
+  ORACLE_CCWRAP, ORACLE_SANDBOX_MODE, ORACLE_SANDBOX_ROOT, ORACLE_SANDBOX_UID.
 """
 
 
@@ -65,22 +82,26 @@ def make_parser() -> argparse.ArgumentParser:
     run.add_argument("--no-progress", action="store_true", help="no progress bar (it is shown only on a terminal)")
     run.add_argument("--tasks", metavar="DIR", help="also write task files for the failures into DIR "
                      "(see 'oracle tasks')")
-    run.add_argument("--max-tasks", type=int, metavar="N", help="with --tasks: keep the N most valuable tasks")
+    run.add_argument("--max-tasks", type=int, metavar="N", help="with --tasks: at most N open tasks; other "
+                     "clusters go to ideas.txt")
     _gate_options(run, results=False)
     run.add_argument("--agent", action="store_true", help="agent view: no progress bar, at most 10 lines, the "
                      "last one says where the task files are (default: on when $AGENT_ID is set and stdout is "
                      "not a terminal); writes task files (--tasks, default current_tasks)")
 
     tasks = sub.add_parser("tasks", help="write one task file per failure cluster of a run (for agents)",
-                           description="Cluster a run's failures by root cause and keep one plain-text task "
-                           "file per cluster in DIR. Claimed files (a 'Claimed-by:' line, or renamed) are never "
-                           "overwritten; tasks whose cases all pass are removed, or marked 'Resolved:' if claimed.")
+                           description="Cluster a run's failures by root cause and merge them into DIR, one "
+                           "plain-text task file per cluster: a run only adds failures and marks what it judged "
+                           "(a sampled or filtered run never shrinks or removes a task); a task goes once all its "
+                           "cases were seen passing. Claimed tasks ('oracle claim') are never touched.")
     _results_options(tasks)
     tasks.add_argument("--dir", default="current_tasks", help="the task folder (default: current_tasks)")
-    tasks.add_argument("--max-tasks", type=int, metavar="N", help="keep only the N most valuable tasks "
-                       "(biggest clusters, then those failing on every arch)")
+    tasks.add_argument("--max-tasks", type=int, metavar="N", help="new clusters become tasks while fewer than N "
+                       "are open (biggest first); the rest go to DIR/ideas.txt, one line each")
     tasks.add_argument("--reduce", action="store_true", help="reduce each task's representative with C-Vise "
                        "and put the reduced program in the task file")
+    tasks.add_argument("--commit", action="store_true", help="make the update one git commit (never touching "
+                       "claims); with an upstream: on the newest upstream folder, then pushed")
     tasks.add_argument("--budget", type=float, default=120.0, metavar="S",
                        help="with --reduce: seconds per reduction (default: 120)")
     tasks.add_argument("-n", type=int, default=os.cpu_count() or 1, metavar="N",
@@ -91,11 +112,13 @@ def make_parser() -> argparse.ArgumentParser:
                          "only variants that fail the same way, that the reference builds and runs the same at "
                          "-O0 and -O2, that run clean under -fsanitize=undefined,address and that gcc -Wall "
                          "finds no uninitialised use or missing return in. Output: RUN/reduced/<case>/.")
-    red.add_argument("case_id", metavar="CASE-ID")
+    red.add_argument("case_id", metavar="CASE-ID", help="the failing case, as in errors.log: torture/pr1.c@x86_64-O0")
     _results_options(red)
     red.add_argument("--budget", type=float, default=300.0, metavar="S", help="seconds C-Vise may take (default: 300)")
     red.add_argument("-n", type=int, default=os.cpu_count() or 1, metavar="N",
                      help="C-Vise's parallelism (default: all cores)")
+
+    _task_commands(sub)
 
     gate = sub.add_parser("gate", help="CI gate: exit 1 iff a case the baseline requires to pass now fails",
                           description="Compare results with a committed baseline. A regression passed in the "
@@ -122,30 +145,42 @@ def make_parser() -> argparse.ArgumentParser:
 
     corpus = sub.add_parser("corpus", help="manage test corpora")
     csub = corpus.add_subparsers(dest="corpus_command", metavar="ACTION", parser_class=_Parser)
-    fetch = csub.add_parser("fetch", help="fetch a corpus: 'torture' extracts GCC's gcc.c-torture/execute")
-    fetch.add_argument("name", choices=["torture"])
-    fetch.add_argument("--from", dest="source", metavar="DIR", help="a GCC source tree instead of Debian's tarball")
+    fetch = csub.add_parser("fetch", help="fetch a corpus: 'torture' extracts GCC's gcc.c-torture/execute; "
+                            "'project NAME|all' a project recipe's source (apt-get source, pinned)")
+    fetch.add_argument("name", choices=["torture", "project"], help="which corpus: torture, or project NAME|all")
+    fetch.add_argument("project", nargs="?", metavar="NAME|all", help="with 'project': the recipe (corpora/projects/NAME.toml)")
+    fetch.add_argument("--from", dest="source", metavar="DIR",
+                       help="a GCC source tree instead of Debian's tarball (project: the project's source tree)")
     fetch.add_argument("--force", action="store_true", help="fetch again even if present")
     fetch.add_argument("--quiet", action="store_true", help="print nothing when the corpus is already there")
     csub.add_parser("where", help="print where the torture corpus lives")
 
     hist = sub.add_parser("history", help="pass rate per suite and arch over the last runs")
-    hist.add_argument("--history", metavar="FILE", default=".oracle/history.db")
+    hist.add_argument("--history", metavar="FILE", default=".oracle/history.db",
+                      help="the run history database (default .oracle/history.db)")
     hist.add_argument("--last", type=int, default=10, metavar="N", help="how many runs (default 10)")
 
     report = sub.add_parser("report", help="write the run history as one self-contained HTML page")
-    report.add_argument("--html", metavar="FILE", required=True)
-    report.add_argument("--history", metavar="FILE", default=".oracle/history.db")
+    report.add_argument("--html", metavar="FILE", required=True, help="where to write the page")
+    report.add_argument("--history", metavar="FILE", default=".oracle/history.db",
+                        help="the run history database (default .oracle/history.db)")
+
+    comp = sub.add_parser("completion", help="print a shell completion script (bash or zsh)",
+                          description="Print a completion script for oracle's commands and options: "
+                          "bash: eval \"$(oracle completion bash)\" in ~/.bashrc; zsh: "
+                          "oracle completion zsh > a folder of $fpath, as _oracle.")
+    comp.add_argument("shell", choices=["bash", "zsh"], help="the shell to complete in")
 
     cache = sub.add_parser("cache", help="the reference cache: stats or clear")
-    cache.add_argument("action", choices=["stats", "clear"])
-    cache.add_argument("--cache", metavar="DIR", help="cache folder (default: $XDG_CACHE_HOME/oracle)")
+    cache.add_argument("action", choices=["stats", "clear"], help="stats: entries and size; clear: remove every entry")
+    cache.add_argument("--cache", metavar="DIR|URL", help="cache folder or redis://[:PASSWORD@]HOST:PORT/DB "
+                       "(default: $ORACLE_CACHE, else $XDG_CACHE_HOME/oracle)")
     images = sub.add_parser("images", help="the container images of --backend docker (containers/)")
     isub = images.add_subparsers(dest="images_command", metavar="ACTION", parser_class=_Parser)
     ibuild = isub.add_parser("build", help="build the image of each arch that is missing")
     ibuild.add_argument("--offline", action="store_true",
                         help="debootstrap + docker import, for engines that cannot pull (default: docker build)")
-    ibuild.add_argument("--arch", default="x86_64,aarch64", metavar="ARCH[,ARCH]", help="default: both")
+    ibuild.add_argument("--arch", metavar="ARCH[,ARCH]", help="default: every arch with a definition in containers/")
     ibuild.add_argument("--force", action="store_true", help="build again even if the tag exists")
     isub.add_parser("list", help="list oracle's images, their toolchain versions, which are current")
     return p
@@ -204,7 +239,17 @@ def glue_free_values(argv: list[str]) -> list[str]:
 
 def main(argv: list[str] | None = None) -> int:
     parser = make_parser()
+    try:  # [tool.oracle] in pyproject.toml, or oracle.toml: the team's defaults (oracle/settings.py)
+        from .settings import apply
+
+        repeated = apply(parser)
+    except OracleError as exc:
+        print(f"oracle: error: {exc}", file=sys.stderr)
+        return exc.exit_code
     args = parser.parse_args(glue_free_values(sys.argv[1:] if argv is None else list(argv)))
+    for dest, value in repeated.items():
+        if getattr(args, dest, ()) is None:  # not given on the command line
+            setattr(args, dest, value)
     try:
         code = _dispatch(args, parser)
         sys.stdout.flush()  # here, not at exit: a reader that left early is one line, not a traceback
@@ -234,7 +279,7 @@ def _dispatch(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
         return cmd_fuzz(args)
     if args.command == "corpus":
         return cmd_corpus(args, parser)
-    if args.command in ("tasks", "reduce", "gate", "merge"):
+    if args.command in ("tasks", "reduce", "gate", "merge", "repro", "claim", "release", "done"):
         return globals()[f"cmd_{args.command}"](args)
     if args.command == "cache":
         return cmd_cache(args)
@@ -242,7 +287,12 @@ def _dispatch(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
         return cmd_history(args)
     if args.command == "images":
         return cmd_images(args, parser)
-    parser.print_help()
+    if args.command == "completion":
+        import shtab  # generated from this parser: every command and option, nothing to keep in step
+
+        print(shtab.complete(parser, shell=args.shell))
+        return 0
+    parser.print_help(sys.stderr)  # no command: a usage error, so the usage goes to stderr
     return EXIT_USAGE
 
 
@@ -303,7 +353,7 @@ def _agent_lines(lines: list[str], limit: int = 10) -> list[str]:
     """At most `limit` lines for an agent's context, keeping the last (where the tasks are)."""
     if len(lines) <= limit:
         return lines
-    keep = [ln for ln in lines if ln.startswith(("REGRESSION", "gate:", "reports:", "tasks:", "error:"))
+    keep = [ln for ln in lines if ln.startswith(("REGRESSION", "gate:", "reports:", "tasks:", "error:", "pass rates:"))
             or " infra-error case" in ln]
     head = [ln for ln in lines if ln not in keep][: max(0, limit - len(keep) - 1)]
     more = len(lines) - len(head) - len(keep)
@@ -339,7 +389,12 @@ def cmd_tasks(args: argparse.Namespace) -> int:
             if r.still_fails:
                 reduced[cl.id] = r.path
     try:
-        print(sync(run, args.dir, args.max_tasks, reduced).line(Path(args.dir).resolve()))
+        if args.commit:
+            from .claim import publish_tasks
+
+            print("\n".join(publish_tasks(args.dir, lambda: sync(run, args.dir, args.max_tasks, reduced))))
+        else:
+            print(sync(run, args.dir, args.max_tasks, reduced).line(Path(args.dir).resolve()))
     except OSError as exc:
         print(f"oracle: error: could not write the task files in {args.dir}: {exc.strerror or exc}", file=sys.stderr)
         return EXIT_INCOMPLETE
@@ -354,6 +409,53 @@ def cmd_reduce(args: argparse.Namespace) -> int:
     r = reduce_case(_load_run(args), args.case_id, args.budget, args.n)
     print(r.line())
     return 0 if r.still_fails else 1
+
+
+def _task_commands(sub) -> None:
+    """`oracle repro`, `claim`, `release`, `done`: what an agent does with one task (oracle/repro.py,
+    oracle/claim.py)."""
+    rep = sub.add_parser("repro", help="judge one case again from its id (exit 1 while it fails, 0 once fixed)",
+                         description="Discover CASE-ID in its suite (torture, smoke, a generator; a folder suite "
+                         "with --suite PATH) and judge it with the candidate and GCC, exactly as 'oracle run' "
+                         "would. Needs nothing from the run that found it.")
+    rep.add_argument("case_id", metavar="CASE-ID", help="the case to judge, as in errors.log: torture/pr1.c@x86_64-O0")
+    _add_options(rep, skip=("arch", "opt", "ratio", "fast", "shard", "filter", "count", "resume", "out", "json",
+                            "junit", "history", "no-history", "seed", "shrink-timeout", "cache", "no-cache"))
+    for name, what in (("claim", "claim a task for one agent: a pushed lock commit in a git clone, an atomic "
+                        "lock file in a shared folder"), ("release", "give a claimed task up"),
+                       ("done", "mark a claimed task done: remove its claim, task file and state")):
+        p = sub.add_parser(name, help=what, description=what + ". See README, 'Task files for agents'.")
+        p.add_argument("task", metavar="TASK", help="the task's id (12 hex digits) or its file")
+        p.add_argument("--dir", default="current_tasks", help="the task folder (default: current_tasks)")
+        p.add_argument("--agent", metavar="NAME", help="who claims (default: $AGENT_ID, else user@host)")
+        if name == "claim":
+            p.add_argument("--stale-after", type=float, default=2.0, metavar="HOURS",
+                           help="a claim older than this can be taken over (default: 2)")
+        else:
+            p.add_argument("--force", action="store_true", help="even if another agent holds the claim")
+
+
+def cmd_repro(args: argparse.Namespace) -> int:
+    from .repro import repro
+
+    values = {opt.dest: getattr(args, opt.dest, None) for opt in OPTIONS}
+    out = repro(args.case_id, values)
+    print(out.line())
+    return out.exit_code
+
+
+def cmd_claim(args: argparse.Namespace) -> int:
+    from . import claim
+
+    agent = args.agent or claim.default_agent()
+    if args.command == "claim":
+        print(claim.claim(args.dir, args.task, agent, args.stale_after))
+    else:
+        print(claim.release(args.dir, args.task, agent, force=args.force, done=args.command == "done"))
+    return 0
+
+
+cmd_release = cmd_done = cmd_claim
 
 
 def cmd_gate(args: argparse.Namespace) -> int:
@@ -401,24 +503,16 @@ def cmd_history(args: argparse.Namespace) -> int:
             return 0
         for r in history.pass_rates(db, last=args.last):
             print(f"#{r.run:<4} {r.started[:19]}  {r.suite:<10} {r.arch:<8} {r.passed:>6}/{r.counted:<6} "
-                  f"{r.rate:5.1f}%  {r.failures} failing  {r.candidate}")
+                  f"{r.rate:5.1f}%  {r.failures} failing  {r.candidate}  [{r.label}]")
     finally:
         db.close()
     return 0
 
 
 def cmd_cache(args: argparse.Namespace) -> int:
-    from .cache import open_checked, resolve_path
+    from .cache import command
 
-    c = open_checked(resolve_path(args.cache), "--cache")
-    try:
-        if args.action == "stats":
-            st = c.stats()
-            print(f"{st['path']}: {st['entries']} reference outcomes, {st['file_bytes'] / 1e6:.1f} MB on disk")
-        else:
-            print(f"removed {c.clear()} reference outcomes from {c.path}")
-    finally:
-        c.close()
+    print(command(args.cache, args.action))
     return 0
 
 
@@ -467,6 +561,13 @@ def _interrupt(signum, frame):
 def cmd_corpus(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
     from .corpus import fetch_torture, torture_dir
 
+    if args.corpus_command == "fetch" and args.name == "project":
+        from .projects.sources import fetch_projects
+
+        for line in fetch_projects(args.project, Path(args.source) if args.source else None, args.force):
+            if not (args.quiet and "already" in line):
+                print(line, flush=True)
+        return 0
     if args.corpus_command == "fetch":
         where, line = fetch_torture(Path(args.source) if args.source else None, force=args.force)
         if not (args.quiet and "already" in line):
@@ -482,11 +583,12 @@ def cmd_corpus(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int
 def cmd_images(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
     from . import images
     from .backends.engine import EngineError
-    from .targets import normalise_arch
+    from .targets import canonical_arch
 
     try:
         if args.images_command == "build":
-            for arch in dict.fromkeys(normalise_arch(a) for a in args.arch.split(",") if a.strip()):
+            given = args.arch or ",".join(images.defined_arches())
+            for arch in dict.fromkeys(canonical_arch(a, "--arch") for a in given.split(",") if a.strip()):
                 images.build(arch, offline=args.offline, force=args.force)
             return 0
         if args.images_command == "list":

@@ -2,13 +2,24 @@
 
 A compile-time failure is keyed by the candidate's diagnostic with everything that
 belongs to the test removed (paths, line and column numbers, numbers, quoted
-identifiers the test chose), so one front-end bug that rejects forty tests is one cluster. A runtime
-failure is keyed by its verdict, the test, and whether it fails on every tested arch
-(likely the front end) or only on some (likely a back end or the ABI).
+identifiers the test chose), so one front-end bug that rejects forty tests is one cluster. A link
+error is keyed by the family of its missing symbol (the first family when it names several, never
+the whole list): GCC's own groups of builtins (the `__builtin_` aliases of C library functions,
+overflow, classification, floating constants, bit operations, object-size checks, `__sync_*`,
+`__atomic_*`) are one family each, since a compiler provides each group through one mechanism; any
+other builtin is its own feature. A compile error whose diagnostic is generic ("';' expected")
+but whose diagnosed line (macros expanded one level) uses a GCC extension that compilers have or
+lack as a whole (complex numbers, vector types, predefined macros, ...) is keyed by that feature.
+A runtime failure is keyed by its verdict and the test.
+
+Every key is a function of the one case alone, never of which other cases the run judged, so a
+sampled, filtered or sharded run puts a case in the same cluster as a full run does (task files
+rely on that). The title may say more about the run (on which arches the test failed).
 """
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import re
 from collections import defaultdict
@@ -62,15 +73,53 @@ def _quoted(m: re.Match) -> str:
     return "'...'"
 
 
+_LINK = re.compile(r"undefined (?:symbol|reference)|unresolved (?:external|symbol)|symbols? not found", re.I)
+_SYMBOL = re.compile(r"[A-Za-z_.$][\w.$@]*")
+# Families of symbols a compiler provides through one mechanism, after GCC's own grouping of its
+# builtins (builtins.def, "Other Built-in Functions" in its manual): a missing family is one bug,
+# whichever member a test happens to call. (family, what is missing in plain words)
+_BUILTIN_GROUPS = (
+    (re.compile(r"__builtin_(?:[su]?(?:add|sub|mul)(?:l|ll)?_overflow(?:_p)?)$"), "__builtin_*_overflow",
+     "undefined integer overflow builtins"),
+    (re.compile(r"__builtin_(?:isunordered|isgreater|isgreaterequal|isless|islessequal|islessgreater|isnan|isinf"
+                r"|isinf_sign|isfinite|isnormal|signbit|fpclassify|issignaling)[fld]?$"), "__builtin_is*",
+     "undefined floating-point classification builtins"),
+    (re.compile(r"__builtin_(?:inf|huge_val|nan|nans)(?:f|l|f\d+|d\d+)?$"), "__builtin_inf/nan",
+     "undefined floating-point constant builtins"),
+    (re.compile(r"__builtin_(?:bswap|ffs|clz|ctz|clrsb|popcount|parity)(?:l|ll|16|32|64|128|imax)?$"),
+     "__builtin_bits", "undefined bit-operation builtins (ffs, clz, ctz, popcount, parity, bswap)"),
+    (re.compile(r"__builtin___\w+_chk$"), "__builtin___*_chk", "undefined object-size checking builtins"),
+    (re.compile(r"__sync_"), "__sync_*", "undefined __sync atomic builtins"),
+    (re.compile(r"__atomic_"), "__atomic_*", "undefined __atomic builtins"),
+    (re.compile(r"__\w+_chk$"), "__*_chk", "undefined fortified library functions"),
+    (re.compile(r"(__[A-Z][A-Z_]*__)\w"), None, "a predefined macro left unexpanded in symbol names"),
+)
+# The C library functions GCC also offers as __builtin_NAME: one table of aliases in a compiler.
+_LIBC = frozenset("""
+abort abs acos asin atan atan2 atoi atol bcmp bcopy bzero calloc ceil cos cosh exit exp fabs ffs floor fmod
+fprintf fputc fputs free frexp fwrite index isalnum isalpha isascii isblank iscntrl isdigit isgraph islower
+isprint ispunct isspace isupper isxdigit labs ldexp llabs log log10 malloc memchr memcmp memcpy memmove mempcpy
+memset modf pow printf putchar puts realloc rindex scanf sin sinh snprintf sprintf sqrt sscanf stpcpy stpncpy
+strcat strchr strcmp strcpy strcspn strdup strlen strncat strncmp strncpy strndup strnlen strpbrk strrchr strspn
+strstr tan tanh tolower toupper vfprintf vprintf vsnprintf vsprintf copysign fmax fmin fma round trunc lround
+llround rint nearbyint cbrt hypot expm1 log1p log2 exp2 nextafter alloca strtol strtoul imaxabs
+""".split())
+
+
+def _libc_alias(name: str) -> bool:
+    return name in _LIBC or (name[-1:] in ("f", "l") and name[:-1] in _LIBC)
+
+
 @dataclass(slots=True)
 class Cluster:
     id: str
     signature: str
     verdict: V.Verdict
-    title: str  # what the bug looks like, without counts
+    title: str  # what the bug looks like in this run, without counts
     records: list[CaseRecord]
     arches: tuple[str, ...]
     all_arches: bool
+    cause: str = ""  # the cause in plain words, from the signature alone: the same in every run
 
     @property
     def rank(self) -> tuple:
@@ -100,21 +149,148 @@ def clusters(records: Iterable[CaseRecord], arches: list[str] | tuple[str, ...] 
     run_arches = set(arches) or {r.arch for r in records}
     groups: dict[str, tuple[V.Verdict, str, list[CaseRecord]]] = {}
     for r in failing:
-        signature, title = _signature(r, tested[r.suite, r.test], failed[r.suite, r.test, r.verdict])
-        groups.setdefault(signature, (r.verdict, title, []))[2].append(r)
+        signature, cause = key(r)
+        title = _title(r, cause, tested[r.suite, r.test], failed[r.suite, r.test, r.verdict])
+        groups.setdefault(signature, (r.verdict, title, cause, []))[3].append(r)
     out = []
-    for signature, (verdict, title, recs) in groups.items():
+    for signature, (verdict, title, cause, recs) in groups.items():
         recs.sort(key=lambda r: r.id)
         cl_arches = tuple(sorted({r.arch for r in recs}))
         out.append(Cluster(cluster_id(signature), signature, verdict, title, recs, cl_arches,
-                           set(cl_arches) >= run_arches))
+                           set(cl_arches) >= run_arches, cause))
     return sorted(out, key=lambda c: c.rank)
 
 
-def _signature(r: CaseRecord, tested: set[str], failed: set[str]) -> tuple[str, str]:
+def key(r: CaseRecord) -> tuple[str, str]:
+    """(signature, cause in plain words) of one failing case: a function of the case alone."""
     if r.verdict in DIAG_VERDICTS:
+        symbols = missing_symbols(r.reason) if r.verdict is V.COMPILE_ERROR else []
+        if symbols:
+            family, what = min(symbol_family(s) for s in symbols)
+            return f"{r.verdict}|link|{family}", f"link error: {what}"
         diag = normalise_diagnostic(r.reason, r.test) or "no diagnostic"
+        if r.verdict is V.COMPILE_ERROR:
+            feature = unsupported_feature(diag, *_diagnosed_line(r))
+            if feature:
+                return f"{r.verdict}|feature|{feature[0]}", f"{r.verdict}: {feature[1]}"
         return f"{r.verdict}|{diag}", f"{r.verdict}: {diag}"
-    scope = "every arch" if failed >= tested else "only " + "+".join(sorted(failed))
+    if r.culprits:  # a project test bisected to TUs: every test those TUs break is one task
+        project = r.test.partition("/")[0]
+        tus = " + ".join(sorted(r.culprits))
+        return f"culprits|{r.suite}|{project}|{tus}", f"miscompiled in {project}: culprit TUs {tus}"
     test = f"{r.suite}/{r.test}"
-    return f"{r.verdict}|{scope}|{test}", f"{r.verdict} in {test} ({scope})"
+    return f"{r.verdict}|{test}", f"{r.verdict} in {test}"  # how it fails varies by arch: the task says
+
+
+# GCC extensions a compiler either has or lacks as a whole: a compile error whose diagnostic names
+# one, or whose diagnosed line uses one, is that feature missing, whatever the parser then said.
+_PREDEFINED = re.compile(r"\b__[A-Z][A-Z0-9_]*__\b")
+_COMPLEX = re.compile(r"\b(?:_Complex|__complex__|__complex|__real__|__imag__)\b|\b\d+(?:\.\d*)?[iIjJ][fFlL]?\b")
+_VECTOR_TYPEDEF = re.compile(r"\btypedef\b[^;]*?vector_size[^;]*;")
+# Diagnostics that say what the parser met, not what is missing: the diagnosed line says more.
+_GENERIC = re.compile(r"expected|undeclared|not constant|invalid|unknown|not supported", re.I)
+_LABEL_VALUE = re.compile(r"&&\s*[A-Za-z_]\w*\s*[-+,;})]|\bgoto\s*\*")
+_INF_NAN = re.compile(r"/\s*0(?:\.0*)?[fFlL]?\b|__builtin_(?:inf|nan|huge_val)|\b(?:INF|INFINITY|NAN)\b")
+_MACRO = re.compile(r"^[ \t]*#[ \t]*define[ \t]+(\w+)((?:\\\n|[^\n])*)", re.M)
+_VECTOR_MACRO = re.compile(r"^\s*#\s*define\s+(\w+)(?:[^\n]|\\\n)*?vector_size", re.M)
+_ATTRIBUTE = re.compile(r"__attribute__\s*\(\((?:[^()]|\((?:[^()]|\([^()]*\))*\))*\)\)")
+_LOCATION_LINE = re.compile(r"([^\s:'\"]+\.[chi]):(\d+):")
+
+
+def unsupported_feature(diag: str, line: str = "", program: str = "") -> tuple[str, str] | None:
+    """(family, plain words) when a compile error is a missing GCC feature: complex numbers, vector
+    types, labels as values, GCC's predefined macros (`__FLT_MAX__`, `__UINT32_TYPE__`: one table in
+    the compiler), inf/nan constant initializers. The diagnosed line is read with the bodies of the
+    macros it uses (`TEST(float, f)` is whatever TEST expands to)."""
+    if not _GENERIC.search(diag):
+        line = ""  # a specific diagnostic ("cannot use local functions") names its own cause
+    line = _with_macros(line, program)
+    if _COMPLEX.search(line) or _COMPLEX.search(diag):
+        return "complex", "complex types (_Complex, __complex__, __real__, imaginary constants) are not supported"
+    vectors = {_IDENT.findall(_ATTRIBUTE.sub("", t))[-1] for t in _VECTOR_TYPEDEF.findall(program)
+               if _IDENT.findall(_ATTRIBUTE.sub("", t))} | set(_VECTOR_MACRO.findall(program))
+    if vectors:  # and the variables declared with them
+        vectors |= set(re.findall(rf"\b(?:{'|'.join(map(re.escape, vectors))})\s+\**\s*([A-Za-z_]\w*)", program))
+    if "vector_size" in line or (vectors and vectors & set(_IDENT.findall(line))):
+        return "vector", "vector types (__attribute__((vector_size))) are not supported"
+    if "not constant" in diag and _LABEL_VALUE.search(line):
+        return "label-values", "label addresses (&&label) in constant initializers are rejected"
+    if _PREDEFINED.search(diag) or ("undeclared" in diag and _PREDEFINED.search(line)) or \
+            ("expected" in diag and _PREDEFINED.search(line)):
+        return "predefined-macros", "GCC's predefined macros (__FLT_MAX__, __UINT32_TYPE__, ...) are not defined"
+    if "not constant" in diag and _INF_NAN.search(line):
+        return "inf-nan-constants", ("constant initializers that are inf or nan (1.0/0.0, __builtin_inf, "
+                                     "__builtin_nan) are rejected")
+    return None
+
+
+def _with_macros(line: str, program: str) -> str:
+    if "#" not in program or not line:
+        return line
+    bodies: dict[str, str] = {}
+    for name, body in _MACRO.findall(program):  # a macro defined twice: both bodies
+        bodies[name] = bodies.get(name, "") + " " + body
+    used = [bodies[w] for w in dict.fromkeys(_IDENT.findall(line)) if w in bodies]
+    return " ".join([line, *used])
+
+
+@functools.lru_cache(maxsize=256)
+def _read(path: str) -> str:
+    try:
+        with open(path, "rb") as f:
+            return f.read(1 << 20).decode("utf-8", "replace")
+    except OSError:
+        return ""
+
+
+def _diagnosed_line(r: CaseRecord) -> tuple[str, str]:
+    """The source line a diagnostic points at, and that file's text ("" when not found)."""
+    m = _LOCATION_LINE.search(r.reason)
+    if not m:
+        return "", ""
+    name = PurePosixPath(m.group(1)).name
+    near = [str(PurePosixPath(r.case.sources[0]).parent / name)] if r.case.sources else []
+    for src in [*r.case.sources, *near]:  # the test, its extra sources, a file it includes
+        if PurePosixPath(src).name == name:
+            text = _read(src)
+            lines = text.splitlines()
+            n = int(m.group(2))
+            return (lines[n - 1] if 0 < n <= len(lines) else ""), text
+    return "", ""
+
+
+def _title(r: CaseRecord, cause: str, tested: set[str], failed: set[str]) -> str:
+    if r.verdict in DIAG_VERDICTS:
+        return cause
+    scope = "every arch" if failed >= tested else "only " + "+".join(sorted(failed))
+    return f"{r.verdict} in {r.suite}/{r.test} ({scope})"
+
+
+def missing_symbols(reason: str) -> list[str]:
+    """The symbols a link error names (quoted, or listed after a colon); [] when it is no link error."""
+    m = _LINK.search(reason)
+    if not m:
+        return []
+    rest = reason[m.end():]
+    quoted = [next(g for g in q.groups() if g is not None) for q in _QUOTED.finditer(rest)]
+    names = [q for q in quoted if _SYMBOL.fullmatch(q)]
+    if not names and ":" in rest:
+        names = _SYMBOL.findall(rest.split(":", 1)[1])
+    return sorted(set(names))
+
+
+def symbol_family(symbol: str) -> tuple[str, str]:
+    """(family, what is missing in plain words) of an undefined symbol: `__builtin_memcpy` is one of
+    the library aliases; a builtin of no group is its own feature; a name the test chose is 'ID'."""
+    symbol = symbol.split("@", 1)[0]
+    for rx, family, what in _BUILTIN_GROUPS:
+        m = rx.match(symbol)
+        if m:
+            family = family or f"{m.group(1)}*"
+            return family, f"{what} ({family})"
+    if symbol.startswith("__builtin_") and _libc_alias(symbol[len("__builtin_"):]):
+        return ("__builtin_<libc>", "the candidate leaves __builtin_ aliases of C library functions "
+                "(__builtin_printf, __builtin_memcpy, ...) as undefined symbols")
+    if _RESERVED.match(symbol):
+        return symbol, f"undefined symbol {symbol}"
+    return "'ID'", "undefined symbol 'ID' (a function the test declares)"

@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING
 
 from .errors import UsageError
 from .model import normalise_opt
-from .targets import HOST_ARCH, TARGETS, normalise_arch
+from .targets import HOST_ARCH, TARGETS, canonical_arch
 from .toolchain import Emulator, Toolchain, parse_specs
 
 if TYPE_CHECKING:
@@ -46,9 +46,11 @@ OPTIONS: tuple[Option, ...] = (
     Option("compiler", "candidate compiler: CMD for the host arch, ARCH=CMD for another; CMD may carry "
            "arguments ('aarch64=clang --target=aarch64-linux-gnu'); repeat for several arches",
            "[ARCH=]CMD", append=True),
-    Option("suite", "torture, smoke, a folder of .c files, or a generator: csmith, hypothesis (default: torture)",
+    Option("suite", "torture, smoke, a folder of .c files, a generator: csmith, hypothesis, or real projects: "
+           "projects, project:NAME[,NAME] (default: torture)",
            "SUITE", default="torture"),
-    Option("arch", "comma list of arches to test (default: every arch with a candidate)", "ARCH[,ARCH]"),
+    Option("arch", "comma list of arches to test: x86_64, aarch64, riscv64, i686, or aliases such as arm64, "
+           "rv64, i386 (default: every arch with a candidate)", "ARCH[,ARCH]"),
     Option("opt", "comma list of candidate opt levels, one case each (default: O0); each must be one the "
            "reference accepts", "O0[,O2]", default="O0"),
     Option("reference", "reference compiler instead of GCC: [ARCH=]CMD, repeatable", "[ARCH=]CMD", append=True),
@@ -65,7 +67,13 @@ OPTIONS: tuple[Option, ...] = (
     Option("no-ub-check", "no sanitizer build, even for generated suites", flag=True),
     Option("shrink-timeout", "hypothesis suite: seconds spent shrinking one failing program (default: 120)",
            "S", float, 120.0),
-    Option("shard", "run only shard K of N (1-based); the N shards partition the cases", "K/N"),
+    Option("shard", "run only shard K of N (1-based); the N shards partition the cases; auto: K and N from the CI "
+           "engine's variables (GitLab CI_NODE_INDEX/CI_NODE_TOTAL, Buildkite BUILDKITE_PARALLEL_JOB/_COUNT, "
+           "Kubernetes JOB_COMPLETION_INDEX with ORACLE_SHARD_COUNT, GitHub Actions "
+           "ORACLE_SHARD_INDEX/ORACLE_SHARD_COUNT)", "K/N|auto"),
+    Option("shard-by", "how --shard splits: count (default; a hash of each test) or time (balanced by the durations "
+           "--history recorded in its newest unsharded run and before; every shard must see the same history; by "
+           "count when it has none)", "count|time", default="count"),
     Option("filter", "run only cases whose id matches this regular expression", "REGEX"),
     Option("out", "output folder, not inside the suite folder (default: .oracle/runs/<timestamp>, linked as "
            ".oracle/runs/latest)", "DIR"),
@@ -74,8 +82,10 @@ OPTIONS: tuple[Option, ...] = (
     Option("compile-timeout", "seconds a candidate compile may take (default: 60)", "S", float, 60.0),
     Option("ref-compile-timeout", "seconds a reference compile may take (default: 120)", "S", float, 120.0),
     Option("run-timeout", "seconds a test binary may run, x4 under qemu (default: 10)", "S", float, 10.0),
-    Option("cache", "reference cache folder (default: $XDG_CACHE_HOME/oracle); share it between agents", "DIR"),
-    Option("no-cache", "do not read or write the reference cache", flag=True),
+    Option("cache", "reference cache: a folder (default: $ORACLE_CACHE, else $XDG_CACHE_HOME/oracle), or a Redis "
+           "server shared by a fleet, redis://[:PASSWORD@]HOST:PORT/DB (needs $ORACLE_CACHE_KEY)", "DIR|URL"),
+    Option("no-cache", "do not read or write the reference cache, and run every candidate executable (no "
+           "judgement of a byte-identical executable reused)", flag=True),
     Option("resume", "finish an interrupted run (stopped, killed outright, out of disk; any suite kind): give the "
            "same arguments plus --resume (other settings are refused); only the cases it did not judge run, and "
            "its reports are completed in place (--out DIR, default the latest run)", flag=True),
@@ -116,6 +126,7 @@ class RunConfig:
     ratio: float | None = None
     at_least_one: bool = False
     shard: tuple[int, int] | None = None
+    shard_history: int = 0  # balance the shards with the history's durations up to this run (0: by count)
     filter: str | None = None
     json_copy: str | None = None
     junit_copy: str | None = None
@@ -233,9 +244,13 @@ def _split_list(value: str | None) -> list[str]:
 def parse_shard(value: str | None) -> tuple[int, int] | None:
     if value is None:
         return None
+    if value.strip() == "auto":
+        from .shards import from_environment
+
+        return from_environment(os.environ)
     m = re.fullmatch(r"\s*(\d+)\s*/\s*(\d+)\s*", value)
     if not m or not 1 <= int(m.group(1)) <= int(m.group(2)):
-        raise UsageError(f"bad --shard {value!r}: use K/N with 1 <= K <= N, e.g. --shard 2/4")
+        raise UsageError(f"bad --shard {value!r}: use K/N with 1 <= K <= N (e.g. --shard 2/4), or auto")
     return int(m.group(1)), int(m.group(2))
 
 
@@ -247,11 +262,9 @@ def parse(given: dict) -> Settings:
         raise UsageError("no candidate compiler: pass --compiler CMD (e.g. --compiler tcc)")
     candidates = parse_specs(specs)
     references = parse_specs(values["reference"] or [], "--reference")
-    arches = tuple(dict.fromkeys(normalise_arch(a) for a in _split_list(values["arch"]))) or tuple(
+    arches = tuple(dict.fromkeys(canonical_arch(a, "--arch") for a in _split_list(values["arch"]))) or tuple(
         a for a in TARGETS if a in candidates)
     for arch in arches:
-        if arch not in TARGETS:
-            raise UsageError(f"unknown arch {arch!r}: known arches are {', '.join(TARGETS)}")
         if arch not in candidates:
             how = "--compiler CMD" if arch == HOST_ARCH else f"--compiler {arch}=CMD"
             raise UsageError(f"no candidate compiler for {arch}: add {how}")
@@ -275,6 +288,8 @@ def parse(given: dict) -> Settings:
         raise UsageError(f"unknown --backend {values['backend']!r}: use {' or '.join(BACKENDS)}")
     if values["sandbox"] not in SANDBOXES:
         raise UsageError(f"bad --sandbox {values['sandbox']!r}: use auto, bwrap or none")
+    if values["shard_by"] not in ("count", "time"):
+        raise UsageError(f"bad --shard-by {values['shard_by']!r}: use count or time")
     if values["count"] < 1:
         raise UsageError("--count must be at least 1")
     if values["ub_check"] and values["no_ub_check"]:

@@ -10,8 +10,7 @@ import tempfile
 from pathlib import Path
 
 from . import proc
-from .cache import open_checked as cache_open
-from .cache import resolve_path as cache_resolve
+from .cache import configured as cache_configured
 from .config import RunConfig, Settings, default_out_dir, parse
 from .errors import SuiteError, UsageError
 from .targets import HOST_ARCH, TARGETS
@@ -26,6 +25,7 @@ def build(values: dict, *, probe_toolchains: bool = True) -> RunConfig:
     """Option values (keyed by Option.dest) into a RunConfig; UsageError on any problem."""
     s = parse(values)
     from .suites import NAMED, is_generated, open_suite
+    from .suites.projects import canonical as canonical_projects, is_projects
     from .suites.generated import GenOptions, int_seed
 
     generated = is_generated(s.suite)
@@ -53,13 +53,12 @@ def build(values: dict, *, probe_toolchains: bool = True) -> RunConfig:
             raise UsageError(f"--resume: no results.json in {out}: pass --out with the interrupted run's folder")
         out = os.path.realpath(out)
     _check_out(out, suite_root, given=bool(s.out))
-    cache_path = None if s.no_cache else cache_resolve(s.cache).resolve()
-    if cache_path is not None:
-        cache_open(cache_path, "--cache").close()  # a cache that cannot be opened fails here, once
+    cache_path = None if s.no_cache else cache_configured(s.cache)  # a file path or a redis:// URL
     if not s.no_history and Path(s.history).is_dir():
         raise UsageError(f"--history {s.history} is a folder: pass the history database file, or --no-history")
     cfg = RunConfig(
-        suite=s.suite if s.suite in NAMED else str(Path(s.suite).resolve()),  # re-judged from anywhere
+        suite=s.suite if s.suite in NAMED else canonical_projects(s.suite) if is_projects(s.suite)
+        else str(Path(s.suite).resolve()),  # re-judged from anywhere
         arches=s.arches,
         opts=s.opts,
         candidates=candidates,
@@ -70,6 +69,7 @@ def build(values: dict, *, probe_toolchains: bool = True) -> RunConfig:
         ratio=s.ratio,
         at_least_one=s.at_least_one,
         shard=s.shard,
+        shard_history=shard_history(s, generated, warnings),
         filter=s.filter or None,
         json_copy=s.json,
         junit_copy=s.junit,
@@ -77,7 +77,7 @@ def build(values: dict, *, probe_toolchains: bool = True) -> RunConfig:
         ref_compile_timeout=float(s.ref_compile_timeout),
         sandbox=sandbox,
         resume=bool(s.resume),
-        cache_path=None if cache_path is None else str(cache_path),
+        cache_path=cache_path,
         history_path=None if s.no_history else str(Path(s.history).resolve()),
         run_timeout=float(s.run_timeout),
         ref_run_timeout=float(ref_run_timeout),
@@ -93,6 +93,19 @@ def build(values: dict, *, probe_toolchains: bool = True) -> RunConfig:
         backend=s.backend,
     )
     return containers(cfg) if s.backend == "docker" else cfg
+
+
+def shard_history(s: Settings, generated: bool, warnings: list[str]) -> int:
+    """--shard-by time: the history run whose durations balance the shards (0: by count)."""
+    from .shards import history_mark
+
+    if not s.shard or s.shard_by != "time":
+        return 0
+    mark = 0 if generated or s.no_history else history_mark(s.history)
+    if not mark:
+        warnings.append("--shard-by time: no recorded durations (no history, --no-history or a generated suite): "
+                        "the shards split by count")
+    return mark
 
 
 def _toolchains(s: Settings, probing: bool, warnings: list[str], confine: bool):

@@ -12,7 +12,9 @@ from pathlib import Path
 from .errors import CorpusMissing, UsageError
 
 TORTURE_REL = "gcc/testsuite/gcc.c-torture/execute"
-REPO_CORPORA = Path(__file__).resolve().parent.parent / "corpora"
+# The corpora shipped with oracle: in a source tree oracle/_data/corpora links to ./corpora, in a wheel
+# it is that folder's copy (package data).
+REPO_CORPORA = (Path(__file__).resolve().parent / "_data" / "corpora").resolve()
 
 
 def cache_root() -> Path:

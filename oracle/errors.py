@@ -4,7 +4,8 @@ person can act on.
 Exit statuses, for every command:
   0  EXIT_OK          done; every case judged, no candidate failure (gate: no regression)
   1  EXIT_FAILURES    candidate failures (gate: regressions; a required pass that could not be
-                      judged is one): the candidate's fault, never oracle's
+                      judged is one): the candidate's fault, never oracle's; `oracle claim`:
+                      another agent holds the task (ClaimRefused)
   2  EXIT_USAGE       usage or configuration error, found before any case was judged (UsageError):
                       bad options, an opt level the reference rejects, an empty suite folder, an
                       --out that is a file, unwritable or inside the suite, a cache or history that
@@ -17,7 +18,7 @@ Exit statuses, for every command:
 Status 1 is never used for oracle's own problems; candidate failures win over infra-errors (1).
 
     OracleError (3)
-    ├── UsageError (2): ToolMissing, CorpusMissing, SuiteError
+    ├── UsageError (2): ToolMissing, CorpusMissing, SuiteError, RecipeError
     ├── InfraError (3): oracle could not do its job (the case becomes infra-error)
     │   ├── BackendError: the backend could not run a job
     │   │   ├── EngineError: the container engine failed
@@ -25,7 +26,8 @@ Status 1 is never used for oracle's own problems; candidate failures win over in
     │   │                        binary: that is the binary's crash, "killed its supervisor")
     │   └── ProtocolError: a job stream's other side broke the protocol
     ├── GenerationFailed: a generator made no program for a seed (the case is ref-invalid)
-    └── Cancelled: the run was stopped while a case was judged (its result is dropped)
+    ├── Cancelled: the run was stopped while a case was judged (its result is dropped)
+    └── ClaimRefused (1): `oracle claim`/`release`: another agent holds the task
 """
 
 from __future__ import annotations
@@ -57,6 +59,10 @@ class SuiteError(UsageError):
     """A suite that cannot be discovered."""
 
 
+class RecipeError(UsageError):
+    """A project recipe that is missing or not valid (corpora/projects/NAME.toml)."""
+
+
 class InfraError(OracleError):
     """oracle could not do its job for this case (the case becomes infra-error)."""
 
@@ -83,3 +89,9 @@ class GenerationFailed(OracleError):
 
 class Cancelled(OracleError):
     """The judge was cancelled while judging (the case's result is not to be kept)."""
+
+
+class ClaimRefused(OracleError):
+    """Another agent holds the task (`oracle claim`, `release`, `done`): exit 1, pick another task."""
+
+    exit_code = EXIT_FAILURES

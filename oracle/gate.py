@@ -152,6 +152,7 @@ def rejudge_case(run: Run, record: CaseRecord, times: int) -> list[V.Verdict]:
                 judge = Judge(cfg)  # a fresh judge: the reference is not memoised across reruns
             except (OracleError, OSError):
                 break  # no judge here (a backend that does not start): what was judged stands
+            judge.reuse_judgements = False  # a rerun asks whether the binary is flaky: it must run
             try:
                 verdicts.append(judge.judge(record.case).verdict)
             finally:

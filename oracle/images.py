@@ -19,7 +19,7 @@ from .backends.engine import EngineError, docker, require_engine
 from .errors import UsageError
 from .targets import TARGETS
 
-CONTAINERS = Path(__file__).resolve().parent.parent / "containers"
+CONTAINERS = (Path(__file__).resolve().parent / "_data" / "containers").resolve()  # ./containers, or a wheel's copy
 SHARED = ("trim.sh", "build-rootfs.sh")
 BUILD_HINT = "oracle images build --offline"
 LABEL_PREFIX = "org.oracle."
@@ -28,7 +28,15 @@ VERSION_PACKAGES = {
     "x86_64": {"gcc": "gcc-12", "libc": "libc6-dev", "tcc": "tcc", "python": "python3-minimal"},
     "aarch64": {"gcc": "gcc-12-aarch64-linux-gnu", "libc": "libc6-dev-arm64-cross", "qemu": "qemu-user",
                 "python": "python3-minimal"},
+    "riscv64": {"gcc": "gcc-12-riscv64-linux-gnu", "libc": "libc6-dev-riscv64-cross", "qemu": "qemu-user",
+                "python": "python3-minimal"},
+    "i686": {"gcc": "gcc-12-i686-linux-gnu", "libc": "libc6-dev-i386-cross", "python": "python3-minimal"},
 }
+
+
+def defined_arches() -> list[str]:
+    """The arches with an image definition (containers/ARCH/), in TARGETS order."""
+    return [a for a in TARGETS if (CONTAINERS / a / "packages").is_file()]
 
 
 def definition(arch: str) -> list[Path]:

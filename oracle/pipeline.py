@@ -15,6 +15,7 @@ import json
 import os
 import re
 import shutil
+import signal
 import tempfile
 import threading
 import time
@@ -23,16 +24,18 @@ from collections import OrderedDict
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import cache, proc, scratch
+from . import cache, judgements, proc, scratch
 from .errors import Cancelled
 from . import verdict as V
 from .backends import Backend, open_backend
 from .config import RunConfig
 from .model import Case, source_files
-from .record import REF_BUILT, REF_CACHED, REF_STALE, CaseRecord
+from .record import REF_BUILT, REF_CACHED, REF_STALE, RUN_REUSED, CaseRecord
 from .errors import GenerationFailed, InfraError
 from .suites import open_generator
 from .suites.generated import GENERATORS, Programs, materialise, seed_of
+from .suites.projects import SUITE as PROJECT_SUITE
+from .projects import judging as projects
 from .proc import ProcResult, Status
 from .targets import HOST_ARCH, TARGETS
 from .text import clean, describe_diff
@@ -102,6 +105,9 @@ class Result:
     run: ProcResult | None = None
     traceback: str = ""
     stale_cache: bool = False  # the cached reference outcome disagreed with a fresh one (and was replaced)
+    reused_run: bool = False  # the judgement of a byte-identical candidate executable was reused (not run)
+    culprits: list[str] = field(default_factory=list)  # project cases: the TUs bisection blames
+    project: dict | None = None  # project cases: what the case folder needs (repro, bisection log)
 
     def record(self, case: Case | None = None) -> CaseRecord:
         """The case's record; `case`: the case as the suite made it, when this result's case is a
@@ -112,7 +118,8 @@ class Result:
             origin = REF_CACHED if self.ref.from_cache else REF_BUILT
         else:
             origin = None
-        return CaseRecord(case or self.case, self.verdict, clean(self.reason, 500), self.duration, origin)
+        return CaseRecord(case or self.case, self.verdict, clean(self.reason, 500), self.duration, origin,
+                          tuple(self.culprits), candidate_run=RUN_REUSED if self.reused_run else None)
 
 
 def compile_argv(compiler: tuple[str, ...], opt: list[str], case: Case, sources, exe: str) -> list[str]:
@@ -164,6 +171,7 @@ class Judge:
     """Judges cases one at a time in a private scratch folder; one per worker."""
 
     REF_MEMO = 16  # reference outcomes kept, so a test's other opt levels reuse them
+    reuse_judgements = True  # False: every candidate executable runs (gate reruns: flakiness is the question)
 
     def __init__(self, cfg: RunConfig, scratch_parent: str | None = None):
         self.cfg = cfg
@@ -216,6 +224,8 @@ class Judge:
     def _judge(self, case: Case) -> Result:
         if case.unsupported:
             return Result(case, V.UNSUPPORTED, case.unsupported)
+        if case.suite == PROJECT_SUITE:
+            return self._judge_project(case)
         if case.suite in GENERATORS and not case.sources:
             try:
                 case = materialise(case, self._programs_for(case.suite))
@@ -232,8 +242,7 @@ class Judge:
             bad = classify_build(build, exe, self.cfg.compile_timeout)
             if bad:
                 return Result(case, bad[0], bad[1], ref=ref, build=build)
-            run = self._execute(case, exe, work)
-            verdict, reason = compare(ref.expected, run, self._run_timeout(case))
+            run, verdict, reason, reused = self._run_candidate(case, ref, exe, work)
             stale = False
             if verdict.is_failure and ref.from_cache:
                 # A failure is never decided on a stored answer alone: the reference is run
@@ -244,10 +253,46 @@ class Judge:
                     ref.expected.status, ref.expected.stdout)
                 if ref.verdict is not None:
                     return Result(case, ref.verdict, ref.reason, ref=ref, build=build, run=run, stale_cache=stale)
-                verdict, reason = compare(ref.expected, run, self._run_timeout(case))
-            return Result(case, verdict, reason, ref=ref, build=build, run=run, stale_cache=stale)
+                if stale:  # judged against a wrong expectation: run it for real against the fresh one
+                    run, verdict, reason, reused = self._run_candidate(case, ref, exe, work)
+            return Result(case, verdict, reason, ref=ref, build=build, run=run, stale_cache=stale,
+                          reused_run=reused)
         finally:
             shutil.rmtree(work, ignore_errors=True)
+
+    def _run_candidate(self, case: Case, ref: RefOutcome, exe: str, work: Path) -> tuple:
+        """(run, verdict, reason, reused): the candidate's executable run and compared, or the
+        judgement of a byte-identical executable against the same reference outcome reused."""
+        jkey = self._judgement_key(case, ref, exe)
+        store = self._open_cache() if jkey is not None else None
+        if store is not None:
+            data = store.get(jkey)
+            hit = judgements.from_json(data) if isinstance(data, dict) else None
+            if hit is not None:
+                return hit[2], hit[0], hit[1], True
+        try:
+            run = self._execute(case, exe, work)
+            verdict, reason = compare(ref.expected, run, self._run_timeout(case))
+        except BaseException:
+            if store is not None:
+                store.release(jkey)  # a shared cache: agents waiting for this key judge it themselves
+            raise
+        if store is not None:
+            if judgements.storable(verdict, run):
+                store.put(jkey, judgements.to_json(verdict, reason, run))
+            else:
+                store.release(jkey)
+        return run, verdict, reason, False
+
+    def _judgement_key(self, case: Case, ref: RefOutcome, exe: str) -> str | None:
+        """The key of the executable's judgement, or None when judgements are not reused."""
+        if not (self.cfg.cache_path and self.reuse_judgements and ref.runs):
+            return None
+        digest = judgements.exe_digest(exe)
+        if digest is None:
+            return None
+        return judgements.key(digest, self._reference_key(case), ref.expected, self._run_timeout(case),
+                              self.cfg.stdout_limit)
 
     def _reference(self, case: Case) -> RefOutcome:
         key = (case.group, case.sources)  # a shrunk program is another program under the same name
@@ -272,17 +317,31 @@ class Judge:
             self._refs.popitem(last=False)
         return outcome
 
-    def _cached_reference(self, case: Case, refresh: bool = False) -> RefOutcome:
-        if not self.cfg.cache_path:
-            return self._build_reference(case)
+    def _open_cache(self):
         if self._cache is None:
-            self._cache = cache.Cache(cache.resolve_path(self.cfg.cache_path))
+            self._cache = cache.open_cache(self.cfg.cache_path, self.cfg.out_dir)
+        return self._cache
+
+    def _reference_key(self, case: Case) -> str:
         ref, emu = self.cfg.references[case.arch], self.cfg.emulators[case.arch]
         settings = (f"sandbox={self.cfg.sandbox} ub_check={self.cfg.ub_check} backend={self.cfg.backend} "
                     f"image={json.dumps(self.cfg.images.get(case.arch), sort_keys=True)} {_RUN_STYLE}")
-        key = cache.reference_key(case, cache.toolchain_identity(ref.argv, ref.version), emu.argv, emu.version,
-                                  self._ref_run_timeout(case), self.cfg.stdout_limit, settings)
-        data = None if refresh else self._cache.get(key)
+        return cache.reference_key(case, cache.toolchain_identity(ref.argv, ref.version), emu.argv, emu.version,
+                                   self._ref_run_timeout(case), self.cfg.stdout_limit, settings)
+
+    def prefetch_references(self, cases: list[Case]) -> None:
+        """Ask a remote cache for these cases' reference outcomes in one batch (a warm run then
+        makes one round trip, not one per case); a local cache ignores it."""
+        if self.cfg.cache_path and cache.is_remote(self.cfg.cache_path):
+            groups = {c.group: c for c in cases if c.sources and not c.unsupported and c.suite != PROJECT_SUITE}
+            self._open_cache().prefetch([self._reference_key(c) for c in groups.values()])
+
+    def _cached_reference(self, case: Case, refresh: bool = False) -> RefOutcome:
+        if not self.cfg.cache_path:
+            return self._build_reference(case)
+        store = self._open_cache()
+        key = self._reference_key(case)
+        data = None if refresh else store.get(key)
         if data is not None:
             try:
                 return RefOutcome.from_json(data)
@@ -290,7 +349,9 @@ class Judge:
                 pass  # an entry of the right checksum but the wrong shape: recompute
         outcome = self._build_reference(case)
         if outcome.cacheable:
-            self._cache.put(key, outcome.to_json())
+            store.put(key, outcome.to_json())
+        else:
+            store.release(key)  # a shared cache: the other agents waiting for it build it themselves
         return outcome
 
     def _build_reference(self, case: Case) -> RefOutcome:
@@ -408,6 +469,64 @@ class Judge:
                   limits=limits, env=_binary_env(exe, env))
         return _started(self.backend.run_binary, _binary_argv(emulator), arch=case.arch, **kw)
 
+    # ------------------------------------------------------------ project cases
+
+    def _judge_project(self, case: Case) -> Result:
+        """A project test: the reference build (once, cached) and its two runs of the test, the
+        candidate's build (once per run), its run, the comparison; a failure is bisected to TUs."""
+        self._check()
+        if self.cfg.backend != "local":
+            return Result(case, V.UNSUPPORTED, "project cases build and run with --backend local only (so far)")
+        p = projects.ProjectCase.of(case, self.cfg, self.root)
+        ref_build = p.reference_build()
+        if not ref_build.ok:
+            return Result(case, V.REF_INVALID, f"the reference does not build the project: {p.why(ref_build)}")
+        runs, from_cache = p.reference_runs()
+        ref = RefOutcome(None, runs=list(runs), from_cache=from_cache)
+        why = _unusable_run(runs[0], p.timeout)
+        if why:
+            return Result(case, V.REF_INVALID, f"reference test {why}", ref=ref)
+        if (runs[0].status, runs[0].stdout) != (runs[1].status, runs[1].stdout):
+            return Result(case, V.UNSTABLE, "the reference's two runs disagree: " + _difference(runs[0], runs[1]),
+                          ref=ref)
+        self._check()
+        build = p.candidate_build()
+        if not build.ok:
+            verdict, reason = _project_build_verdict(build, p, p.tools.compile_timeout)
+            log = ((build.failed_tu or {}).get("stderr", "") + "\n" + build.log_tail).encode()
+            shown = ProcResult(("sh", "-c", p.recipe.configure if build.stage == "configure" else p.recipe.build),
+                               Status.from_json(build.status), stderr=log)
+            return Result(case, verdict, reason, ref=ref, build=shown)
+        run = p.candidate_run()
+        verdict, reason = compare(ref.expected, run, p.timeout)
+        if verdict == V.WRONG_EXIT and run.status.kind == proc.EXIT and run.status.code - 128 in _CRASH_SIGNALS:
+            # A test's command runs through sh, which reports its program's death as 128+N.
+            verdict = V.CRASH
+            reason = f"killed by {proc.signal_name(run.status.code - 128)} (the test's shell said {reason})"
+        stale = False
+        if verdict.is_failure and from_cache:
+            # As for every case: a failure is never decided on a stored reference answer alone.
+            fresh, _ = p.reference_runs(refresh=True)
+            stale = (fresh[0].status, fresh[0].stdout) != (runs[0].status, runs[0].stdout)
+            ref = RefOutcome(None, runs=list(fresh))
+            if (fresh[0].status, fresh[0].stdout) != (fresh[1].status, fresh[1].stdout):
+                return Result(case, V.UNSTABLE, "the reference's two runs disagree: " + _difference(*fresh),
+                              ref=ref, stale_cache=stale)
+            verdict, reason = compare(ref.expected, run, p.timeout)
+        if verdict == V.WRONG_EXIT and run.status.kind == proc.EXIT and run.status.code - 128 in _CRASH_SIGNALS:
+            # A test's command runs through sh, which reports its program's death as 128+N.
+            verdict = V.CRASH
+            reason = f"killed by {proc.signal_name(run.status.code - 128)} (the test's shell said {reason})"
+        if verdict == V.CRASH and p.crash_is_stack(ref.expected):
+            reason += " (passes with an unlimited stack: the candidate's code uses far more stack than GCC's)"
+        res = Result(case, verdict, reason, ref=ref, run=run, stale_cache=stale)
+        if verdict.is_failure:
+            self._check()
+            res.culprits, res.project = p.bisect(ref.expected)
+            if res.culprits:
+                res.reason += f" (culprit TUs: {' + '.join(res.culprits)})"
+        return res
+
     def _run_timeout(self, case: Case) -> float:
         return self.cfg.run_timeout * TARGETS[case.arch].slowdown * case.timeout_factor
 
@@ -429,6 +548,25 @@ def _compile_env(work: Path) -> dict[str, str]:
     # The compiler's temporary files go to the case's folder: a compiler killed by its
     # timeout (or by a stopped run) leaves nothing in /tmp.
     return proc.child_env(TMPDIR=str(work))
+
+
+_CRASH_SIGNALS = (signal.SIGSEGV, signal.SIGBUS, signal.SIGILL, signal.SIGFPE, signal.SIGABRT)
+
+
+def _project_build_verdict(build, p, timeout: float) -> tuple[V.Verdict, str]:
+    """The candidate failing to build a project: the first TU it failed on, judged like a
+    one-file compile (crash, ICE, timeout, error), or the stage that failed without one."""
+    tu = build.failed_tu
+    if tu is not None:
+        st = tu["status"]
+        status = (Status(proc.TIMEOUT) if st == "timeout" else
+                  Status(proc.SIGNAL, -st) if isinstance(st, int) and st < 0 else Status(proc.EXIT, int(st)))
+        got = ProcResult((), status, stderr=tu.get("stderr", "").encode())
+        verdict, reason = classify_build(got, "", timeout)
+        return verdict, f"{tu['tu']}: {reason}"
+    if build.status[0] == proc.TIMEOUT:
+        return V.COMPILE_TIMEOUT, f"the project's {build.stage} timed out"
+    return V.COMPILE_ERROR, f"the project's {build.stage} failed: {p.why(build)}"
 
 
 def _started(runner, argv, **kw) -> ProcResult:
@@ -486,7 +624,9 @@ def compare(expected: ProcResult, got: ProcResult, timeout: float) -> tuple[V.Ve
     if got.stdout_truncated:
         return V.WRONG_OUTPUT, f"stdout exceeds {len(got.stdout)} bytes (reference printed {len(expected.stdout)})"
     if st.kind == proc.SIGNAL:
-        return V.CRASH, f"{st} (reference: {ref_st})" + _stderr_hint(got)
+        # Torture tests call abort() when a computed value is wrong: the test's own check failed.
+        own = ": the test's own check failed (abort)" if st.code == 6 else ""  # SIGABRT
+        return V.CRASH, f"{st}{own} (reference: {ref_st})" + _stderr_hint(got)
     if st != ref_st:
         return V.WRONG_EXIT, f"{st} (reference: {ref_st})" + _stderr_hint(got)
     if got.stdout != expected.stdout:

@@ -1,4 +1,5 @@
-"""The pytest plugin: cases become items, results travel back as user properties.
+"""The pytest plugin: each test is a pytest.File, each case an Item (`smoke/vla.c::x86_64-O0`);
+results travel back to the controller as an attribute of the call report.
 
 Thin on purpose: collection, items, and handing records to the reports.
 Verdicts are decided in pipeline.py, never here. Loaded through the `pytest11`
@@ -10,9 +11,11 @@ entry point, it stays inert unless oracle options are given:
 from __future__ import annotations
 
 import functools
+import hashlib
 import json
 import os
 import signal
+from pathlib import Path
 
 import pytest
 
@@ -26,10 +29,10 @@ from .model import Case
 from .pipeline import Judge
 from .record import CaseRecord
 from .recorder import Recorder, previous_records
+from .reports.casedir import slug
 from .select import select_cases
 from .settle import settle
 
-PROP = "oracle"
 RUNNER = "oracle-runner"
 
 
@@ -67,7 +70,9 @@ def pytest_configure(config: pytest.Config) -> None:
         cfg = build(values)
     except OracleError as exc:
         raise pytest.UsageError(f"oracle: {exc}") from None
-    config.pluginmanager.register(Runner(cfg, recorder=Recorder(cfg, to_terminal=True)), RUNNER)
+    # --co judges nothing: no reports are written (an earlier run's in --oracle-out stay), no history.
+    recorder = None if config.option.collectonly else Recorder(cfg, to_terminal=True)
+    config.pluginmanager.register(Runner(cfg, recorder=recorder), RUNNER)
 
 
 def _stop_worker(runner: "Runner", signum, frame):
@@ -87,32 +92,80 @@ class CaseFailure(Exception):
     """Raised by an item whose case the candidate failed (or oracle could not judge)."""
 
 
-class CaseItem(pytest.Item):
+def split_id(case_id: str) -> tuple[str, str]:
+    """A case id as pytest's (file node id, item name): `smoke/vla.c@x86_64-O0` is
+    `smoke/vla.c::x86_64-O0` (an id holds one '@', and no ':': both are %-escaped in names)."""
+    head, _, tail = case_id.rpartition("@")
+    return head, tail
+
+
+class _RootHooks:
+    """Hooks as at the session's folder (pytest's rootdir): the conftest.py files that apply there,
+    and not those of the suite's folders (which pytest never walks into: see pytest_collection)."""
+
+    @property
+    def ihook(self):
+        return self.session.gethookproxy(self.session.path)
+
+
+class CaseFile(_RootHooks, pytest.File):
+    """One test of the suite (a C file, or a generated program's seed); its cases are its items."""
+
+    def __init__(self, *, cases: list[Case], runner: "Runner", **kwargs):
+        super().__init__(**kwargs)
+        self.cases = cases
+        self.runner = runner
+        self._items: list[CaseItem] | None = None
+
+    def collect(self) -> list["CaseItem"]:
+        if self._items is None:
+            self._items = [CaseItem.from_parent(self, name=split_id(c.id)[1], case=c, runner=self.runner)
+                           for c in self.cases]
+        return self._items
+
+
+class CaseItem(_RootHooks, pytest.Item):
     def __init__(self, *, case: Case, runner: "Runner", **kwargs):
         super().__init__(**kwargs)
         self.case = case
         self.runner = runner
+        self.record_line: str | None = None
 
     def runtest(self) -> None:
         rec = self.runner.judge(self.case)
-        self.user_properties.append((PROP, rec.line()))
+        # To the controller as an attribute of the report (see Runner.pytest_runtest_makereport), not a
+        # user property: pytest's --junitxml would write it out as a JSON blob.
+        self.record_line = rec.line()
         if rec.verdict.is_failure or rec.verdict is V.INFRA_ERROR:
             raise CaseFailure(f"{rec.verdict.name}: {rec.reason}")
         if rec.verdict is not V.PASS:
             pytest.skip(f"{rec.verdict.name}: {rec.reason}")
 
     def repr_failure(self, excinfo, style=None):
-        if isinstance(excinfo.value, CaseFailure):
-            return f"{self.case.id}\n{excinfo.value}"
+        if isinstance(excinfo.value, CaseFailure):  # the verdict first: pytest's short summary shows one line
+            repro = os.path.join(self.runner.cfg.out_dir, "cases", slug(self.case.id), "repro.sh")
+            return f"{excinfo.value}\ncase {self.case.id}\nrepro: {repro}"
         return super().repr_failure(excinfo, style)
 
     def reportinfo(self):
         return self.path, None, self.case.id
 
 
-class SuiteCollector(pytest.Collector):
-    def collect(self):  # never called: items are made directly in pytest_collection
-        return []
+def _matches(arg: str, item: CaseItem) -> bool:
+    """Whether a command-line argument names this case: its node id, its file's node id, a folder of
+    node ids, or the path of its test file (or of a folder holding it), with `::NAME` or not."""
+    path, sep, name = arg.partition("::")
+    if sep and name != item.name:
+        return False
+    file_id = item.parent.nodeid
+    path = path.rstrip("/")
+    if path in (file_id, "") or file_id.startswith(path + "/"):
+        return True
+    src = item.case.sources[0] if item.case.sources else None
+    if src is None or not os.path.exists(path):
+        return False
+    want, have = os.path.realpath(path), os.path.realpath(src)
+    return have == want or have.startswith(want.rstrip("/") + "/")
 
 
 class Runner:
@@ -127,29 +180,76 @@ class Runner:
             skip = list(previous_records(cfg.out_dir)) if cfg.resume else []
         self.skip = set(skip)
         self._judge: Judge | None = None
+        self._cases: list[Case] = []  # collected, not judged yet: their references are prefetched once
 
     # ---------------------------------------------------------------- workers and in-process runs
 
     def judge(self, case: Case) -> CaseRecord:
         if self._judge is None:
             self._judge = Judge(self.cfg)
+        if self._cases:  # a shared cache: this worker's first case asks for every case's reference at once
+            cases, self._cases = self._cases, []
+            self._judge.prefetch_references(cases)
         return settle(self._judge, case, self.cfg)
 
     @pytest.hookimpl(tryfirst=True)
     def pytest_collection(self, session: pytest.Session):
+        """The suite's cases as pytest nodes: one CaseFile per test (node id `suite/test.c`), one
+        CaseItem per case (`suite/test.c::x86_64-O0`), in the selection's order. The suite is not
+        under pytest's rootdir (the torture suite is in a cache folder, generated programs are
+        seeds), so the nodes are made here rather than found by walking folders; the rest is
+        pytest's: collect reports (`--co` counts), -k/--lf/--deselect, node ids as arguments."""
         cases = list(select_cases(self.cfg, self.skip))
-        parent = SuiteCollector.from_parent(session, name="oracle")
-        session.items = [CaseItem.from_parent(parent, name=c.id, case=c, runner=self) for c in cases]
+        self._cases = cases
+        hook = session.config.hook
+        by_file: dict[str, list[Case]] = {}
+        for c in cases:
+            by_file.setdefault(split_id(c.id)[0], []).append(c)
+        item_of: dict[str, CaseItem] = {}
+        for file_id, group in by_file.items():
+            src = group[0].sources[0] if group[0].sources else os.path.join(self.cfg.out_dir, file_id)
+            f = CaseFile.from_parent(session, path=Path(src), nodeid=file_id, cases=group, runner=self)
+            hook.pytest_collectstart(collector=f)
+            items = f.collect()
+            item_of.update((it.case.id, it) for it in items)
+            hook.pytest_collectreport(report=pytest.CollectReport(f.nodeid, "passed", None, items))
+        session.items = [item_of[c.id] for c in cases]
+        self._cases_by_node = {it.nodeid: it.case.id for it in session.items}
+        if session.config.args_source is pytest.Config.ArgsSource.ARGS:
+            session.items = self._named(session.config.args, session.items)
         if len(self.cfg.opts) > 1:  # a test's opt levels on one worker, so its reference is built once
             for item in session.items:
                 item.add_marker(pytest.mark.xdist_group(item.case.group))
-        if self.recorder is not None:
-            self.recorder.expect(cases)
-        session.testscollected = len(session.items)
-        hook = session.config.hook
         hook.pytest_collection_modifyitems(session=session, config=session.config, items=session.items)
+        session.testscollected = len(session.items)  # as pytest counts: after deselection (none left: exit 5)
+        if self.recorder is not None:
+            # Cases pytest deselected (-k, --lf, --deselect) are no part of the run: in no report.
+            kept = [item.case for item in session.items if isinstance(item, CaseItem)]
+            self.recorder.expect(kept)
+            if len(kept) < len(cases):
+                ids = "\n".join(sorted(c.id for c in kept)).encode()
+                self.recorder.selection_extra = {"pytest": hashlib.sha256(ids).hexdigest()[:12]}
         hook.pytest_collection_finish(session=session)
         return True
+
+    def _named(self, args: list[str], items: list[CaseItem]) -> list[CaseItem]:
+        """The cases the command line names (node ids, files, folders); each argument must name one."""
+        keep: set[str] = set()
+        for arg in args:
+            hits = [it.nodeid for it in items if _matches(arg, it)]
+            if not hits:
+                example = items[0].nodeid if items else "suite/test.c::x86_64-O0"
+                raise pytest.UsageError(f"oracle: {arg} names no case of --oracle-suite {self.cfg.suite} "
+                                        f"(node ids look like {example}; --co lists them)")
+            keep.update(hits)
+        return [it for it in items if it.nodeid in keep]
+
+    @pytest.hookimpl(wrapper=True)
+    def pytest_runtest_makereport(self, item: pytest.Item, call):
+        report = yield
+        if call.when == "call" and isinstance(item, CaseItem) and item.record_line is not None:
+            report.oracle_record = item.record_line  # travels with the report through xdist
+        return report
 
     def pytest_runtest_protocol(self, item: pytest.Item, nextitem: pytest.Item | None) -> None:
         # Generate the next program while this one is judged.
@@ -190,14 +290,24 @@ class Runner:
     def pytest_runtest_logreport(self, report: pytest.TestReport) -> None:
         if self.recorder is None:
             return
-        for name, value in report.user_properties:
-            if name == PROP and report.when == "call":
-                self.recorder.add(CaseRecord.from_json(json.loads(value)))
-                return
+        line = getattr(report, "oracle_record", None)
+        if line is not None and report.when == "call":
+            self.recorder.add(CaseRecord.from_json(json.loads(line)))
+            return
         if report.failed and report.when != "teardown":
             # No record: the item died before it could judge (a worker crash, a setup error).
             why = str(report.longrepr).strip().splitlines()
-            self.recorder.add_lost(_case_id(report.nodeid), why[-1] if why else "worker lost")
+            self.recorder.add_lost(self._case_of(report.nodeid), why[-1] if why else "worker lost")
+
+    def _case_of(self, nodeid: str) -> str:
+        known = getattr(self, "_cases_by_node", {})
+        base = nodeid
+        while True:
+            if base in known:
+                return known[base]
+            if "@" not in base:
+                return _case_id(nodeid)
+            base = base.rsplit("@", 1)[0]  # the `@<group>` suffix xdist's loadgroup adds
 
     def pytest_terminal_summary(self, terminalreporter) -> None:
         if self.recorder is not None and self.recorder.to_terminal:
@@ -206,9 +316,11 @@ class Runner:
 
 
 def _case_id(nodeid: str) -> str:
-    """The case id in a node id, without the `@<group>` suffix xdist's loadgroup adds
-    (a case's group is a prefix of its id)."""
-    rest = nodeid.rsplit("::", 1)[-1]  # case ids never hold "::" (':' is %-escaped)
+    """The case id in a node id (`suite/t.c::x86_64-O0`, or an older oracle's `…::oracle::<case id>`),
+    without the `@<group>` suffix xdist's loadgroup adds (a case's group is a prefix of its id)."""
+    head, _, rest = nodeid.rpartition("::")
+    if head and not head.endswith("::oracle") and head != "oracle":
+        return f"{head}@{rest.split('@', 1)[0]}"  # an item name holds no '@'
     at = len(rest)
     while (at := rest.rfind("@", 0, at)) > 0:
         if rest[:at].startswith(rest[at + 1:]):

@@ -13,6 +13,9 @@ from .text import clean
 
 # Where the reference outcome came from (results.json's "reference" field).
 REF_BUILT, REF_CACHED, REF_STALE = "built", "cached", "stale-cache-replaced"
+# How the candidate's executable was judged (results.json's "candidate_run"): absent when it ran;
+# RUN_REUSED when a byte-identical executable's judgement against the same reference was reused.
+RUN_REUSED = "reused"
 
 
 @dataclass(frozen=True, slots=True)
@@ -22,6 +25,8 @@ class CaseRecord:
     reason: str = ""
     duration_s: float = 0.0
     reference: str | None = None  # REF_BUILT, REF_CACHED or REF_STALE; None: no reference was needed
+    culprits: tuple[str, ...] = ()  # project cases: the TUs (relative to the project root) bisection blames
+    candidate_run: str | None = None  # RUN_REUSED: not run, a byte-identical executable's judgement reused
 
     @property
     def id(self) -> str:
@@ -52,6 +57,10 @@ class CaseRecord:
              "duration_s": round(self.duration_s, 4)}
         if self.reference is not None:
             d["reference"] = self.reference
+        if self.culprits:
+            d["culprits"] = list(self.culprits)
+        if self.candidate_run is not None:
+            d["candidate_run"] = self.candidate_run
         return d
 
     def line(self) -> str:
@@ -64,7 +73,9 @@ class CaseRecord:
         try:
             reason = d.get("reason") or ""
             return cls(Case.from_json(d), V.by_name(d["verdict"]), reason if isinstance(reason, str) else str(reason),
-                       float(d.get("duration_s") or 0.0), d.get("reference"))
+                       float(d.get("duration_s") or 0.0), d.get("reference"),
+                       tuple(str(c) for c in d.get("culprits") or ()),
+                       d.get("candidate_run") if isinstance(d.get("candidate_run"), str) else None)
         except (KeyError, TypeError, ValueError, AttributeError) as exc:
             raise ValueError(f"not a case record ({type(exc).__name__}: {exc})") from None
 

@@ -22,7 +22,7 @@ from collections import Counter
 from pathlib import Path
 from typing import Iterable, Iterator
 
-from . import history
+from . import cache_redis, history
 from . import verdict as V
 from .config import RunConfig
 from .errors import EXIT_FAILURES, EXIT_INCOMPLETE, EXIT_OK, UsageError
@@ -141,6 +141,7 @@ class Recorder:
         self.warnings: list[str] = []
         self.finished = False
         self.on_stopped = on_stopped  # called once the reports of an interrupted run are written
+        self.selection_extra: dict = {}  # what else narrowed the selection (pytest's -k), for the history
         self._bar = None
         self._overflow: list[CaseRecord] = []  # a stream's records the journal could not take
         self._journal_path: Path | None = None
@@ -222,9 +223,9 @@ class Recorder:
             self.expected = cases
         total = len(cases) if cases is not None else total
         if self.progress and self._bar is None and total is not None:
-            from tqdm import tqdm
+            from .progress import bar
 
-            self._bar = tqdm(total=total, unit="case", file=sys.stderr, leave=False, dynamic_ncols=True)
+            self._bar = bar(total)
 
     def add(self, rec: CaseRecord) -> None:
         self._keep(rec)
@@ -268,16 +269,20 @@ class Recorder:
             if self.cfg.json_copy:
                 json_report.write(self.cfg.json_copy, self.cfg, records, complete)
             if self.cfg.junit_copy:
-                junit.write(self.cfg.junit_copy, records)
+                junit.write(self.cfg.junit_copy, records, cases_root=self.out)
             _link_latest(self.out)
         except OSError as exc:
             self._disk_error(exc)
         if self._journal is not None:
             with contextlib.suppress(OSError):
                 self._journal.close()
+        if self.cfg.cache_path and cache_redis.is_url(self.cfg.cache_path):
+            lost = cache_redis.run_warning(self.out)  # the workers' cache.log, as one line
+            if lost:
+                self.warnings.append(lost)
         if self.cfg.history_path and not self.write_error:
             try:
-                history.record_run(self.cfg.history_path, self.cfg, records, complete)
+                history.record_run(self.cfg.history_path, self.cfg, records, complete, self.selection_extra)
             except (OSError, sqlite3.Error) as exc:
                 self.warnings.append(f"the run was not added to the history {self.cfg.history_path}: {exc}")
         if not self.write_error:  # results.json holds every record now

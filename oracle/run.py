@@ -20,6 +20,7 @@ from pathlib import Path
 from . import proc, scratch
 from .backends import finish_run
 from .config import RunConfig
+from .errors import UsageError
 from .recorder import Recorder
 from .select import select_cases
 
@@ -28,6 +29,9 @@ def run(cfg: RunConfig, jobs: int, progress: bool) -> Recorder:
     """Judge the run's cases (--resume: those an interrupted run left) and write the reports."""
     from .suites import is_generated
 
+    if not cfg.resume and next(iter(select_cases(cfg)), None) is None:
+        # Nothing to judge is a mistake in the arguments (a -k that matches nothing, say), not a pass.
+        raise UsageError("no case selected: check --suite, --filter (-k), --shard, --ratio and --count")
     if is_generated(cfg.suite):
         from .stream import Stream
 

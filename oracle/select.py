@@ -1,15 +1,18 @@
-"""Which cases a run keeps: filter, shard and sample, each a pure function of the case id.
+"""Which cases a run keeps: filter, shard and sample, each a pure function of the case id
+(time-balanced shards: and of the history up to the run the configuration names).
 
 Every xdist worker computes the same list, two agents with different seeds get
-different samples, and adding a test never reshuffles the others.
+different samples, and adding a test never reshuffles the others (by-count shards).
 """
 
 from __future__ import annotations
 
 import hashlib
 import re
-from typing import Container, Iterable, Iterator
+from collections import defaultdict
+from typing import Container, Iterable, Iterator, Mapping
 
+from . import shards
 from .config import RunConfig
 from .model import Case
 
@@ -24,16 +27,31 @@ def sample_score(case_id: str, seed: str) -> float:
     return _unit("sample", seed, case_id)
 
 
-def in_shard(case: Case, k: int, n: int) -> bool:
+def in_shard(case: Case, k: int, n: int, plan: Mapping[str, int] | None = None) -> bool:
     # By group, so one test's opt levels share a shard and its reference is built once.
+    if plan is not None and case.group in plan:
+        return plan[case.group] == k
     return int(_unit("shard", case.group) * n) == k - 1
+
+
+def time_plan(cases: Iterable[Case], n: int, history_path: str | None, upto: int,
+              pattern: str | None = None) -> dict[str, int]:
+    """Each group's shard, balanced by the durations the history recorded up to run `upto`
+    (shards.balance); the cases are the suite's, before sampling, less what the filter drops."""
+    rx = re.compile(pattern) if pattern else None
+    groups: dict[str, list[str]] = defaultdict(list)
+    for case in cases:
+        if not rx or rx.search(case.id):
+            groups[case.group].append(case.id)
+    return shards.balance(groups, shards.durations(history_path, upto), n)
 
 
 def select(cases: Iterable[Case], *, seed: str = "0", ratio: float | None = None, at_least_one: bool = False,
            shard: tuple[int, int] | None = None, pattern: str | None = None,
-           skip: Container[str] = ()) -> Iterator[Case]:
+           skip: Container[str] = (), plan: Mapping[str, int] | None = None) -> Iterator[Case]:
     """The cases a run keeps, in the suite's order, in constant memory (a finite run takes a
-    list of it; a generated suite streams it). `skip`: ids judged already (--resume). The
+    list of it; a generated suite streams it). `skip`: ids judged already (--resume). `plan`:
+    group -> shard, for time-balanced shards (else by a hash of the group). The
     at-least-one-per-arch cases, when needed, come last."""
     rx = re.compile(pattern) if pattern else None
     best: dict[str, tuple[float, Case]] = {}  # per arch: the lowest-scored case, for at_least_one
@@ -41,7 +59,7 @@ def select(cases: Iterable[Case], *, seed: str = "0", ratio: float | None = None
     for case in cases:
         if rx and not rx.search(case.id):
             continue
-        if shard and not in_shard(case, *shard):
+        if shard and not in_shard(case, *shard, plan):
             continue
         if ratio is None or ratio >= 100:
             if case.id not in skip:
@@ -69,5 +87,10 @@ def select_cases(cfg: RunConfig, skip: Container[str] | None = None) -> Iterator
 
     if skip is None:
         skip = previous_records(cfg.out_dir).keys() if cfg.resume else ()
-    return select(open_suite(cfg.suite, cfg.gen).cases(cfg.arches, cfg.opts), seed=cfg.seed, ratio=cfg.ratio,
-                  at_least_one=cfg.at_least_one, shard=cfg.shard, pattern=cfg.filter, skip=skip)
+    cases = open_suite(cfg.suite, cfg.gen).cases(cfg.arches, cfg.opts)
+    plan = None
+    if cfg.shard and cfg.shard_history:  # time-balanced: the whole (finite) suite is needed first
+        cases = list(cases)
+        plan = time_plan(cases, cfg.shard[1], cfg.history_path, cfg.shard_history, cfg.filter)
+    return select(cases, seed=cfg.seed, ratio=cfg.ratio, at_least_one=cfg.at_least_one, shard=cfg.shard,
+                  pattern=cfg.filter, skip=skip, plan=plan)

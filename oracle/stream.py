@@ -62,6 +62,9 @@ class Stream:
 
     def run(self) -> Recorder:
         self.start = time.monotonic()
+        if self.finite and self.progress and self._total() is not None:
+            self.recorder.progress = True  # a tqdm bar with the total, drawn by the recorder as records come
+            self.recorder.expect(total=self._total())
         self.deadline = self.start + self.budget_s
         # A program's cases (its arches and opt levels) go to one judge: the program is generated,
         # and its UB check built and run, once. The host arch first: it is the quickest to find a
@@ -155,6 +158,14 @@ class Stream:
                 if self.echo_failures:
                     print(f"ERROR {rec.id} {rec.verdict.name}: {rec.reason[:200]}", file=sys.stderr, flush=True)
 
+    def _total(self) -> int | None:
+        """How many cases a generated run judges, when it is known before they are made: --count
+        programs on every arch and opt level (a sample, shard or filter keeps an unknown part)."""
+        cfg = self.cfg
+        if (cfg.ratio is not None and cfg.ratio < 100) or cfg.shard or cfg.filter or cfg.resume:
+            return None
+        return cfg.count * len(cfg.arches) * len(cfg.opts)
+
     def _show(self) -> None:
         now = time.monotonic()
         if not self.progress and now - getattr(self, "_shown", 0.0) < 10:
@@ -162,8 +173,11 @@ class Stream:
         self._shown = now
         n = self.recorder.count
         passed = self.recorder.verdicts[V.PASS.name]
-        if self.finite:  # oracle run: a progress line on a terminal only
-            if self.progress:
+        if self.finite:  # oracle run: a progress bar (or line) on a terminal only
+            bar = self.recorder._bar
+            if bar is not None:
+                bar.set_postfix(failures=self.failures, refresh=False)
+            elif self.progress:
                 sys.stderr.write(f"\r{n} cases, {passed} passed, {self.failures} failures ")
                 sys.stderr.flush()
             return

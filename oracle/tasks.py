@@ -1,40 +1,81 @@
 """Task files in `current_tasks/`: one plain-text file per failure cluster, for agents.
 
-The folder is shared by oracle and the agents that work from it, so the rules are:
+The folder is shared by oracle and the agents that work from it, and often committed to git
+and shared by agents in separate clones. So the rules are:
 
-* oracle owns `<slug>--<cluster-id>.txt` files that hold no `Claimed-by:` line;
-* a file is *claimed* once it holds a `Claimed-by:` line or was renamed (any name that
-  still holds `--<cluster-id>`, e.g. `….txt.claimed`); oracle never rewrites, moves or
-  deletes a claimed file, and only appends one `Resolved:` line once all its cases pass;
+* a task is `<slug>--<cluster-id>.txt` plus its state `.<cluster-id>.json` (every case it
+  holds, each `fails` or what it does now, and the representative's details). The text is
+  rendered from the state alone: no absolute paths, run folders or time stamps, so the same
+  failures give the same bytes in every clone and every run;
+* a run only adds: failures it saw are added to their task, cases it saw passing (or failing
+  another way) are marked so; a case it did not judge (`--fast`, `--ratio`, `-k`, `--shard`,
+  other arches) is left as it was. A task goes only once none of its cases fails its way any
+  more, whichever runs judged them;
+* a task is *claimed* when `<cluster-id>.claim` exists (`oracle claim`, see oracle/claim.py), or
+  (the older protocol) its file holds a `Claimed-by:` line or was renamed. oracle never writes,
+  moves or deletes a claimed task's files (an old-style claimed file gets one `Resolved:` line
+  once all its cases pass);
+* clusters beyond `--max-tasks` go to one low-priority file, `ideas.txt`;
 * every write is a temp file plus a rename, under an exclusive `flock` on `.lock`, so
-  two oracle processes never interleave and readers never see half a file;
-* nothing time-dependent is written, so the same results give the same bytes.
+  two oracle processes never interleave and readers never see half a file.
 """
 
 from __future__ import annotations
 
 import fcntl
+import json
+import os
 import re
+import shlex
+import shutil
+import subprocess
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterator
 
 from . import verdict as V
-from .cluster import ID_LEN, Cluster, clusters
+from .cluster import ID_LEN, Cluster, clusters, key, missing_symbols
 from .record import CaseRecord
 from .reports import atomic_write
 from .results import Run
+from .targets import HOST_ARCH
 from .text import clean
 
 DEFAULT_DIR = "current_tasks"
+FORMAT = "oracle-task/1"
 MAX_IDS = 20
 MAX_PROGRAM_LINES = 150
 MAX_OUTPUT_LINES = 8
 LOCK = ".lock"
-_CID = re.compile(rf"--([0-9a-f]{{{ID_LEN}}})(?![0-9a-f])")
+IDEAS = "ideas.txt"
+CLAIM_SUFFIX = ".claim"
+FAILS = "fails"
+PASSES = "passes"
+_CID = re.compile(rf"(?:--|^)([0-9a-f]{{{ID_LEN}}})(?![0-9a-f])")
 _CLAIM = re.compile(r"^Claimed-by:", re.M)
 _RESOLVED = re.compile(r"^Resolved:", re.M)
+# An absolute path's folders ("/root/.cache/oracle/corpora/torture/", "/dev/shm/oracle-x/7/src/"):
+# they belong to one machine and one run, so a task keeps only the file name.
+_ABS_DIRS = re.compile(r"(?<![\w.~-])/(?:[^\s/:'\"`]+/)+")
+# GCC extensions a candidate may lack on purpose: a test that needs one says so.
+_GCC_FLAGS = re.compile(r"^-(?:f(?!no-inline$)[\w-]+(?:=\S+)?|m[\w-]+(?:=\S+)?|std=gnu\w+|ansi|pedantic)$")
+# Constructs that often carry a back-end bug: runtime tasks whose programs share one are Related.
+# Evidence too weak to merge tasks on (a test has many constructs), strong enough to look at both.
+_FEATURES = (
+    ("bit-fields", re.compile(rb"\b(?:unsigned|signed|int|long|short|char|_Bool)\b[^;{}()?=]*\w\s*:\s*\d+\s*;")),
+    ("vector types", re.compile(rb"vector_size")),
+    ("complex numbers", re.compile(rb"\b(?:_Complex|__complex__)\b")),
+    ("long double", re.compile(rb"\blong\s+double\b")),
+    ("__int128", re.compile(rb"__int128")),
+    ("computed goto", re.compile(rb"goto\s*\*|&&\s*[A-Za-z_]\w*\s*[,;}]")),
+    ("setjmp/longjmp", re.compile(rb"\b(?:__builtin_)?(?:setjmp|longjmp)\b")),
+    ("variadic functions", re.compile(rb"\bva_(?:arg|start)\b")),
+    ("alloca", re.compile(rb"\balloca\b")),
+    ("packed or aligned types", re.compile(rb"__attribute__\s*\(\(\s*(?:__)?(?:packed|aligned)")),
+)
+_GCC_BUILTIN = re.compile(rb"\b(__builtin_\w+|__attribute__|__int128|_Complex|__complex__|typeof|__typeof__|"
+                          rb"__label__|vector_size|__sync_\w+|__atomic_\w+)\b")
 
 
 @dataclass(slots=True)
@@ -44,17 +85,16 @@ class SyncReport:
     removed: list[str] = field(default_factory=list)
     resolved: list[str] = field(default_factory=list)
     claimed: list[str] = field(default_factory=list)
+    ideas: int = 0
     clusters: int = 0
     failures: int = 0
-
-    @property
-    def open_tasks(self) -> int:
-        return len(self.written) + len(self.unchanged)
+    open_tasks: int = 0  # the folder's own count after the update: unclaimed task files
 
     def line(self, folder: Path) -> str:
-        return (f"tasks: {folder}/ holds {self.open_tasks} open task files ({self.failures} failing cases in "
-                f"{self.clusters} clusters; {len(self.claimed)} claimed, {len(self.removed)} removed, "
-                f"{len(self.resolved)} newly resolved)")
+        ideas = f", {self.ideas} more in {IDEAS}" if self.ideas else ""
+        return (f"tasks: {folder}/ holds {self.open_tasks} open task files and {len(self.claimed)} claimed "
+                f"({self.failures} failing cases of this run in {self.clusters} clusters; {len(self.written)} "
+                f"written, {len(self.removed)} removed, {len(self.resolved)} claimed ones now pass{ideas})")
 
 
 def slugify(text: str, limit: int = 60) -> str:
@@ -62,8 +102,18 @@ def slugify(text: str, limit: int = 60) -> str:
     return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")[:limit].rstrip("-") or "task"
 
 
-def file_name(cl: Cluster) -> str:
-    return f"{slugify(cl.title)}--{cl.id}.txt"
+def file_name(state: dict) -> str:
+    return f"{slugify(state['cause'])}--{state['id']}.txt"
+
+
+def claim_path(folder: Path, cid: str) -> Path:
+    return folder / f"{cid}{CLAIM_SUFFIX}"
+
+
+def task_id(text: str) -> str | None:
+    """The cluster id a task name, file name or path holds."""
+    m = _CID.search(Path(text).name)
+    return m.group(1) if m else None
 
 
 @contextmanager
@@ -77,61 +127,102 @@ def locked(folder: Path) -> Iterator[None]:
             fcntl.flock(f, fcntl.LOCK_UN)
 
 
+# ---------------------------------------------------------------- the update
+
 def sync(run: Run, folder: str | Path, max_tasks: int | None = None,
          reduced: dict[str, Path] | None = None) -> SyncReport:
-    """Make `folder` hold one task file per open cluster of `run`, respecting claims."""
+    """Merge `run`'s failures into the task folder: add what it saw, never drop what it did not judge."""
     folder = Path(folder)
     cls = clusters(run.cases, run.arches)
     rep = SyncReport(clusters=len(cls), failures=sum(len(c.records) for c in cls))
+    ctx = _Context(run, folder, reduced or {})
+    by_case = {r.id: r for r in run.cases}
     with locked(folder):
+        ignore = folder / ".gitignore"
+        if not ignore.exists():  # the flock file and temp files are no part of a committed folder
+            atomic_write(ignore, f"{LOCK}\n.*.tmp\n.*.old\n")
         existing = _scan(folder)
-        claimed = {cid for cid, files in existing.items() if any(_is_claimed(p) for p in files)}
-        rep.claimed = sorted(claimed)
-        chosen = [c for c in cls if c.id not in claimed]
-        if max_tasks is not None:
-            chosen = chosen[:max_tasks]
-        for cl in chosen:
-            text = render(cl, run, (reduced or {}).get(cl.id))
-            _write_if_changed(folder / file_name(cl), text, rep)
-            _write_if_changed(folder / f".{cl.id}.cases", "".join(i + "\n" for i in cl.case_ids), None)
-        chosen_ids = {c.id for c in chosen}
-        current_ids = {c.id for c in cls}
-        verdicts = {r.id: r.verdict for r in run.cases}
-        for cid, files in sorted(existing.items()):
-            if cid in chosen_ids:
-                for p in files:  # an old name of a task now written under another one
-                    if p.name != file_name(next(c for c in chosen if c.id == cid)):
-                        p.unlink(missing_ok=True)
-                continue
-            ids = _case_ids(folder, cid)
-            if cid in claimed:
-                if cid not in current_ids and _all_pass(ids, verdicts):
-                    for p in files:
-                        if _is_claimed(p) and _mark_resolved(p, len(ids), run):
-                            rep.resolved.append(p.name)
-                continue
-            # Unclaimed and not chosen: dropped by --max-tasks, or stale. A stale task is removed
-            # only when this run judged all its cases (a --filter run says nothing about others).
-            if cid in current_ids or (ids and all(i in verdicts for i in ids)):
-                for p in files:
+        claimed = {cid for cid, files in existing.items() if _claimed(folder, cid, files)}
+        claimed |= {p.name[: -len(CLAIM_SUFFIX)] for p in folder.glob(f"*{CLAIM_SUFFIX}")}
+        states = {cid: s for cid in existing if cid not in claimed and (s := _load_state(folder, cid))}
+        new = [c for c in cls if c.id not in states and c.id not in claimed]
+        room = None if max_tasks is None else max(0, max_tasks - len(states))
+        ideas = new[room:] if room is not None else []
+        new = new[:room] if room is not None else new
+        for cl in cls:
+            if cl.id in states:
+                _merge(states[cl.id], cl, ctx)
+        for cl in new:
+            states[cl.id] = _merge(_fresh(cl), cl, ctx)
+        for state in states.values():
+            _mark(state, by_case)
+        _legacy(folder, existing, set(states) | claimed, by_case, rep)
+        # Related: lines may name claimed tasks too (read, never written): a claim changes no other file.
+        neighbours = {**{c: s for c in claimed if (s := _load_state(folder, c))}, **states}
+        for cid, state in sorted(states.items()):
+            if not any(c["state"] == FAILS for c in state["cases"].values()):
+                for p in existing.get(cid, []):
                     p.unlink(missing_ok=True)
                     rep.removed.append(p.name)
+                (folder / f".{cid}.json").unlink(missing_ok=True)
                 (folder / f".{cid}.cases").unlink(missing_ok=True)
+                continue
+            name = file_name(state)
+            _write_if_changed(folder / name, render(state, neighbours), rep)
+            _write_if_changed(folder / f".{cid}.json", _dump(state), None)
+            (folder / f".{cid}.cases").unlink(missing_ok=True)  # the older format's list of ids
+            for p in existing.get(cid, []):
+                if p.name != name:  # an older name of this task
+                    p.unlink(missing_ok=True)
+        verdicts = {r.id: r.verdict for r in run.cases}
+        for cid in sorted(claimed):
+            files = existing.get(cid, [])
+            ids = _claimed_case_ids(folder, cid)
+            if ids and all(verdicts.get(i) is V.PASS for i in ids):
+                rep.resolved.append(cid)
+                for p in files:
+                    if _old_style_claim(p):
+                        _mark_resolved(p, len(ids))
+        rep.claimed = sorted(claimed)
+        rep.ideas = _update_ideas(folder, ideas, set(states) | claimed)
+        rep.open_tasks = sum(1 for cid in states if (folder / file_name(states[cid])).exists())
     return rep
+
+
+def _legacy(folder: Path, existing: dict[str, list[Path]], known: set[str], by_case: dict[str, CaseRecord],
+            rep: SyncReport) -> None:
+    """Unclaimed task files of an older oracle (no state): removed once this run judged all their
+    cases (their failures are in this run's own tasks then); else left as they are."""
+    for cid, files in existing.items():
+        if cid in known:
+            continue
+        try:
+            ids = (folder / f".{cid}.cases").read_text().split()
+        except OSError:
+            continue
+        if ids and all(i in by_case and by_case[i].verdict.counted for i in ids):
+            for p in files:
+                p.unlink(missing_ok=True)
+                rep.removed.append(p.name)
+            (folder / f".{cid}.cases").unlink(missing_ok=True)
 
 
 def _scan(folder: Path) -> dict[str, list[Path]]:
     out: dict[str, list[Path]] = {}
     for p in sorted(folder.iterdir()):
-        if p.name.startswith(".") or not p.is_file():
+        if p.name.startswith(".") or not p.is_file() or p.name.endswith(CLAIM_SUFFIX) or p.name == IDEAS:
             continue
         m = _CID.search(p.name)
-        if m:
+        if m and "--" in p.name:
             out.setdefault(m.group(1), []).append(p)
     return out
 
 
-def _is_claimed(path: Path) -> bool:
+def _claimed(folder: Path, cid: str, files: list[Path]) -> bool:
+    return claim_path(folder, cid).exists() or any(_old_style_claim(p) for p in files)
+
+
+def _old_style_claim(path: Path) -> bool:
     if not path.name.endswith(".txt"):
         return True  # renamed by an agent
     try:
@@ -140,25 +231,64 @@ def _is_claimed(path: Path) -> bool:
         return True  # unreadable: not ours to touch
 
 
-def _case_ids(folder: Path, cid: str) -> list[str]:
+def _load_state(folder: Path, cid: str) -> dict | None:
+    try:
+        state = json.loads((folder / f".{cid}.json").read_text())
+        if isinstance(state, dict) and state.get("format") == FORMAT and isinstance(state.get("cases"), dict):
+            return state
+    except (OSError, ValueError):
+        pass
+    return None
+
+
+def _claimed_case_ids(folder: Path, cid: str) -> list[str]:
+    state = _load_state(folder, cid)
+    if state is not None:
+        return sorted(i for i, c in state["cases"].items() if c["state"] == FAILS)
     try:
         return (folder / f".{cid}.cases").read_text().split()
     except OSError:
         return []
 
 
-def _all_pass(ids: list[str], verdicts: dict[str, V.Verdict]) -> bool:
-    return bool(ids) and all(verdicts.get(i) is V.PASS for i in ids)
+def _dump(state: dict) -> str:
+    return json.dumps(state, indent=1, sort_keys=True, ensure_ascii=True) + "\n"
 
 
-def _mark_resolved(path: Path, n: int, run: Run) -> bool:
-    text = path.read_text(errors="replace")
-    if _RESOLVED.search(text):
-        return False
-    # Appended in place rather than replaced: the agent may hold the file open.
-    with open(path, "a") as f:
-        f.write(("" if text.endswith("\n") else "\n") + f"Resolved: all {n} cases pass in {run.path}\n")
-    return True
+def _fresh(cl: Cluster) -> dict:
+    return {"format": FORMAT, "id": cl.id, "verdict": cl.verdict.name, "cause": cl.cause or cl.title,
+            "signature": cl.signature, "cases": {}, "symbols": [], "rep": None}
+
+
+def _mark(state: dict, by_case: dict[str, CaseRecord]) -> None:
+    """Cases this run judged that no longer fail this task's way: passing, or failing otherwise."""
+    for cid, case in state["cases"].items():
+        r = by_case.get(cid)
+        if r is None or not r.verdict.counted:
+            continue  # not judged here (sampled out, filtered, another shard or arch): unchanged
+        if r.verdict is V.PASS:
+            case["state"] = PASSES
+        elif key(r)[0] == state["signature"]:
+            case["state"] = FAILS
+        else:
+            case["state"] = f"now {r.verdict.name}"
+
+
+def _merge(state: dict, cl: Cluster, ctx: "_Context") -> dict:
+    for r in cl.records:
+        state["cases"].setdefault(r.id, {"arch": r.arch, "opt": r.opt})["state"] = FAILS
+    state["symbols"] = sorted(set(state["symbols"]) | {s for r in cl.records for s in missing_symbols(r.reason)})
+    seen = [r for r in cl.records if ctx.run.case_dir(r.id)] or cl.records  # folders hold the details
+    best = min(seen, key=ctx.rep_key, default=None)
+    old = state.get("rep")
+    if best is not None and (old is None or ctx.rep_key(best) < tuple(old["key"])
+                             or state["cases"].get(old["id"], {}).get("state") != FAILS):
+        state["rep"] = ctx.details(best)
+    elif old is not None and best is not None and best.id == old["id"] and not old.get("reduced"):
+        better = ctx.reduced_program(best)
+        if better is not None:  # the same representative, now reduced
+            old["program"], old["program_note"], old["reduced"] = better[0], better[1], True
+    return state
 
 
 def _write_if_changed(path: Path, text: str, rep: SyncReport | None) -> None:
@@ -172,75 +302,203 @@ def _write_if_changed(path: Path, text: str, rep: SyncReport | None) -> None:
         (rep.unchanged if same else rep.written).append(path.name)
 
 
-# ---------------------------------------------------------------- one task file
-
-def render(cl: Cluster, run: Run, reduced: Path | None = None) -> str:
-    rep = representative(cl, run)
-    n = len(cl.records)
-    arches = ", ".join(cl.arches) + (" (every tested arch)" if cl.all_arches else " (not every tested arch)")
-    opts = ", ".join(sorted({r.opt for r in cl.records}))
-    lines = [
-        f"{cl.title} [{n} case{'s' * (n != 1)}]",
-        "",
-        f"Task: {cl.id}",
-        f"Verdict: {cl.verdict} ({cl.verdict.label})",
-        f"Arches: {arches}",
-        f"Opt levels: {opts}",
-        f"Signature: {clean(cl.signature, 300)}",
-        f"Cases: {n}",
-    ]
-    lines += [f"  {i}" for i in cl.case_ids[:MAX_IDS]]
-    if n > MAX_IDS:
-        lines.append(f"  ... and {n - MAX_IDS} more (all of them: .{cl.id}.cases next to this file)")
-    lines += ["", f"Representative: {rep.id}", f"Reason: {clean(rep.reason, 400)}"]
-    case_dir = run.case_dir(rep.id)
-    if case_dir and (case_dir / "repro.sh").exists():
-        lines.append(f"Reproduce: sh {case_dir / 'repro.sh'}   (exit 1: still fails, 0: fixed)")
-        lines += [""] + _expected_actual(cl.verdict, case_dir)
-    lines += [""] + _program(cl, run, reduced)
-    lines += ["", "To claim this task: add a line 'Claimed-by: <your name>' or rename this file to end in "
-              ".claimed; oracle then leaves it alone."]
-    return "\n".join(lines) + "\n"
+def _mark_resolved(path: Path, n: int) -> bool:
+    text = path.read_text(errors="replace")
+    if _RESOLVED.search(text):
+        return False
+    # Appended in place rather than replaced: the agent may hold the file open.
+    with open(path, "a") as f:
+        f.write(("" if text.endswith("\n") else "\n") + f"Resolved: all {n} cases pass\n")
+    return True
 
 
-def representative(cl: Cluster, run: Run) -> CaseRecord:
-    """The case whose program is smallest (ties broken by id), so it is the quickest to study."""
-    return min(cl.records, key=lambda r: (_program_lines(run, r), r.id))
+def _update_ideas(folder: Path, extra: list[Cluster], tasks: set[str]) -> int:
+    """ideas.txt: one line per cluster beyond --max-tasks; lines are only added or, once the
+    cluster is a task, removed: a partial run never drops one."""
+    path = folder / IDEAS
+    lines: dict[str, str] = {}
+    try:
+        for ln in path.read_text().splitlines():
+            m = _CID.match(ln)
+            if m:
+                lines[m.group(1)] = ln
+    except OSError:
+        pass
+    for cl in extra:
+        lines.setdefault(cl.id, f"{cl.id}  {cl.verdict}  {clean(cl.cause or cl.title, 200)}  e.g. {cl.case_ids[0]}")
+    lines = {cid: ln for cid, ln in lines.items() if cid not in tasks}
+    if not lines:
+        if path.exists():
+            path.unlink()
+        return 0
+    head = ("# Low-priority clusters beyond --max-tasks: one line each (id, verdict, cause, one case).\n"
+            "# A run with a larger --max-tasks makes them tasks.\n")
+    _write_if_changed(path, head + "".join(lines[c] + "\n" for c in sorted(lines)), None)
+    return len(lines)
 
 
-def _source(run: Run, record: CaseRecord) -> Path | None:
-    d = run.case_dir(record.id)
-    if d is None:
-        return None
-    p = d / "src" / Path(record.test).name
-    return p if p.is_file() else None
+# ---------------------------------------------------------------- what a run knows of a case
+
+class _Context:
+    """Reads one run's case folders into the self-contained details a task keeps."""
+
+    def __init__(self, run: Run, folder: Path, reduced: dict[str, Path]):
+        self.run = run
+        self.reduced = reduced
+        self.root = repo_root(folder)
+        self._lines: dict[str, int] = {}
+        try:
+            self.cfg = run.doc.get("config") or {}
+        except AttributeError:
+            self.cfg = {}
+
+    def rep_key(self, r: CaseRecord) -> tuple:
+        """The host arch first (no emulator to debug under), then the smallest program, then the id."""
+        return (r.arch != HOST_ARCH, self.lines(r), r.id)
+
+    def source(self, r: CaseRecord) -> Path | None:
+        d = self.run.case_dir(r.id)
+        if d is None:
+            return None
+        p = d / "src" / Path(r.test).name
+        if p.is_file():
+            return p
+        made = sorted((d / "src").glob("*.c"))  # a generated program: named after its generator and seed
+        return made[0] if made and not r.case.sources else None
+
+    def lines(self, r: CaseRecord) -> int:
+        if r.id not in self._lines:
+            p = self.source(r)
+            self._lines[r.id] = len(p.read_bytes().splitlines()) if p else 1 << 30
+        return self._lines[r.id]
+
+    def reduced_program(self, r: CaseRecord) -> tuple[list[str], str] | None:
+        path = self.reduced.get(r.id)
+        if path is None:
+            from .reduce import verified
+
+            path = verified(self.run, r.id)
+        if path is None or not path.is_file():
+            return None
+        return _program_lines(path), f"reduced by oracle reduce from {r.id}"
+
+    def details(self, r: CaseRecord) -> dict:
+        d = self.run.case_dir(r.id)
+        src = self.source(r)
+        program, note, reduced = [], "", False
+        if (red := self.reduced_program(r)) is not None:
+            (program, note), reduced = red, True
+        elif src is not None:
+            program, note = _program_lines(src), f"the test as run, {Path(r.test).name}"
+        case = r.case
+        return {
+            "id": r.id, "key": list(self.rep_key(r)), "suite": r.suite, "test": r.test, "arch": r.arch,
+            "opt": r.opt, "flags": list(case.flags), "ref_opts": list(case.ref_opts),
+            "extra": [Path(s).name for s in case.sources[1:]],
+            "reason": _reason(r),
+            "expected_actual": _expected_actual(r.verdict, d) if d else ["Expected vs actual: not known here "
+                                                                         "(the run wrote no case folder): run the "
+                                                                         "reproduction below"],
+            "program": program, "program_note": note, "reduced": reduced,
+            "gcc_only": gcc_only(case.flags, src.read_bytes() if src else b""),
+            "features": features(src.read_bytes() if src else b""),
+            "where": self.where(r), "repro": self.repro(r),
+        }
+
+    def where(self, r: CaseRecord) -> str:
+        if r.suite == "torture":
+            return f"GCC's torture suite (oracle corpus where), {r.test}"
+        if r.suite == "smoke":
+            return f"oracle's corpora/smoke/{r.test}"
+        if r.suite in ("csmith", "hypothesis"):
+            return f"{r.suite} program {r.test} (made again from its seed)"
+        folder = self._suite_folder()
+        return f"{folder}/{r.test}" if folder else r.test
+
+    def _suite_folder(self) -> str | None:
+        spec = str(self.cfg.get("suite") or "")
+        if not spec or spec in ("torture", "smoke") or "/" not in spec:
+            return None
+        return self._rel(spec)
+
+    def _rel(self, path: str) -> str:
+        try:
+            rel = os.path.relpath(path, self.root)
+        except ValueError:
+            return path
+        return path if rel.startswith("..") else rel
+
+    def compiler(self, arch: str) -> str | None:
+        cand = (self.cfg.get("candidates") or {}).get(arch)
+        if not cand:
+            return None
+        argv = list(cand["argv"])
+        exe = argv[0]
+        rel = self._rel(exe)
+        if rel != exe:
+            argv[0] = rel if "/" in rel else "./" + rel
+        elif shutil.which(os.path.basename(exe)) and os.path.realpath(shutil.which(os.path.basename(exe)) or "") \
+                == os.path.realpath(exe):
+            argv[0] = os.path.basename(exe)  # on PATH: the name works in any clone
+        return shlex.join(argv)
+
+    def repro(self, r: CaseRecord) -> str:
+        argv = ["oracle", "repro", r.id]
+        comp = self.compiler(r.arch)
+        if comp is not None:
+            argv += ["--compiler", comp if r.arch == HOST_ARCH else f"{r.arch}={comp}"]
+        folder = self._suite_folder()
+        if folder is not None:
+            argv += ["--suite", folder]
+        if r.suite == "csmith" and self.cfg.get("csmith_args"):
+            argv += ["--csmith-args", self.cfg["csmith_args"]]
+        return shlex.join(argv)
 
 
-def _program_lines(run: Run, record: CaseRecord) -> int:
-    p = _source(run, record)
-    return len(p.read_bytes().splitlines()) if p else 1 << 30
+def repo_root(folder: Path) -> Path:
+    """Where paths in task files are relative to: the git work tree holding the folder, else its parent."""
+    folder = folder.resolve()
+    try:
+        out = subprocess.run(["git", "-C", str(folder), "rev-parse", "--show-toplevel"], capture_output=True,
+                             text=True, timeout=30)
+        if out.returncode == 0 and out.stdout.strip():
+            return Path(out.stdout.strip())
+    except (OSError, subprocess.SubprocessError):
+        pass
+    return folder.parent
 
 
-def _program(cl: Cluster, run: Run, reduced: Path | None) -> list[str]:
-    rep = representative(cl, run)
-    src = _source(run, rep)
-    if reduced is None:
-        from .reduce import verified
+def scrub(text: str) -> str:
+    """Text without the folders of absolute paths (they name one machine's run)."""
+    return _ABS_DIRS.sub("", text)
 
-        reduced = verified(run, rep.id)
-    if reduced is not None and reduced.is_file():
-        head = f"Smallest known program (reduced by oracle reduce from {rep.id}; {reduced}):"
-        path = reduced
-    elif src is not None:
-        head = f"Smallest known program ({src}):"
-        path = src
-    else:
-        return ["Smallest known program: none (no case folder was written)"]
+
+def gcc_only(flags: tuple[str, ...], program: bytes) -> list[str]:
+    """The GCC-specific flags and extensions a test relies on, for the task to say so."""
+    out = [f"flag {f}" for f in flags if _GCC_FLAGS.match(f) and f != "-w"]
+    names = sorted({m.decode() for m in _GCC_BUILTIN.findall(program)})
+    if names:
+        out.append("extensions " + ", ".join(names[:12]) + (" ..." if len(names) > 12 else ""))
+    return out
+
+
+def _reason(r: CaseRecord) -> str:
+    reason = scrub(clean(r.reason, 400))
+    if r.verdict is V.CRASH and reason.startswith("killed by SIGABRT") and "own check" not in reason:
+        reason = reason.replace("SIGABRT", "SIGABRT: the test's own check failed (abort)", 1)  # older runs
+    return reason
+
+
+def features(program: bytes) -> list[str]:
+    return [name for name, rx in _FEATURES if rx.search(program)]
+
+
+def _program_lines(path: Path) -> list[str]:
     text = path.read_text(errors="replace").splitlines()
     body = [clean(ln, 300) for ln in text[:MAX_PROGRAM_LINES]]
     if len(text) > MAX_PROGRAM_LINES:
-        body.append(f"... ({len(text) - MAX_PROGRAM_LINES} more lines in {path})")
-    return [head, "-----", *body, "-----"]
+        body.append(f"... ({len(text) - MAX_PROGRAM_LINES} more lines: see the test itself)")
+    return body
 
 
 def _expected_actual(verdict: V.Verdict, d: Path) -> list[str]:
@@ -267,7 +525,83 @@ def _trimmed(path: Path) -> list[str]:
     except OSError:
         return ["  (missing)"]
     lines = data.decode("utf-8", "backslashreplace").splitlines()
-    out = [f"  | {clean(ln, 160)}" for ln in lines[:MAX_OUTPUT_LINES]]
+    out = [f"  | {scrub(clean(ln, 160))}" for ln in lines[:MAX_OUTPUT_LINES]]
     if len(lines) > MAX_OUTPUT_LINES:
-        out.append(f"  | ... ({len(lines) - MAX_OUTPUT_LINES} more lines in {path})")
+        out.append(f"  | ... ({len(lines) - MAX_OUTPUT_LINES} more lines)")
     return out or ["  (empty)"]
+
+
+# ---------------------------------------------------------------- one task file
+
+def render(state: dict, others: dict[str, dict] | None = None) -> str:
+    """The task file: from its state alone (and its open neighbours, for Related: lines)."""
+    cases = state["cases"]
+    failing = sorted(i for i, c in cases.items() if c["state"] == FAILS)
+    settled = sorted(i for i, c in cases.items() if c["state"] != FAILS)
+    n = len(failing)
+    verdict = V.by_name(state["verdict"])
+    lines = [
+        f"{state['cause']} [{n} failing case{'s' * (n != 1)}]",
+        "",
+        f"Task: {state['id']}",
+        f"Verdict: {verdict} ({verdict.label})",
+        f"Arches: {', '.join(sorted({cases[i]['arch'] for i in failing}))}",
+        f"Opt levels: {', '.join(sorted({cases[i]['opt'] for i in failing}))}",
+        f"Signature: {clean(state['signature'], 300)}",
+    ]
+    if state["symbols"]:
+        lines.append(f"Missing symbols seen: {', '.join(state['symbols'][:30])}")
+    lines.append(f"Cases: {n} failing" + (f", {len(settled)} no longer failing this way" if settled else ""))
+    shown = [f"  {i}" for i in failing] + [f"  {i}  ({cases[i]['state'].replace('passes', 'passes now')})"
+                                           for i in settled]
+    lines += shown[:MAX_IDS]
+    if len(shown) > MAX_IDS:
+        lines.append(f"  ... and {len(shown) - MAX_IDS} more (all of them: .{state['id']}.json next to this file)")
+    lines += [f"Related: {r}" for r in related(state, others or {})]
+    rep = state.get("rep")
+    if rep:
+        lines += ["", f"Representative: {rep['id']}", f"Test: {rep['where']}"]
+        lines.append(f"Flags: {' '.join([rep['opt'], *rep['flags']])} (reference: {', '.join(rep['ref_opts'])})")
+        if rep["extra"]:
+            lines.append(f"Extra sources linked in: {', '.join(rep['extra'])}")
+        if rep["gcc_only"]:
+            lines.append(f"Needs GCC-only features: {'; '.join(rep['gcc_only'])} (a candidate may lack them "
+                         "on purpose)")
+        lines += [f"Reason: {rep['reason']}", "",
+                  "Reproduce (from the repository root, in any clone with oracle installed; exit 1 while "
+                  "it fails, 0 once fixed):", f"  {rep['repro']}"]
+        if rep["expected_actual"]:
+            lines += ["", *rep["expected_actual"]]
+        if rep["program"]:
+            lines += ["", f"Smallest known program ({rep['program_note']}):", "-----", *rep["program"], "-----"]
+        else:
+            lines += ["", "Smallest known program: none here (the run wrote no case folder); the test is "
+                      "named above"]
+    lines += ["", f"To claim this task: oracle claim {state['id']} --agent NAME; when fixed: oracle done "
+              f"{state['id']}; to give it up: oracle release {state['id']}."]
+    return "\n".join(lines) + "\n"
+
+
+def related(state: dict, others: dict[str, dict]) -> list[str]:
+    """Open tasks with evidence of one cause too weak to merge them: the same test failing another
+    way, or (runtime failures) programs sharing a construct that often carries a back-end bug."""
+    mine = {c.split("@", 1)[0] for c in state["cases"]}
+    runtime = state["verdict"] not in ("compile-error", "compiler-crash", "compile-timeout")
+    feats = set((state.get("rep") or {}).get("features", ())) if runtime else set()
+    out = []
+    for cid, other in sorted(others.items()):
+        if cid == state["id"] or not any(c["state"] == FAILS for c in other["cases"].values()):
+            continue
+        tests = {c.split("@", 1)[0] for c in other["cases"]}
+        shared = [f for f in (other.get("rep") or {}).get("features", ()) if f in feats]
+        if mine & tests:
+            out.append(f"{file_name(other)} (the same test fails there: {sorted(mine & tests)[0]})")
+        elif shared and other["verdict"] not in ("compile-error", "compiler-crash", "compile-timeout"):
+            out.append(f"{file_name(other)} (both programs use {', '.join(shared)})")
+    return out[:8]
+
+
+def representative(cl: Cluster, run: Run) -> CaseRecord:
+    """The case a task shows: on the host arch when it fails there, then the smallest program."""
+    ctx = _Context(run, Path(DEFAULT_DIR), {})
+    return min(cl.records, key=ctx.rep_key)

@@ -13,7 +13,7 @@ from typing import Callable
 
 from . import proc
 from .errors import ToolMissing, UsageError
-from .targets import HOST_ARCH, TARGETS, Target, normalise_arch
+from .targets import HOST_ARCH, Target, canonical_arch
 
 REFERENCE = "reference"
 CANDIDATE = "candidate"
@@ -58,9 +58,7 @@ def parse_specs(specs: list[str], option: str = "--compiler") -> dict[str, tuple
         arch, cmd = HOST_ARCH, spec
         head, sep, tail = spec.partition("=")
         if sep and " " not in head and "/" not in head:
-            arch, cmd = normalise_arch(head), tail
-            if arch not in TARGETS:
-                raise UsageError(f"unknown arch {head!r} in {option} {spec!r}: known arches are {', '.join(TARGETS)}")
+            arch, cmd = canonical_arch(head, f"{option} {spec!r}"), tail
         try:
             argv = tuple(shlex.split(cmd))
         except ValueError as exc:
@@ -101,12 +99,13 @@ def find_reference(target: Target, override: tuple[str, ...] | None) -> tuple[st
 def find_emulator(target: Target) -> Emulator:
     if target.native:
         return Emulator(())
-    argv = resolve((target.qemu,), f"emulator for {target.arch}", "run 'make setup' (apt-get install qemu-user)")
     if not Path(target.sysroot).is_dir():
-        raise ToolMissing(
-            f"no {target.arch} sysroot at {target.sysroot}: run 'make setup' "
-            f"(apt-get install libc6-dev-{'arm64' if target.arch == 'aarch64' else 'amd64'}-cross)")
-    return Emulator((*argv, "-L", target.sysroot), version_line(argv))
+        raise ToolMissing(f"no {target.arch} sysroot at {target.sysroot}: run 'make setup' "
+                          f"(apt-get install {target.apt_libc})")
+    prefix = target.emulator()
+    argv = resolve(prefix[:1], f"{'loader' if target.runs_natively else 'emulator'} for {target.arch}",
+                   f"run 'make setup' (apt-get install {target.apt_runner})")
+    return Emulator((*argv, *prefix[1:]), version_line(argv))
 
 
 def probe(tc: Toolchain, emulator: Emulator, timeout: float, confine: bool = False) -> Toolchain:

@@ -6,8 +6,11 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 APT_PACKAGES=(
-  gcc make python3-venv
+  gcc make python3-venv dpkg-dev git
   gcc-aarch64-linux-gnu libc6-dev-arm64-cross qemu-user
+  gcc-riscv64-linux-gnu libc6-dev-riscv64-cross
+  gcc-i686-linux-gnu libc6-dev-i386-cross
+  redis-server
   tcc gcc-12-source bubblewrap chromium
   csmith libcsmith-dev
   cvise
@@ -25,6 +28,9 @@ if [ ${#missing[@]} -gt 0 ]; then
   DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 fi
 
+# deb-src entries, so `apt-get source` works for the project recipes (corpora/projects/).
+bash scripts/deb-src.sh
+
 PY=${PYTHON:-python3}
 if [ ! -x .venv/bin/python ]; then
   echo "setup: creating .venv"
@@ -38,4 +44,5 @@ if [ ! -f "$stamp" ] || [ pyproject.toml -nt "$stamp" ]; then
 fi
 
 .venv/bin/oracle corpus fetch torture --quiet
+.venv/bin/oracle corpus fetch project all --quiet
 echo "setup: done"

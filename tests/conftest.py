@@ -24,6 +24,10 @@ def have(*tools: str) -> bool:
 needs_aarch64 = pytest.mark.skipif(not have("aarch64-linux-gnu-gcc", "qemu-aarch64"),
                                    reason="aarch64 cross toolchain not installed: run make setup")
 needs_tcc = pytest.mark.skipif(not have("tcc"), reason="tcc not installed: run make setup")
+needs_riscv64 = pytest.mark.skipif(not have("riscv64-linux-gnu-gcc", "qemu-riscv64"),
+                                   reason="riscv64 cross toolchain not installed: run make setup")
+needs_i686 = pytest.mark.skipif(not (have("i686-linux-gnu-gcc") and Path("/usr/i686-linux-gnu/lib/ld-linux.so.2").exists()),
+                                reason="i686 cross toolchain not installed: run make setup")
 
 
 @pytest.fixture

@@ -71,8 +71,55 @@ def _fill(d: Path, res: Result, cfg: RunConfig, original: Result | None) -> None
     _write_generator_notes(d, res, cfg, original)
     if res.verdict.is_failure:
         script = d / "repro.sh"
-        script.write_text(repro_script(res, cfg, rel_sources))
+        if res.project:
+            text = project_repro_script(d, res)
+        elif res.case.suite == "project":
+            text = project_rerun_script(res, cfg)
+        else:
+            text = repro_script(res, cfg, rel_sources)
+        script.write_text(text)
         script.chmod(0o755)
+
+
+def project_rerun_script(res: Result, cfg: RunConfig) -> str:
+    """A project case with no mixed build to show (the candidate does not build the project): the
+    case judged again by oracle, with the same candidate; exit 1 while it still fails."""
+    import re as _re
+    import sys
+
+    case = res.case
+    root = Path(__file__).resolve().parents[2]
+    argv = [sys.executable, "-m", "oracle.cli", "run", "--compiler",
+            f"{case.arch}={shlex.join(cfg.candidates[case.arch].argv)}", "--arch", case.arch,
+            "--suite", f"project:{case.sources[0]}", "--opt", case.opt, "-k", f"^{_re.escape(case.id)}$",
+            "--out", "$W/out", "--no-history", "-j", "1"]
+    cmd = shlex.join(argv).replace("'$W/out'", '"$W/out"')
+    return (f"#!/bin/sh\n# Reproduces {case.id}: oracle judges it again (the project is built again with the\n"
+            f"# candidate). oracle said: {res.verdict.name}: {res.reason}\n# Exit 0 once it passes, 1 while it fails.\n"
+            f"W=$(mktemp -d \"${{TMPDIR:-/tmp}}/oracle-repro.XXXXXX\")\ntrap 'rm -rf \"$W\"' EXIT\n"
+            f"cd {shlex.quote(str(root))} && {cmd}\nst=$?\n"
+            f"cat \"$W/out/errors.log\" 2>/dev/null\n[ $st -eq 0 ] && exit 0\nexit 1\n")
+
+
+def project_repro_script(d: Path, res: Result) -> str:
+    """A project case: culprits.txt, project.json (the bisection and its steps), and a repro.sh that
+    rebuilds the mixed binary (the culprits by the candidate, the rest by the reference) and runs
+    the test: exit 1 while it still fails."""
+    import json
+    import sys
+
+    (d / "project.json").write_text(json.dumps(res.project, indent=1) + "\n")
+    sets = res.project.get("culprit_sets") or []
+    lines = [" + ".join(s) for s in sets] or ["(none: the failure needs the candidate's own link step)"]
+    cmds = [f"cd {c['cwd']} && CANDIDATE {shlex.join(c['argv'])} -c {c['tu']}" for c in res.project.get("culprit_commands", [])]
+    (d / "culprits.txt").write_text("\n".join(lines) + "\n\n# compile commands (paths relative to the project root)\n"
+                                    + "\n".join(cmds) + "\n")
+    root = Path(__file__).resolve().parents[2]
+    return (f"#!/bin/sh\n# Rebuild {res.case.test} with the culprit TUs by the candidate and every other TU by the\n"
+            f"# reference (which links), run the test; exit 1 while it still fails, 0 once it passes.\n"
+            f"here=$(cd \"$(dirname \"$0\")\" && pwd)\n"
+            f"cd {shlex.quote(str(root))} && exec {shlex.quote(sys.executable)} -m oracle.projects.bisect repro "
+            f"\"$here/project.json\"\n")
 
 
 def _write_generator_notes(d: Path, res: Result, cfg: RunConfig, original: Result | None) -> None:

@@ -23,6 +23,20 @@ def arch_line(arch: str, counts: Counter) -> str:
     return " · ".join(parts)
 
 
+RATES_PREFIX = "pass rates: "
+
+
+def rates_line(per_arch: dict[str, Counter]) -> str:
+    """Every arch on one line, in the form agents paste into commit messages:
+    `pass rates: x86_64: 1591/1707 (93.2%), aarch64: 1590/1705 (93.3%)`."""
+    parts = []
+    for arch, counts in per_arch.items():
+        counted = sum(n for name, n in counts.items() if V.by_name(name).counted)
+        passed = counts[V.PASS.name]
+        parts.append(f"{arch}: {passed}/{counted}" + (f" ({100.0 * passed / counted:.1f}%)" if counted else ""))
+    return RATES_PREFIX + ", ".join(parts)
+
+
 class Tally:
     """Counts per arch and the first few ERROR lines, kept as records arrive: the summary of a
     run of any size without reading its records again."""
@@ -45,6 +59,8 @@ class Tally:
         out += self.shown
         if self.failures > MAX_ERRORS:
             out.append(f"... and {self.failures - MAX_ERRORS} more ERROR lines in errors.log")
+        if len(per_arch) > 1:  # one arch: its line above already says it
+            out.append(rates_line(per_arch))
         return out
 
 

@@ -1,4 +1,5 @@
-"""Suites by name: `torture`, `smoke`, a folder of .c files, or a generator (`csmith`, `hypothesis`)."""
+"""Suites by name: `torture`, `smoke`, a folder of .c files, a generator (`csmith`, `hypothesis`), or
+`projects` / `project:NAME,...` (real projects built from recipes)."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ from ..errors import SuiteError, UsageError
 from .base import Suite
 from .files import FileSuite
 from .generated import GENERATORS, GeneratedSuite, Generator, GenOptions
+from .projects import ProjectSuite, is_projects
 from .torture import TortureSuite
 
 NAMED = ("torture", "smoke", *GENERATORS)
@@ -43,6 +45,8 @@ def open_suite(spec: str, gen: GenOptions | None = None) -> Suite:
         return GeneratedSuite([open_generator(n, gen) for n in dict.fromkeys(names)], gen)
     if spec == "torture":
         return TortureSuite(require_torture())
+    if is_projects(spec):
+        return ProjectSuite.open(spec)
     if spec == "smoke":
         return FileSuite("smoke", REPO_CORPORA / "smoke")
     path = Path(spec)
@@ -50,7 +54,8 @@ def open_suite(spec: str, gen: GenOptions | None = None) -> Suite:
         return FileSuite(_folder_name(path), path.resolve())
     if path.is_file() and path.suffix == ".c":
         raise SuiteError(f"--suite takes a folder, not a file: put {spec} in a folder and pass that")
-    raise SuiteError(f"unknown suite {spec!r}: use {', '.join(NAMED)}, or a folder of .c files")
+    raise SuiteError(f"unknown suite {spec!r}: use {', '.join(NAMED)}, projects, project:NAME[,NAME], "
+                     "or a folder of .c files")
 
 
 def _folder_name(path: Path) -> str:

@@ -35,9 +35,21 @@ _COMMON = {
     "c": True, "c++": False, "lax_strtofp": False, "named_sections": True, "ucn": True,
     "nonstrict_align": True, "cfi": True, "ifunc": True, "alias": True, "weak": True,
 }
+# Per arch, what differs from _COMMON (target-supports.exp: compile checks give the answer of
+# the arch's compiler, istarget lists the arches they name; tests/unit/test_dg_arches.py checks
+# the compile-based ones against the real reference compilers).
+_ILP32 = {"lp64": False, "ilp32": True, "int128": False}
 EFFECTIVE_TARGETS: dict[str, dict[str, bool]] = {
     "x86_64": {**_COMMON, "dfp": True, "sse": True, "sse2": True, "section_anchors": False},
-    "aarch64": {**_COMMON, "dfp": False, "section_anchors": True, "aarch64_little_endian": True},
+    "aarch64": {**_COMMON, "dfp": False, "section_anchors": True, "aarch64_little_endian": True,
+                "scalar_all_fma": True},
+    # riscv64 (lp64d): 128-bit IEEE long double, no decimal float; target-supports.exp's
+    # sync_int_long / sync_char_short lists do not name riscv.
+    "riscv64": {**_COMMON, "dfp": False, "section_anchors": False, "sync_int_long": False,
+                "sync_char_short": False},
+    # i686: ILP32, no __int128, x87 long double (12 bytes), BID decimal float, SSE assembles.
+    "i686": {**_COMMON, **_ILP32, "ia32": True, "dfp": True, "sse": True, "sse2": True,
+             "section_anchors": False},
 }
 
 # dg-add-options features and the flags they add on a hosted Linux target.

@@ -26,6 +26,7 @@ class Program:
     default_flags: tuple[str, ...] = ()  # replaced by dg-options
     x_flags: tuple[str, ...] = ()  # c-torture-execute's additional_flags, which a .x script may change
     x_script: Path | None = None
+    x_prelude: str = ""  # the .exp driver's own Tcl, run before the .x script (sets additional_flags per arch)
 
 
 class FileSuite:
@@ -115,6 +116,11 @@ def _case(suite, prog, directives, script, ctx, opt, problem) -> Case:
     if problem:
         return _unsupported(base, problem)
     x_flags, skip_opts = list(prog.x_flags), []
+    if prog.x_prelude:
+        try:
+            x_flags = dg.run_x(prog.x_prelude, ctx, x_flags).flags
+        except dg.Unknown as exc:
+            return _unsupported(base, f"the suite's driver script not understood: {exc}")
     if script is not None:
         try:
             xres = dg.run_x(script, ctx, x_flags)

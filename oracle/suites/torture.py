@@ -11,8 +11,14 @@ from .files import FileSuite, Program
 # builtins.exp: every builtins/X.c links with X-lib.c and lib/main.c, with these flags.
 BUILTINS_FLAGS = ("-fno-tree-dse", "-fno-tree-loop-distribute-patterns", "-fno-tracer",
                   "-fno-ipa-ra", "-fno-inline-functions")
-# ieee.exp adds -fno-inline (and -ffloat-store only on ia32, which oracle does not target).
+# ieee.exp adds -fno-inline, and -ffloat-store on ia32 (x87 excess precision): its own Tcl.
 IEEE_FLAGS = ("-fno-inline",)
+IEEE_PRELUDE = """
+if { [istarget "i?86-*-*"] && [check_effective_target_ia32]
+     || [istarget "x86_64-*-*"] && [check_effective_target_ia32] } {
+  lappend additional_flags "-ffloat-store"
+}
+"""
 # execute.exp and c-torture-execute both compile with -w unless dg-options says otherwise.
 DEFAULT_FLAGS = ("-w",)
 
@@ -34,4 +40,5 @@ class TortureSuite(FileSuite):
             yield Program(f"builtins/{path.name}", path, extra, DEFAULT_FLAGS, BUILTINS_FLAGS,
                           path.with_suffix(".x"))
         for path in sorted((root / "ieee").glob("*.c")):
-            yield Program(f"ieee/{path.name}", path, (), DEFAULT_FLAGS, IEEE_FLAGS, path.with_suffix(".x"))
+            yield Program(f"ieee/{path.name}", path, (), DEFAULT_FLAGS, IEEE_FLAGS, path.with_suffix(".x"),
+                          IEEE_PRELUDE)

@@ -34,9 +34,9 @@ def test_smoke_suite_on_both_arches(tmp_path):
     n_programs = len(list((COMPILERS.parent.parent.parent / "corpora" / "smoke").glob("*.c")))
     assert len(cases) == 2 * n_programs >= 80
     for c in cases:
-        assert set(c) - {"reference"} == {"id", "suite", "test", "arch", "opt", "verdict", "reason", "duration_s",
+        assert set(c) - {"reference", "candidate_run"} == {"id", "suite", "test", "arch", "opt", "verdict", "reason", "duration_s",
                                           "sources", "flags", "ref_opts", "unsupported", "timeout_factor"}
-        assert c.get("reference", "built") in ("built", "cached")
+        assert c.get("reference", "built") in ("built", "cached") and c.get("candidate_run", "reused") == "reused"
     # GCC against GCC on aarch64: the smoke suite is well-defined C, so every case passes.
     assert all(c["verdict"] == "pass" for c in cases if c["arch"] == "aarch64")
     failures = [c for c in cases if c["verdict"] not in ("pass", "ref-invalid", "unstable", "unsupported")]

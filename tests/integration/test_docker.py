@@ -26,7 +26,8 @@ from oracle.errors import UsageError
 from oracle.pipeline import Judge
 from oracle.suites import open_suite
 
-from ..conftest import COMPILERS, FIXTURES, ORACLE, needs_aarch64, needs_tcc, run_cli, slow_suite
+from ..conftest import (COMPILERS, FIXTURES, ORACLE, needs_aarch64, needs_i686, needs_riscv64, needs_tcc, run_cli,
+                        slow_suite)
 
 IN_CONTAINER = FIXTURES / "in-container"  # hostile fixtures never to be run locally
 
@@ -37,7 +38,7 @@ def _docker_problem() -> str | None:
 
     try:
         engine.require_engine()
-        for arch in ("x86_64", "aarch64"):
+        for arch in images.defined_arches():
             images.record(arch)
     except UsageError as exc:
         return str(exc)
@@ -182,6 +183,8 @@ def _verdicts(out: Path) -> dict[str, tuple[str, str]]:
 @pytest.mark.parametrize("arch, compiler", [
     pytest.param("x86_64", "tcc", marks=needs_tcc),
     pytest.param("aarch64", "aarch64=aarch64-linux-gnu-gcc", marks=needs_aarch64),
+    pytest.param("riscv64", "riscv64=riscv64-linux-gnu-gcc", marks=needs_riscv64),
+    pytest.param("i686", "i686=i686-linux-gnu-gcc", marks=needs_i686),
 ])
 def test_smoke_suite_same_verdicts_in_docker_and_locally(tmp_path, arch, compiler):
     outs = {}

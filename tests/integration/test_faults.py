@@ -22,7 +22,7 @@ def test_killed_worker_gives_infra_error_and_the_run_completes(tmp_path, program
     (tmp_path / "conftest.py").write_text(
         "import os\n"
         "def pytest_runtest_call(item):\n"
-        "    if 'wrong_exit' in item.name and os.environ.get('PYTEST_XDIST_WORKER'):\n"
+        "    if 'wrong_exit' in item.nodeid and os.environ.get('PYTEST_XDIST_WORKER'):\n"
         "        os._exit(1)\n")
     res = subprocess.run(
         [sys.executable, "-m", "pytest", "-p", "no:cacheprovider", "--rootdir", str(tmp_path), "-n", "2",

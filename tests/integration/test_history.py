@@ -19,7 +19,11 @@ CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 def three_runs(tmp_path, program_dir):
     suite = program_dir("ok.c", "wrong_output.c", "wrong_exit.c")
     db = tmp_path / "h.db"
-    for compiler in ("gcc", str(COMPILERS / "gcc-bug"), str(COMPILERS / "gcc-bug")):
+    # The buggy candidate outside any git checkout: its id is its bytes, the same for both runs
+    # (this tree's uncommitted edits would make each run another candidate).
+    bug = tmp_path / "gcc-bug"
+    shutil.copy(COMPILERS / "gcc-bug", bug)
+    for compiler in ("gcc", str(bug), str(bug)):
         res = run_cli("run", "--compiler", compiler, "--suite", str(suite), "--history", str(db),
                       "--out", str(tmp_path / "out"), "--no-cache", "-j", "1")
         assert res.returncode in (0, 1), res.stderr
@@ -65,7 +69,8 @@ def test_html_report_renders_in_chromium(three_runs, tmp_path):
              "--disable-background-networking", "--disable-component-update", "--disable-sync",
              f"--user-data-dir={tmp_path / 'profile'}", "--window-size=1100,1000"]
     dom = subprocess.run([CHROMIUM, *flags, "--dump-dom", page.as_uri()], capture_output=True, text=True, timeout=120)
-    assert '<svg id="passrate"' in dom.stdout and dom.stdout.count('class="series"') == 1
+    # One selection; two candidates (gcc, then the buggy one), each a series of its own.
+    assert '<svg id="passrate-0"' in dom.stdout and dom.stdout.count('class="series"') == 2
     assert dom.stdout.count("<circle") == 3
     assert 'class="failures"' in dom.stdout and "wrong-output" in dom.stdout
     assert "wrong-output in suite/wrong_output.c (every arch)" in dom.stdout  # oracle/cluster.py's clusters

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import os
 import re
+import shlex
 import shutil
 import subprocess
 
 import pytest
 
-from ..conftest import COMPILERS, have, needs_tcc, run_cli
+from ..conftest import COMPILERS, ORACLE, have, needs_tcc, run_cli
 
 
 def test_agent_view_writes_tasks_that_reproduce(tmp_path, program_dir):
@@ -24,12 +25,12 @@ def test_agent_view_writes_tasks_that_reproduce(tmp_path, program_dir):
     assert lines[-1].startswith(f"tasks: {tasks}/ holds ")
     files = sorted(p for p in tasks.iterdir() if not p.name.startswith("."))
     assert files and all(re.fullmatch(r"[a-z0-9-]+--[0-9a-f]{12}\.txt", p.name) for p in files)
-    for p in files:
-        cmd = next(ln for ln in p.read_text().splitlines() if ln.startswith("Reproduce: "))
-        argv = cmd.split("   ")[0].split()[1:]
-        rep = subprocess.run(argv, capture_output=True, text=True, cwd="/", env={"PATH": os.environ["PATH"]},
-                             timeout=120)
-        assert rep.returncode == 1, (p.name, rep.stdout, rep.stderr)
+    for p in files:  # `oracle repro ID --compiler C --suite S`, from the folder the suite is relative to
+        cmd = next(ln for ln in p.read_text().splitlines() if ln.startswith("  oracle repro "))
+        argv = shlex.split(cmd)[1:]
+        rep = subprocess.run([*ORACLE, *argv], capture_output=True, text=True, cwd=tmp_path, timeout=120,
+                             stdin=subprocess.DEVNULL)
+        assert rep.returncode == 1 and "still fails" in rep.stdout, (p.name, rep.stdout, rep.stderr)
     # Running `oracle tasks` on the same results changes nothing.
     before = {p.name: p.read_bytes() for p in tasks.iterdir()}
     res = run_cli("tasks", "--run", str(tmp_path / "out"), "--dir", str(tasks))

@@ -45,9 +45,9 @@ def test_one_file_per_cluster_and_idempotent(tmp_path):
     assert rep.clusters == 2 and rep.failures == 4 and len(rep.written) == 2
     files = task_files(folder)
     assert files == sorted(["compile-error-error-id-undeclared--" + files[0].rsplit("--")[1],
-                            "wrong-exit-in-s-w-c-every-arch--" + files[1].rsplit("--")[1]])
+                            "wrong-exit-in-s-w-c--" + files[1].rsplit("--")[1]])
     text = (folder / files[0]).read_text()
-    assert text.startswith("compile-error: error: 'ID' undeclared [3 cases]\n")
+    assert text.startswith("compile-error: error: 'ID' undeclared [3 failing cases]\n")
     assert "Verdict: compile-error" in text and "Arches: x86_64" in text and "s/t2.c@x86_64-O0" in text
     before = state(folder)
     mtimes = {p.name: p.stat().st_mtime_ns for p in folder.iterdir()}
@@ -71,7 +71,7 @@ def test_claimed_tasks_survive_and_resolved_ones_go(tmp_path):
     fixed = results(tmp_path, "r3", [rec(f"t{i}.c", "x86_64", "pass") for i in range(3)]
                     + [rec("w.c", "x86_64", "pass")])
     rep = sync(fixed, folder)
-    assert task_files(folder) == [ce] and rep.resolved == [ce]
+    assert task_files(folder) == [ce] and rep.resolved == [ce[:-4].rsplit("--", 1)[1]]
     text = (folder / ce).read_text()
     assert text.startswith(claimed_text) and text.count("\nResolved: all 3 cases pass") == 1
     sync(fixed, folder)
@@ -103,7 +103,10 @@ def test_stale_task_kept_when_its_cases_were_not_judged(tmp_path):
 def test_max_tasks_keeps_the_biggest(tmp_path):
     folder = tmp_path / "current_tasks"
     rep = sync(failing_run(tmp_path), folder, max_tasks=1)
-    assert len(task_files(folder)) == 1 and "undeclared" in task_files(folder)[0] and rep.clusters == 2
+    files = [f for f in task_files(folder) if f != "ideas.txt"]
+    assert len(files) == 1 and "undeclared" in files[0] and rep.clusters == 2 and rep.ideas == 1
+    ideas = (folder / "ideas.txt").read_text()
+    assert "wrong-exit in s/w.c" in ideas and "s/w.c@x86_64-O0" in ideas
 
 
 def test_names_from_tests_never_become_paths(tmp_path):

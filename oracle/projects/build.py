@@ -1,0 +1,227 @@
+"""Building a project tree with a compiler wrapper, and running one of its tests.
+
+A build copies the fetched source, configures it (the wrapper passes every configure probe
+through to the compiler that configures), then builds it with the wrapper recording every TU
+(`tus.jsonl`) and routing each to the candidate or the reference. A build folder holds `tree/`,
+`configured/` (the tree just after configure: mixed builds start from it), `store/` (each TU's
+object per compiler), `build.log` and `outcome.json`. A folder is built once, under its lock,
+whoever asks first; everyone else reads `outcome.json`.
+
+No verdicts here: pipeline.py decides them from what these functions return.
+"""
+
+from __future__ import annotations
+
+import fcntl
+import json
+import os
+import shlex
+import shutil
+import sys
+import time
+from contextlib import contextmanager
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+from .. import proc
+from ..targets import HOST_ARCH, TARGETS
+from .recipe import Recipe, Test
+
+WRAPPER = Path(__file__).resolve().parent / "ccwrap.py"
+JOBS = "2"
+GiB = 1 << 30
+
+
+@dataclass(slots=True)
+class Toolset:
+    """What a build needs to know about the compilers and where binaries run."""
+
+    arch: str
+    cand: tuple[str, ...]
+    ref: tuple[str, ...]
+    emulator: tuple[str, ...] = ()
+    compile_timeout: float = 60.0  # per TU
+    build_timeout: float = 1800.0  # the whole configure + build
+
+
+@dataclass(slots=True)
+class BuildOutcome:
+    ok: bool
+    stage: str = ""  # where it stopped: "configure", "build"
+    status: list = field(default_factory=lambda: ["exit", 0])  # proc.Status as JSON
+    failed_tu: dict | None = None  # the first TU whose compile failed (a ccwrap log line)
+    log_tail: str = ""
+    duration_s: float = 0.0
+    tus: int = 0
+
+    def to_json(self) -> dict:
+        return asdict(self)
+
+    @classmethod
+    def from_json(cls, d: dict) -> "BuildOutcome":
+        return cls(**{k: d[k] for k in cls.__dataclass_fields__ if k in d})
+
+
+@contextmanager
+def locked(folder: Path, name: str = ".lock"):
+    folder.mkdir(parents=True, exist_ok=True)
+    fd = os.open(folder / name, os.O_CREAT | os.O_RDWR | os.O_CLOEXEC, 0o600)
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX)
+        yield
+    finally:
+        os.close(fd)
+
+
+def build_once(folder: Path, recipe: Recipe, src: Path, tools: Toolset, cflags: str, *, compile: str,
+               link: str) -> BuildOutcome:
+    """The build in folder, made now if no one made it yet (under the folder's lock)."""
+    with locked(folder):
+        done = folder / "outcome.json"
+        if done.is_file():
+            try:
+                return BuildOutcome.from_json(json.loads(done.read_text()))
+            except (ValueError, TypeError, KeyError):
+                pass
+        for sub in ("tree", "configured", "store"):
+            shutil.rmtree(folder / sub, ignore_errors=True)
+        outcome = build(folder, recipe, src, tools, cflags, compile=compile, link=link, snapshot=True)
+        if not timed_out(outcome):  # a timeout may not happen again: whoever asks next builds again
+            tmp = folder / "outcome.json.tmp"
+            tmp.write_text(json.dumps(outcome.to_json()))
+            os.replace(tmp, done)
+        return outcome
+
+
+def timed_out(outcome: BuildOutcome) -> bool:
+    return outcome.status[0] == proc.TIMEOUT or (outcome.failed_tu or {}).get("status") == "timeout"
+
+
+def build(folder: Path, recipe: Recipe, src: Path, tools: Toolset, cflags: str, *, compile: str, link: str,
+          route: list[str] | None = None, snapshot: bool = False, configured: Path | None = None,
+          configure_only: bool = False) -> BuildOutcome:
+    """Configure (unless `configured`, a tree configured before, is given) and build into folder/tree."""
+    start = time.monotonic()
+    tree, store = folder / "tree", folder / "store"
+    store.mkdir(parents=True, exist_ok=True)
+    shutil.rmtree(tree, ignore_errors=True)
+    shutil.copytree(configured or src, tree, symlinks=True)
+    settings = {"compilers": {"cand": list(tools.cand), "ref": list(tools.ref)}, "compile": compile, "link": link,
+                "route": route, "store": str(store), "log": str(folder / "tus.jsonl"), "root": str(tree),
+                "timeout": tools.compile_timeout, "phase": "configure",
+                # files configure wrote may name the tree it ran in: the same TU, whatever the copy
+                "aliases": [_configured_root(configured)] if configured else [],
+                "link_extra": ["-no-pie"] if route is not None else []}
+    env = build_env(folder, recipe, tools, cflags)
+    log = folder / "build.log"
+    log.write_bytes(b"")
+    stages = [("build", recipe.build)] if configured else [("configure", recipe.configure), ("build", recipe.build)]
+    if configure_only:
+        stages = stages[:1]
+    for stage, command in stages:
+        settings["phase"] = "build" if stage == "build" else "configure"
+        write_json(folder / "ccwrap.json", settings)
+        res = _sh(command, tree, env, tools.build_timeout, log)
+        if not res.status.ok:
+            return BuildOutcome(False, stage, res.status.to_json(), first_failed_tu(folder), tail(log),
+                                time.monotonic() - start, count_tus(folder))
+        if stage == "configure" and snapshot:
+            shutil.copytree(tree, folder / "configured", symlinks=True)
+            (folder / "configured-root.txt").write_text(str(tree.resolve()))
+    return BuildOutcome(True, "", ["exit", 0], None, "", time.monotonic() - start, count_tus(folder))
+
+
+def _configured_root(configured: Path) -> str:
+    try:
+        return (configured.parent / "configured-root.txt").read_text()
+    except OSError:
+        return str(configured.resolve())
+
+
+def build_env(folder: Path, recipe: Recipe, tools: Toolset, cflags: str) -> dict[str, str]:
+    bindir = folder / "bin"
+    bindir.mkdir(exist_ok=True)
+    cc = bindir / "cc"
+    if not cc.exists():
+        cc.write_text(f'#!/bin/sh\nexec {shlex.quote(sys.executable)} -S {shlex.quote(str(WRAPPER))} "$@"\n')
+        cc.chmod(0o755)
+    cross = tools.arch != HOST_ARCH
+    triplet = TARGETS[tools.arch].cross_prefix.rstrip("-")
+    env = {**recipe.env, "CC": str(cc), "CFLAGS": cflags, "JOBS": JOBS, "ORACLE_CCWRAP": str(folder / "ccwrap.json"),
+           "PATH": f"{bindir}:{os.environ.get('PATH', '/usr/bin:/bin')}", "LC_ALL": "C",
+           "DATA": str(recipe.data_dir), "EMU": shlex.join(tools.emulator), "HOST": triplet if cross else "",
+           "HOSTFLAG": f"--host={triplet}" if cross else "", "MAKEFLAGS": ""}
+    if cross:
+        env.update(AR=f"{triplet}-ar", RANLIB=f"{triplet}-ranlib", STRIP=f"{triplet}-strip", NM=f"{triplet}-nm")
+    return proc.child_env(**env)
+
+
+def _sh(command: str, cwd: Path, env: dict[str, str], timeout: float, log: Path) -> proc.ProcResult:
+    script = f"exec >>{shlex.quote(str(log))} 2>&1\nset -e\n{command}\n"
+    return proc.run(["sh", "-c", script], timeout=timeout, cwd=str(cwd), env=env, stdout_limit=64 * 1024,
+                    kill_on_stdout_overflow=False, limits=proc.Limits(file_size=4 * GiB))
+
+
+def write_json(path: Path, data) -> None:
+    tmp = path.with_name(path.name + ".tmp")
+    tmp.write_text(json.dumps(data))
+    os.replace(tmp, path)
+
+
+def tu_log(folder: Path) -> list[dict]:
+    try:
+        lines = (folder / "tus.jsonl").read_text().splitlines()
+    except OSError:
+        return []
+    out = []
+    for line in lines:
+        try:
+            out.append(json.loads(line))
+        except ValueError:
+            continue
+    return out
+
+
+def count_tus(folder: Path) -> int:
+    return len({e["key"] for e in tu_log(folder) if "key" in e})
+
+
+def first_failed_tu(folder: Path) -> dict | None:
+    for e in tu_log(folder):
+        if e.get("status") not in (0, None):
+            return e
+    return None
+
+
+def candidate_tus(folder: Path) -> list[dict]:
+    """Every distinct TU the candidate compiled in this build, in build order (one entry per key)."""
+    seen: dict[str, dict] = {}
+    for e in tu_log(folder):
+        if "key" in e and e.get("who") == "cand" and e.get("status") == 0:
+            seen.setdefault(e["key"], e)
+    return list(seen.values())
+
+
+def tail(log: Path, lines: int = 30) -> str:
+    try:
+        data = log.read_bytes()[-16384:]
+    except OSError:
+        return ""
+    return "\n".join(data.decode(errors="replace").splitlines()[-lines:])
+
+
+def run_test(folder: Path, recipe: Recipe, test: Test, tools: Toolset, cflags: str, timeout: float,
+             stdout_limit: int = 1 << 20) -> proc.ProcResult:
+    """Run test's command in folder's built tree (one test at a time per tree: tests write in it),
+    with a fresh $WORK folder as its TMPDIR."""
+    with locked(folder, ".testlock"):
+        work = folder / "work"
+        shutil.rmtree(work, ignore_errors=True)
+        work.mkdir()
+        try:
+            env = build_env(folder, recipe, tools, cflags)
+            env.update(WORK=str(work), TMPDIR=str(work))
+            return proc.run(["sh", "-c", test.run], timeout=timeout, cwd=str(folder / "tree"), env=env,
+                            stdout_limit=stdout_limit, limits=proc.Limits(address_space=8 * GiB, file_size=1 * GiB))
+        finally:
+            shutil.rmtree(work, ignore_errors=True)

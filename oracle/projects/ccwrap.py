@@ -1,0 +1,228 @@
+"""The compiler wrapper a project is built with (its CC): records every translation unit and routes
+each to the candidate or the reference.
+
+Stand-alone on purpose (standard library only, run as `python3 -S ccwrap.py`): configure runs the
+compiler hundreds of times. Its settings come from the JSON file named by $ORACLE_CCWRAP:
+
+  compilers   {"cand": argv, "ref": argv}
+  compile     which compiles a TU by default ("cand" or "ref")
+  route       null, or the TU keys the candidate compiles (every other TU: the reference)
+  link        which links ("ref" in mixed builds: the reference driver links)
+  link_extra  arguments added to every link (mixed builds: -no-pie, so that the objects of a
+              candidate that does not make PIC code link with GCC's)
+  store       a folder keeping each TU's object per compiler (built once, copied after), or null
+  log         a file; one JSON line per TU compiled and per link
+  root        the tree's absolute path (TU keys name paths relative to it, so copies agree)
+  timeout     seconds per compile
+  phase       "configure" (pass everything through, record nothing) or "build"
+
+A TU is one source file of one compile command: `cc -c a.c b.c` is two, `cc a.c -o prog`
+(compile and link in one) is compiled as a TU and then linked by the link compiler.
+"""
+
+import hashlib
+import json
+import os
+import shutil
+import signal
+import subprocess
+import sys
+
+SOURCE_EXT = (".c", ".i", ".s", ".S", ".sx")
+# Options whose value is the next argument.
+WITH_ARG = {"-o", "-I", "-D", "-U", "-include", "-imacros", "-isystem", "-iquote", "-idirafter", "-MF",
+            "-MT", "-MQ", "-x", "-L", "-Xlinker", "-Xassembler", "-Xpreprocessor", "-u", "-T", "-z",
+            "-aux-info", "--param", "-isysroot", "-imultilib", "-iprefix", "-iwithprefix"}
+PASS = {"-E", "-S", "-M", "-MM", "-v", "--version", "-dumpversion", "-dumpmachine", "-x", "-"}
+
+
+LINK_ONLY_WITH_ARG = {"-L", "-Xlinker", "-T", "-z", "-u"}
+LINK_ONLY_PREFIX = ("-l", "-L", "-Wl,")
+LINK_ONLY = {"-static", "-pie", "-no-pie", "-shared", "-rdynamic", "-s"}
+
+
+def parse(args):
+    """(sources with their indexes, the -o value or None, -c present)"""
+    sources, out, compile_only, i = [], None, False, 0
+    while i < len(args):
+        a = args[i]
+        if a in WITH_ARG:
+            if a == "-o" and i + 1 < len(args):
+                out = args[i + 1]
+            i += 2
+            continue
+        if a == "-c":
+            compile_only = True
+        elif not a.startswith("-") and a.endswith(SOURCE_EXT):
+            sources.append((i, a))
+        i += 1
+    return sources, out, compile_only
+
+
+def compile_part(common):
+    """The arguments of a compile-and-link command that its compile steps take: without the other
+    inputs (objects, archives) and the linker's options (some compilers refuse them with -c)."""
+    out, i = [], 0
+    while i < len(common):
+        a = common[i]
+        if a in LINK_ONLY_WITH_ARG:
+            i += 2
+            continue
+        if a in WITH_ARG:
+            out += common[i:i + 2]
+            i += 2
+            continue
+        if not a.startswith("-") or a.startswith(LINK_ONLY_PREFIX) or a in LINK_ONLY:
+            i += 1  # an input (object, archive, library) or a linker option
+            continue
+        out.append(a)
+        i += 1
+    return out
+
+
+def passthrough(args):
+    return any(a in PASS or a.startswith("-print-") for a in args)
+
+
+class Wrapper:
+    def __init__(self, cfg):
+        self.cfg = cfg
+        self.root = os.path.realpath(cfg["root"])
+        self.cwd = os.getcwd()
+
+    def norm(self, text):
+        for root in (self.root, *self.cfg.get("aliases", ())):
+            text = text.replace(root, "@R")
+        return text
+
+    def rel(self, path):
+        full = os.path.realpath(os.path.join(self.cwd, path))
+        for root in (self.root, *self.cfg.get("aliases", ())):
+            if full == root or full.startswith(root + os.sep):
+                return os.path.relpath(full, root)
+        return full
+
+    def key(self, src, common):
+        ident = json.dumps([self.rel("."), self.rel(src), [self.norm(a) for a in common]])
+        return hashlib.sha256(ident.encode()).hexdigest()[:20]
+
+    def who(self, key):
+        route = self.cfg.get("route")
+        if route is None:
+            return self.cfg["compile"]
+        return "cand" if key in route else "ref"
+
+    def log(self, entry):
+        line = (json.dumps(entry) + "\n").encode()
+        fd = os.open(self.cfg["log"], os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o644)
+        try:
+            os.write(fd, line)  # one write with O_APPEND: lines of parallel compiles never mix
+        finally:
+            os.close(fd)
+
+    def run(self, argv):
+        """(status: exit code, or -signal, or "timeout"; stderr bytes)"""
+        try:
+            p = subprocess.Popen(argv, stderr=subprocess.PIPE, start_new_session=True)
+        except OSError as exc:
+            return 127, f"{argv[0]}: cannot start: {exc.strerror}\n".encode()
+        try:
+            _, err = p.communicate(timeout=self.cfg.get("timeout", 60))
+        except subprocess.TimeoutExpired:
+            os.killpg(p.pid, signal.SIGKILL)
+            _, err = p.communicate()
+            return "timeout", err
+        return p.returncode, err
+
+    def tu(self, src, common, out):
+        """Compile one TU into out; returns the exit status to give (0 when it worked)."""
+        key = self.key(src, common)
+        who = self.who(key)
+        dep = _dep_file(common, out)
+        store = self.cfg.get("store")
+        target = os.path.join(store, f"{key}.{who}.o") if store else out
+        status, err = 0, b""
+        if not (store and os.path.exists(target)):
+            tmp = f"{target}.{os.getpid()}.tmp.o" if store else out
+            argv = [*self.cfg["compilers"][who], *common, "-c", src, "-o", tmp]
+            status, err = self.run(argv)
+            sys.stderr.buffer.write(err)
+            if status == 0 and store:
+                if dep and os.path.exists(dep):
+                    shutil.copyfile(dep, f"{target}.d")
+                os.replace(tmp, target)
+        if status == 0 and store:
+            shutil.copyfile(target, out)
+            if dep and os.path.exists(f"{target}.d"):
+                shutil.copyfile(f"{target}.d", dep)
+        self.log({"tu": self.rel(src), "key": key, "who": who, "cwd": self.rel("."), "out": self.rel(out),
+                  "argv": [self.norm(a) for a in common], "status": status,
+                  "stderr": err.decode(errors="replace")[-4000:] if status else ""})
+        return 0 if status == 0 else (124 if status == "timeout" else (128 - status if status < 0 else status))
+
+    def link(self, args):
+        extra = [] if "-shared" in args or "-r" in args else self.cfg.get("link_extra", [])
+        status, err = self.run([*self.cfg["compilers"][self.cfg["link"]], *args, *extra])
+        sys.stderr.buffer.write(err)
+        if status != 0:
+            self.log({"link": True, "cwd": self.rel("."), "status": status, "stderr": err.decode(errors="replace")[-4000:]})
+        return 0 if status == 0 else (124 if status == "timeout" else (128 - status if status < 0 else status))
+
+    def main(self, args):
+        if self.cfg.get("phase") == "configure" or passthrough(args):
+            who = self.cfg["compile"] if parse(args)[0] or "-E" in args else self.cfg["link"]
+            argv = [*self.cfg["compilers"][who], *args]
+            os.execvp(argv[0], argv)
+        sources, out, compile_only = parse(args)
+        if not sources:
+            return self.link(args)
+        drop = {i for i, _ in sources}
+        common, i = [], 0
+        while i < len(args):
+            if i in drop or args[i] == "-c":
+                i += 1
+            elif args[i] == "-o":
+                i += 2
+            else:
+                common.append(args[i])
+                i += 1
+        if compile_only:
+            for _, src in sources:
+                obj = out if out and len(sources) == 1 else os.path.splitext(os.path.basename(src))[0] + ".o"
+                status = self.tu(src, common, obj)
+                if status:
+                    return status
+            return 0
+        # Compile and link in one command: each source is a TU, then the link compiler links.
+        tmpdir = self.cfg.get("store") or os.environ.get("TMPDIR") or "/tmp"
+        objs, link_args = {}, list(args)
+        try:
+            for i, src in sources:
+                obj = os.path.join(tmpdir, f"cl-{os.getpid()}-{i}.o")
+                status = self.tu(src, compile_part(common), obj)
+                if status:
+                    return status
+                objs[i] = obj
+                link_args[i] = obj
+            return self.link(link_args)
+        finally:
+            for obj in objs.values():
+                try:
+                    os.unlink(obj)
+                except OSError:
+                    pass
+
+
+def _dep_file(common, out):
+    if "-MF" in common:
+        i = common.index("-MF")
+        return common[i + 1] if i + 1 < len(common) else None
+    if "-MD" in common or "-MMD" in common:
+        return os.path.splitext(out)[0] + ".d"
+    return None
+
+
+if __name__ == "__main__":
+    with open(os.environ["ORACLE_CCWRAP"]) as f:
+        settings = json.load(f)
+    sys.exit(Wrapper(settings).main(sys.argv[1:]))

@@ -1,0 +1,155 @@
+"""What judging one project case needs, without deciding anything (pipeline.py decides): the
+reference build (once per project, arch, toolchain and recipe, cached on disk) and its two runs
+of each test (cached too), the candidate build (once per run, shared by the run's workers), the
+candidate's run of a test, the big-stack rerun of a crash, and the bisection of a failure."""
+
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+import json
+from dataclasses import dataclass
+from pathlib import Path
+
+from .. import cache, proc, scratch
+from ..corpus import cache_root
+from ..config import RunConfig
+from ..model import Case
+from ..suites.projects import recipe_of
+from ..targets import TARGETS
+from . import bisect as B
+from . import build as pb
+from . import sources
+from .recipe import Recipe, Test
+
+FORMAT = "project-v1"  # part of every reference build's key
+TU_TIMEOUT = 300.0  # seconds per TU, at least
+
+
+@dataclass(slots=True)
+class ProjectCase:
+    case: Case
+    cfg: RunConfig
+    recipe: Recipe
+    test: Test
+    tools: pb.Toolset
+    src: Path
+    origin: str
+    judge_root: Path
+
+    @classmethod
+    def of(cls, case: Case, cfg: RunConfig, judge_root: Path) -> "ProjectCase":
+        recipe, test = recipe_of(case)
+        src, origin = sources.require(recipe)
+        arch = case.arch
+        # A project's TUs are bigger than a test's (sqlite3.c, pcre2_match.c at -O2): at least TU_TIMEOUT.
+        tools = pb.Toolset(arch, cfg.candidates[arch].argv, cfg.references[arch].argv, cfg.emulators[arch].argv,
+                           compile_timeout=max(cfg.compile_timeout, TU_TIMEOUT))
+        return cls(case, cfg, recipe, test, tools, src, origin, judge_root)
+
+    @property
+    def timeout(self) -> float:
+        return self.test.timeout * TARGETS[self.case.arch].slowdown
+
+    @property
+    def ref_cflags(self) -> str:
+        return f"{self.recipe.reference_opt} {self.recipe.cflags}".strip()
+
+    @property
+    def cand_cflags(self) -> str:
+        return f"{self.case.opt} {self.recipe.cflags}".strip()
+
+    # ------------------------------------------------------------ reference
+
+    def ref_folder(self) -> Path:
+        ref, emu = self.cfg.references[self.case.arch], self.cfg.emulators[self.case.arch]
+        key = hashlib.sha256(json.dumps([FORMAT, self.recipe.digest(), self.origin, self.case.arch,
+                                         cache.toolchain_identity(ref.argv, ref.version), list(emu.argv),
+                                         emu.version, self.ref_cflags]).encode()).hexdigest()[:16]
+        name = f"ref-{self.recipe.name}-{self.case.arch}-{key}"
+        if self.cfg.cache_path and cache.is_remote(self.cfg.cache_path):
+            return cache_root() / "projects" / "builds" / name  # built here; the test results are small
+        if self.cfg.cache_path:
+            return cache.resolve_path(self.cfg.cache_path).parent / "projects" / name
+        return Path(scratch.root()) / f"oracle-{self.cfg.run_id}-proj-{name}"  # --no-cache: this run only
+
+    def reference_build(self) -> pb.BuildOutcome:
+        ref_only = dataclasses.replace(self.tools, cand=self.tools.ref,
+                                       compile_timeout=max(self.cfg.ref_compile_timeout, TU_TIMEOUT))
+        return pb.build_once(self.ref_folder(), self.recipe, self.src, ref_only, self.ref_cflags,
+                             compile="ref", link="ref")
+
+    def reference_runs(self, refresh: bool = False) -> tuple[tuple[proc.ProcResult, proc.ProcResult], bool]:
+        """The reference's two runs of the test (stored with the build unless a timeout decided
+        them), and whether they came from the store; `refresh`: run them again, whatever is stored."""
+        folder = self.ref_folder()
+        stored = folder / "tests" / f"{self.test.name}.json"
+        with pb.locked(folder, f".test-{self.test.name}.lock"):
+            try:
+                if not refresh:
+                    a, b = (cache.result_from_json(r) for r in json.loads(stored.read_text())["runs"])
+                    return (a, b), True
+            except (OSError, ValueError, KeyError, TypeError):
+                pass
+            ref_only = dataclasses.replace(self.tools, cand=self.tools.ref)
+            runs = tuple(pb.run_test(folder, self.recipe, self.test, ref_only, self.ref_cflags, self.timeout,
+                                     self.cfg.stdout_limit) for _ in range(2))
+            if all(r.status.kind not in (proc.TIMEOUT, proc.NOSTART) for r in runs):
+                stored.parent.mkdir(exist_ok=True)
+                pb.write_json(stored, {"runs": [cache.result_to_json(r, True) for r in runs]})
+            return runs, False
+
+    # ------------------------------------------------------------ candidate
+
+    def cand_folder(self) -> Path:
+        h = hashlib.sha256(json.dumps([self.recipe.digest(), self.origin, list(self.tools.cand),
+                                       self.cand_cflags]).encode()).hexdigest()[:10]
+        return Path(scratch.root()) / f"oracle-{self.cfg.run_id}-proj-{self.recipe.name}-{self.case.arch}-{h}"
+
+    def candidate_build(self) -> pb.BuildOutcome:
+        return pb.build_once(self.cand_folder(), self.recipe, self.src, self.tools, self.cand_cflags,
+                             compile="cand", link="cand")
+
+    def candidate_run(self, test: Test | None = None) -> proc.ProcResult:
+        return pb.run_test(self.cand_folder(), self.recipe, test or self.test, self.tools, self.cand_cflags,
+                           self.timeout, self.cfg.stdout_limit)
+
+    def crash_is_stack(self, expected: proc.ProcResult) -> bool:
+        """Does the crashing test pass with an unlimited stack (the candidate's frames are too big)?"""
+        big = dataclasses.replace(self.test, run=f"ulimit -s unlimited 2>/dev/null || ulimit -s 1048576\n{self.test.run}")
+        run = self.candidate_run(big)
+        return (run.status, run.stdout) == (expected.status, expected.stdout)
+
+    def why(self, build: pb.BuildOutcome) -> str:
+        tu = build.failed_tu
+        if tu is not None and tu.get("status") == "timeout":
+            return f"{tu['tu']}: the compile timed out after {self.tools.compile_timeout:g}s"
+        if tu is not None:
+            return f"{tu['tu']}: {_first_line(tu.get('stderr', ''))}"
+        lines = [line for line in build.log_tail.splitlines() if line.strip()]
+        return f"{build.stage} {proc.Status.from_json(build.status)}" + (f": {lines[-1][:300]}" if lines else "")
+
+    # ------------------------------------------------------------ bisection
+
+    def bisect(self, expected: proc.ProcResult) -> tuple[list[str], dict]:
+        """(culprit TUs, paths relative to the project root; what the case folder records)."""
+        folder = self.cand_folder()
+        mixed = B.Mixed(folder, self.recipe, self.test, self.tools, self.cand_cflags, self.timeout, expected)
+        sets, log = B.bisect(mixed)
+        culprits = [e["tu"] for s in sets for e in s]
+        return culprits, {
+            "recipe": str(self.recipe.path), "test": self.test.name, "arch": self.case.arch,
+            "cand": list(self.tools.cand), "ref": list(self.tools.ref), "emulator": list(self.tools.emulator),
+            "cflags": self.cand_cflags, "timeout": self.timeout, "culprit_sets": [[e["tu"] for e in s] for s in sets],
+            "culprit_keys": [e["key"] for s in sets for e in s],
+            "culprit_commands": [{"tu": e["tu"], "cwd": e["cwd"], "argv": e["argv"]} for s in sets for e in s],
+            "expected_status": expected.status.to_json(), "expected_stdout_hex": expected.stdout.hex(),
+            "steps": log}
+
+
+def _first_line(text: str) -> str:
+    for line in text.splitlines():
+        if "error" in line or "internal compiler error" in line:
+            return line.strip()[:300]
+    lines = [line for line in text.splitlines() if line.strip()]
+    return lines[0].strip()[:300] if lines else "(no diagnostic)"

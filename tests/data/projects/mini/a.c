@@ -1,0 +1,2 @@
+#include "proj.h"
+int fa(int x) { return x * 7 + BIAS; }

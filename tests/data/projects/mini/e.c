@@ -1,0 +1,2 @@
+#include "proj.h"
+int fe(int x) { return x * 11 + BIAS; }

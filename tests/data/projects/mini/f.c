@@ -1,0 +1,2 @@
+#include "proj.h"
+int ff(int x) { return x * 12 + BIAS; }

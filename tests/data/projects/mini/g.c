@@ -1,0 +1,2 @@
+#include "proj.h"
+int fg(int x) { return x * 13 + BIAS; }

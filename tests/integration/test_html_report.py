@@ -1,0 +1,108 @@
+"""The HTML report of the history, rendered in headless Chromium: one section per selection with
+its charts (time axis, gaps kept, legend outside the plot, failures stacked by verdict) and tables
+(per-arch rates side by side, slowest cases, links to run folders and repro.sh)."""
+
+from __future__ import annotations
+
+import re
+import shutil
+import subprocess
+import time
+from dataclasses import replace
+from pathlib import Path
+from urllib.parse import unquote, urlparse
+
+import pytest
+
+from oracle import history
+from oracle import verdict as V
+from oracle.model import Case
+from oracle.record import CaseRecord
+
+from ..conftest import COMPILERS, needs_aarch64, run_cli
+
+CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
+pytestmark = pytest.mark.skipif(CHROMIUM is None, reason="chromium not installed: run make setup")
+FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+         "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+DAY = 86400
+
+
+def _records(n_fail: int, arches=("x86_64", "aarch64")) -> list[CaseRecord]:
+    out = []
+    for arch in arches:
+        for i in range(4):
+            verdict = (V.WRONG_OUTPUT if i % 2 else V.CRASH) if i < n_fail else V.PASS
+            out.append(CaseRecord(Case(f"smoke/t{i}.c@{arch}-O0", "smoke", f"t{i}.c", arch, "-O0"), verdict,
+                                  "", 0.1 * (i + 1)))
+    return out
+
+
+def _stamp(t: float) -> str:
+    return time.strftime("%Y-%m-%dT%H:%M:%S+0000", time.gmtime(t))
+
+
+@pytest.fixture
+def db_path(tmp_path, make_config, program_dir):
+    path = tmp_path / "h.db"
+    # A real failing run first: its failures link to repro.sh files that exist.
+    bug = tmp_path / "gcc-bug"
+    shutil.copy(COMPILERS / "gcc-bug", bug)
+    res = run_cli("run", "--compiler", str(bug), "--suite", str(program_dir("ok.c", "wrong_output.c")),
+                  "--history", str(path), "--out", str(tmp_path / "real"), "--no-cache", "-j", "1")
+    assert res.returncode == 1, res.stderr
+    # Then two arches of the smoke suite: three runs an hour apart, then one a month later (a gap),
+    # and a filtered run (another selection).
+    cfg = make_config(["gcc", "aarch64=aarch64-linux-gnu-gcc"], "smoke", arch="x86_64,aarch64")
+    t0 = time.time() - 40 * DAY
+    for n, (t, fails) in enumerate(((t0, 2), (t0 + 3600, 1), (t0 + 7200, 1), (t0 + 30 * DAY, 0))):
+        history.record_run(path, replace(cfg, started=_stamp(t), out_dir=str(tmp_path / f"run{n}")),
+                           _records(fails), True)
+    history.record_run(path, replace(cfg, started=_stamp(t0 + 31 * DAY), filter="t1"),
+                       [r for r in _records(1) if "t1" in r.id], True)
+    return path
+
+
+def _chromium(tmp_path: Path, page: Path, *args: str) -> subprocess.CompletedProcess:
+    return subprocess.run([CHROMIUM, *FLAGS, f"--user-data-dir={tmp_path / 'profile'}", "--window-size=1100,3000",
+                           *args, page.as_uri()], capture_output=True, text=True, timeout=120)
+
+
+@needs_aarch64
+def test_report_renders_with_charts_and_tables(db_path, tmp_path):
+    page = tmp_path / "report.html"
+    res = run_cli("report", "--html", str(page), "--history", str(db_path))
+    assert res.returncode == 0, res.stderr
+    dump = _chromium(tmp_path, page, "--enable-logging=stderr", "--v=0", "--dump-dom")
+    dom = dump.stdout
+    assert "CONSOLE" not in dump.stderr and "Uncaught" not in dump.stderr  # no console errors
+    sections = re.findall(r'<section class="selection"', dom)
+    assert len(sections) == 3  # the real suite, smoke, smoke -k t1: one chart each
+    assert dom.count('class="chart"') == 6  # pass rate and failures per selection
+    smoke = dom[dom.index("<h2>smoke -O0</h2>"):]
+    smoke = smoke[:smoke.index("</section>")]
+    # Time on the x-axis: the month without runs is a gap, so each arch's line is two pieces.
+    assert smoke.count('class="series"') == 4 and smoke.count("<circle") == 8
+    # The legend is HTML beside the SVG, not drawn inside the plot.
+    legend = re.search(r'<ul class="legend">(.*?)</ul>', smoke).group(1)
+    assert "x86_64" in legend and "aarch64" in legend
+    svgs = re.findall(r"<svg.*?</svg>", smoke, re.S)
+    assert not any(re.search(r"<text[^>]*>[^<]*(x86_64|aarch64)", svg) for svg in svgs)
+    # Failures stacked by verdict: run 1 has a crash and a wrong-output on each arch.
+    bars = re.findall(r'<rect class="bar"[^>]*>\s*<title>run #(\d+): (\d+) ([a-z-]+)</title>', smoke)
+    assert ("2", "2", "crash") in bars and ("2", "2", "wrong-output") in bars and len(bars) == 4
+    # Per-arch pass rates side by side, newest first, each with its run folder.
+    rates = re.search(r'<table class="rates">(.*?)</table>', smoke, re.S).group(1)
+    assert "<th>aarch64</th><th>x86_64</th>" in rates
+    assert re.search(r"<td>#5</td><td>[^<]+</td><td>100.0% \(4/4\)</td><td>100.0% \(4/4\)</td>", rates)
+    assert re.search(r"<td>#2</td><td>[^<]+</td><td>50.0% \(2/4\)</td><td>50.0% \(2/4\)</td>", rates)
+    assert rates.count('class="run-folder"') == 4 and (tmp_path / "run3").as_uri() in rates
+    slowest = re.search(r'<table class="slowest">(.*?)</table>', smoke, re.S).group(1)
+    assert re.findall(r"<td>(smoke/t\d.c@\w+-O0)</td>", slowest)[:2] == ["smoke/t3.c@aarch64-O0",
+                                                                           "smoke/t3.c@x86_64-O0"]
+    # The real run's failures link to their repro.sh, which exist.
+    repros = re.findall(r'<a class="repro" href="([^"]+)"', dom)
+    assert repros and all(Path(unquote(urlparse(u).path)).is_file() for u in repros)
+    shot = tmp_path / "report.png"
+    _chromium(tmp_path, page, f"--screenshot={shot}")
+    assert shot.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n" and shot.stat().st_size > 20_000

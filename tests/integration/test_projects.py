@@ -1,0 +1,143 @@
+"""Projects end to end: a synthetic project of several TUs (tests/data/projects/mini) built by a
+fake candidate that miscompiles chosen files (miscompile-cc): the bisection names exactly the
+planted culprits (one TU, two independent TUs, a pair that only fails together); the candidate
+failing to build names its TU; the reference build and its test results are cached."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from oracle import proc
+from oracle.projects import bisect as B
+from oracle.projects import build as pb
+from oracle.projects import recipe as R
+
+from ..conftest import needs_aarch64, run_cli
+
+DATA = Path(__file__).resolve().parents[1] / "data" / "projects"
+MINI = DATA / "mini.toml"
+BAD_CC = DATA / "miscompile-cc"
+
+
+def cli_run(tmp_path: Path, name: str, candidate: str, *extra: str):
+    out = tmp_path / name
+    res = run_cli("run", "--compiler", candidate, "--suite", f"project:{MINI}", "--arch", "x86_64",
+                  "--out", str(out), "-j", "1", "--cache", str(tmp_path / "cache"), *extra, timeout=900)
+    doc = json.loads((out / "results.json").read_text())
+    return res, {c["test"]: c for c in doc["cases"]}, out
+
+
+def test_one_culprit_end_to_end(tmp_path):
+    res, cases, out = cli_run(tmp_path, "one", f"{BAD_CC} --bad=e.c")
+    assert res.returncode == 1, res.stderr
+    prog, tool = cases["mini/prog"], cases["mini/tool"]
+    assert prog["verdict"] == "wrong-output" and prog["culprits"] == ["e.c"]
+    assert tool["verdict"] == "pass" and "culprits" not in tool and cases["mini/deep"]["verdict"] == "pass"
+    folder = next((out / "cases").iterdir())
+    assert (folder / "culprits.txt").read_text().splitlines()[0] == "e.c"
+    assert json.loads((folder / "project.json").read_text())["culprit_sets"] == [["e.c"]]
+    # repro.sh rebuilds the mixed binary (e.c by the candidate) from anywhere: still fails
+    rep = subprocess.run(["sh", str(folder / "repro.sh")], cwd="/", capture_output=True, text=True, timeout=300)
+    assert rep.returncode == 1, rep.stdout + rep.stderr
+    # the same run again: the reference build and its test runs come from the cache
+    ref_dirs = list((tmp_path / "cache" / "projects").glob("ref-mini-x86_64-*"))
+    assert len(ref_dirs) == 1
+    stamp = (ref_dirs[0] / "outcome.json").stat().st_mtime_ns
+    res2, cases2, _ = cli_run(tmp_path, "again", f"{BAD_CC} --bad=e.c")
+    assert res2.returncode == 1 and cases2["mini/prog"]["culprits"] == ["e.c"]
+    assert cases2["mini/tool"]["reference"] == "cached" and cases["mini/tool"]["reference"] == "built"
+    assert (ref_dirs[0] / "outcome.json").stat().st_mtime_ns == stamp
+
+
+def test_gcc_as_candidate_passes(tmp_path):
+    res, cases, _ = cli_run(tmp_path, "gcc", "gcc")
+    assert res.returncode == 0, res.stdout + res.stderr
+    assert {c["verdict"] for c in cases.values()} == {"pass"}
+
+
+def test_a_tu_the_candidate_cannot_compile_is_named(tmp_path):
+    res, cases, _ = cli_run(tmp_path, "err", f"{BAD_CC} --bad=g.c --with=-include/nonexistent/x.h", "-k", "prog")
+    assert res.returncode == 1
+    prog = cases["mini/prog"]
+    assert prog["verdict"] == "compile-error" and prog["reason"].startswith("g.c: ")
+    assert "nonexistent/x.h" in prog["reason"]
+
+
+def test_a_crash_that_only_needs_more_stack_says_so(tmp_path):
+    res, cases, _ = cli_run(tmp_path, "deep", f"{BAD_CC} --bad=deep.c", "-k", "deep")
+    deep = cases["mini/deep"]
+    assert res.returncode == 1 and deep["verdict"] == "crash"
+    assert "SIGSEGV" in deep["reason"] and "passes with an unlimited stack" in deep["reason"]
+    assert deep["culprits"] == ["deep.c"]
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory):
+    """One candidate build folder per planted miscompilation (built once for the module)."""
+    recipe = R.load_path(MINI)
+
+    def make(bad: str) -> tuple[B.Mixed, pb.Toolset]:
+        folder = tmp_path_factory.mktemp("mini")
+        tools = pb.Toolset("x86_64", (str(BAD_CC), f"--bad={bad}"), ("gcc",))
+        ref_folder = tmp_path_factory.mktemp("ref")
+        ref = pb.build(ref_folder, recipe, recipe.local_dir, pb.Toolset("x86_64", ("gcc",), ("gcc",)), "-O2",
+                       compile="ref", link="ref")
+        assert ref.ok
+        expected = pb.run_test(ref_folder, recipe, recipe.test("prog"), tools, "-O2", 30)
+        outcome = pb.build(folder, recipe, recipe.local_dir, tools, "-O0", compile="cand", link="cand",
+                           snapshot=True)
+        assert outcome.ok and outcome.tus >= 9
+        return B.Mixed(folder, recipe, recipe.test("prog"), tools, "-O0", 30, expected), tools
+    return make
+
+
+def test_two_independent_culprits(built):
+    mixed, _ = built("a.c,f.c")
+    sets, log = B.bisect(mixed)
+    assert sorted(e["tu"] for s in sets for e in s) == ["a.c", "f.c"]
+    assert all(len(s) == 1 for s in sets), log
+
+
+def test_a_pair_that_only_fails_together(built):
+    mixed, _ = built("c.c,d.c")
+    sets, log = B.bisect(mixed)
+    assert [sorted(e["tu"] for e in s) for s in sets] == [["c.c", "d.c"]], log
+    # and neither alone fails: it really is a pair
+    keys = {e["tu"]: e["key"] for e in sets[0]}
+    for tu in ("c.c", "d.c"):
+        _, run = mixed.run(frozenset({keys[tu]}))
+        assert run is not None and run.status == proc.Status(proc.EXIT, 0)
+        assert run.stdout == mixed.expected.stdout
+
+
+def test_objects_are_compiled_once_per_compiler(built):
+    mixed, _ = built("b.c")
+    B.bisect(mixed)
+    entries = pb.tu_log(mixed.folder)
+    store = list((mixed.folder / "store").glob("*.o"))
+    # every distinct TU has at most one object per compiler, whatever the number of steps
+    assert len(store) <= 2 * len({e["key"] for e in entries})
+    assert mixed.steps >= 3
+
+
+@needs_aarch64
+def test_a_real_project_on_both_arches(tmp_path):
+    """zlib (two of its tests) with GCC as the candidate on x86_64 and, cross-built, under qemu."""
+    fetch = run_cli("corpus", "fetch", "project", "zlib")
+    assert fetch.returncode == 0, fetch.stderr
+    out = tmp_path / "zlib"
+    res = run_cli("run", "--compiler", "gcc", "--compiler", "aarch64=aarch64-linux-gnu-gcc", "--suite", "project:zlib",
+                  "--arch", "x86_64,aarch64", "-k", "example|roundtrip-source-l6", "--out", str(out), "-j", "2",
+                  "--cache", str(tmp_path / "cache"), timeout=1500)
+    assert res.returncode == 0, res.stdout + res.stderr
+    cases = json.loads((out / "results.json").read_text())["cases"]
+    assert sorted(c["id"] for c in cases) == [
+        "project/zlib/example@aarch64-O0", "project/zlib/example@x86_64-O0",
+        "project/zlib/roundtrip-source-l6@aarch64-O0", "project/zlib/roundtrip-source-l6@x86_64-O0"]
+    assert {c["verdict"] for c in cases} == {"pass"}
+    built = list((tmp_path / "cache" / "projects").glob("ref-zlib-aarch64-*/tree/minigzip"))
+    assert len(built) == 1 and built[0].read_bytes()[18] == 183  # e_machine: EM_AARCH64

@@ -1,0 +1,173 @@
+"""Project recipes (parsing, bad recipes), ddmin, and the compiler wrapper's command parsing."""
+
+from __future__ import annotations
+
+import math
+from pathlib import Path
+
+import pytest
+
+from oracle.errors import EXIT_USAGE, RecipeError
+from oracle.projects import bisect as B
+from oracle.projects import ccwrap
+from oracle.projects import recipe as R
+
+from ..conftest import run_cli
+
+DATA = Path(__file__).resolve().parents[1] / "data" / "projects"
+GOOD = """
+[source]
+package = "zlib"
+version = "1:1.2.13.dfsg-1"
+[build]
+configure = "./configure"
+build = "make"
+[[tests]]
+name = "t1"
+run = "./t"
+[[tests]]
+name = "t2"
+run = "./t 2"
+timeout = 5
+unsupported = { aarch64 = "needs x86" }
+"""
+
+
+def write(tmp_path: Path, text: str, name: str = "proj") -> Path:
+    p = tmp_path / f"{name}.toml"
+    p.write_text(text)
+    return p
+
+
+def test_every_shipped_recipe_parses():
+    names = R.names()
+    assert "zlib" in names
+    for n in names:
+        r = R.load(n)
+        assert r.tests and r.package and r.version and r.build
+
+
+def test_a_good_recipe(tmp_path):
+    r = R.load_path(write(tmp_path, GOOD))
+    assert (r.name, r.package, r.version) == ("proj", "zlib", "1:1.2.13.dfsg-1")
+    assert [t.name for t in r.tests] == ["t1", "t2"]
+    assert r.test("t2").timeout == 5.0 and r.test("t2").unsupported == {"aarch64": "needs x86"}
+    assert r.reference_opt == "-O2" and r.data_dir == tmp_path / "proj"
+
+
+def test_the_synthetic_recipe_has_a_local_source():
+    r = R.load_path(DATA / "mini.toml")
+    assert r.local_dir == DATA / "mini" and r.package is None
+
+
+@pytest.mark.parametrize("text, words", [
+    ("[source\n", "not valid TOML"),
+    (GOOD.replace("[build]", "[builds]"), "unknown key 'builds'"),
+    (GOOD.replace('build = "make"', "build = 3"), "build.build must be a string"),
+    (GOOD.replace('build = "make"\n', ""), "build.build is missing"),
+    (GOOD.replace('name = "t2"', 'name = "t1"'), "must be unique"),
+    (GOOD.replace('name = "t2"', 'name = "a b"'), "must be unique and made of"),
+    (GOOD.replace("timeout = 5", "timeout = -1"), "timeout must be a positive"),
+    (GOOD.replace("aarch64 = ", "sparc = "), "not an arch"),
+    (GOOD.replace('package = "zlib"\nversion = "1:1.2.13.dfsg-1"', ""), "needs package and version"),
+    (GOOD.split("[[tests]]")[0], "[[tests]] is missing"),
+    ('name = "other"\n' + GOOD, "name must be the file's stem"),
+])
+def test_bad_recipes_are_one_clear_error(tmp_path, text, words):
+    with pytest.raises(RecipeError) as exc:
+        R.load_path(write(tmp_path, text))
+    msg = str(exc.value)
+    assert words in msg and "\n" not in msg and str(tmp_path) in msg
+    assert exc.value.exit_code == EXIT_USAGE
+
+
+def test_unknown_project_names(tmp_path):
+    with pytest.raises(RecipeError, match="known projects are"):
+        R.load("no-such-project")
+    with pytest.raises(RecipeError, match="not a project name"):
+        R.load("../etc/passwd")
+
+
+def test_cli_bad_project_exits_2_with_one_line(tmp_path):
+    bad = write(tmp_path, GOOD.replace("[build]", "[builds]"))
+    for args in (["run", "--compiler", "gcc", "--suite", "project:no-such", "--out", str(tmp_path / "o")],
+                 ["run", "--compiler", "gcc", "--suite", f"project:{bad}", "--out", str(tmp_path / "o2")],
+                 ["corpus", "fetch", "project", "no-such"],
+                 ["corpus", "fetch", "project"]):
+        res = run_cli(*args)
+        assert res.returncode == 2, (args, res.stderr)
+        assert len(res.stderr.strip().splitlines()) == 1 and "Traceback" not in res.stderr
+
+
+# ------------------------------------------------------------------ ddmin
+
+def counting(culprits: list[set[str]]):
+    """A failure predicate: the subset fails when it contains every TU of one culprit set."""
+    calls = []
+
+    def fails(subset: frozenset[str]) -> bool:
+        calls.append(subset)
+        return any(c <= subset for c in culprits)
+    return fails, calls
+
+
+ITEMS = [f"tu{i:02d}.c" for i in range(64)]
+
+
+def test_ddmin_one_culprit_in_log_steps():
+    fails, calls = counting([{"tu37.c"}])
+    assert B.ddmin(ITEMS, fails) == ["tu37.c"]
+    assert len(calls) <= 2 * math.ceil(math.log2(len(ITEMS))) + 2
+
+
+def test_ddmin_a_pair_that_only_fails_together():
+    fails, _ = counting([{"tu05.c", "tu50.c"}])
+    assert sorted(B.ddmin(ITEMS, fails)) == ["tu05.c", "tu50.c"]
+
+
+def test_culprit_sets_finds_independent_culprits_and_pairs():
+    fails, _ = counting([{"tu03.c"}, {"tu40.c"}, {"tu10.c", "tu11.c"}])
+    sets = B.culprit_sets(ITEMS, fails)
+    assert sorted(sorted(s) for s in sets) == [["tu03.c"], ["tu10.c", "tu11.c"], ["tu40.c"]]
+
+
+def test_culprit_sets_empty_when_the_whole_set_passes():
+    fails, _ = counting([{"not-there.c"}])
+    assert B.culprit_sets(ITEMS, fails) == []
+
+
+# ------------------------------------------------------------------ the wrapper's parsing
+
+def test_wrapper_finds_every_source_and_the_output():
+    srcs, out, c = ccwrap.parse(["-O2", "-I", "inc", "-c", "a.c", "b.c", "-DX=1"])
+    assert [s for _, s in srcs] == ["a.c", "b.c"] and out is None and c
+    srcs, out, c = ccwrap.parse(["-o", "prog", "main.c", "x.S", "lib.a", "-lm"])
+    assert [s for _, s in srcs] == ["main.c", "x.S"] and out == "prog" and not c
+    srcs, _, _ = ccwrap.parse(["-include", "conf.c", "-MF", "dep.c", "real.c"])
+    assert [s for _, s in srcs] == ["real.c"]  # option values are never sources
+    assert ccwrap.passthrough(["-E", "a.c"]) and ccwrap.passthrough(["--version"])
+    assert not ccwrap.passthrough(["-c", "a.c"])
+
+
+def test_compile_and_link_keeps_only_what_a_compile_takes():
+    common = ["-O2", "-I.", "libz.a", "-L", "lib", "-lm", "-Wl,-E", "-DX", "other.o", "-static", "-s", "-std=c99"]
+    assert ccwrap.compile_part(common) == ["-O2", "-I.", "-DX", "-std=c99"]
+
+
+def test_deb_src_entries_are_added_once(tmp_path):
+    """scripts/deb-src.sh (make setup): every deb stanza copied as deb-src, and nothing done twice."""
+    import os
+    import subprocess
+
+    script = Path(__file__).resolve().parents[2] / "scripts" / "deb-src.sh"
+    src, dst = tmp_path / "debian.sources", tmp_path / "oracle-deb-src.sources"
+    src.write_text("Types: deb\nURIs: http://deb.debian.org/debian\nSuites: bookworm\nComponents: main\n\n"
+                   "Types: deb\nURIs: http://deb.debian.org/debian-security\nSuites: bookworm-security\n"
+                   "Components: main\n")
+    env = {**os.environ, "ORACLE_APT_UPDATE": "0"}
+    first = subprocess.run(["bash", str(script), str(src), str(dst)], capture_output=True, text=True, env=env)
+    assert first.returncode == 0 and "adding deb-src" in first.stdout
+    text = dst.read_text()
+    assert text.count("Types: deb-src") == 2 and "Types: deb\n" not in text and "debian-security" in text
+    again = subprocess.run(["bash", str(script), str(src), str(dst)], capture_output=True, text=True, env=env)
+    assert again.returncode == 0 and again.stdout == "" and dst.read_text() == text
