@@ -42,6 +42,16 @@ class Toolset:
     emulator: tuple[str, ...] = ()
     compile_timeout: float = 60.0  # per TU
     build_timeout: float = 1800.0  # the whole configure + build
+    # Builds and tests in a one-shot bwrap sandbox (sandbox.confined): the host read-only but the
+    # project's own folder, no network, their own PID namespace, no capabilities.
+    confine: bool = False
+
+    def jail(self, argv: list[str], writable: Path) -> list[str]:
+        if not self.confine:
+            return argv
+        from ..backends.sandbox import confined
+
+        return confined(argv, str(writable))
 
 
 @dataclass(slots=True)
@@ -121,7 +131,10 @@ def build(folder: Path, recipe: Recipe, src: Path, tools: Toolset, cflags: str, 
     for stage, command in stages:
         settings["phase"] = "build" if stage == "build" else "configure"
         write_json(folder / "ccwrap.json", settings)
-        res = _sh(command, tree, env, tools.build_timeout, log)
+        # A bisection step (built from `configured`) lives in the candidate's project folder and
+        # uses its object store: that folder is the writable one.
+        res = _sh(command, tree, env, tools.build_timeout, log,
+                  tools.jail, configured.parent if configured else folder)
         if not res.status.ok:
             return BuildOutcome(False, stage, res.status.to_json(), first_failed_tu(folder), tail(log),
                                 time.monotonic() - start, count_tus(folder))
@@ -147,7 +160,9 @@ def build_env(folder: Path, recipe: Recipe, tools: Toolset, cflags: str) -> dict
         cc.chmod(0o755)
     cross = tools.arch != HOST_ARCH
     triplet = TARGETS[tools.arch].cross_prefix.rstrip("-")
-    env = {**recipe.env, "CC": str(cc), "CFLAGS": cflags, "JOBS": JOBS, "ORACLE_CCWRAP": str(folder / "ccwrap.json"),
+    tmp = folder / "tmp"  # compilers' temporary files: in the project's folder, the one writable in the sandbox
+    tmp.mkdir(exist_ok=True)
+    env = {**recipe.env, "TMPDIR": str(tmp), "CC": str(cc), "CFLAGS": cflags, "JOBS": JOBS, "ORACLE_CCWRAP": str(folder / "ccwrap.json"),
            "PATH": f"{bindir}:{os.environ.get('PATH', '/usr/bin:/bin')}", "LC_ALL": "C",
            "DATA": str(recipe.data_dir), "EMU": shlex.join(tools.emulator), "HOST": triplet if cross else "",
            "HOSTFLAG": f"--host={triplet}" if cross else "", "MAKEFLAGS": ""}
@@ -156,9 +171,10 @@ def build_env(folder: Path, recipe: Recipe, tools: Toolset, cflags: str) -> dict
     return proc.child_env(**env)
 
 
-def _sh(command: str, cwd: Path, env: dict[str, str], timeout: float, log: Path) -> proc.ProcResult:
+def _sh(command: str, cwd: Path, env: dict[str, str], timeout: float, log: Path, jail, writable: Path
+        ) -> proc.ProcResult:
     script = f"exec >>{shlex.quote(str(log))} 2>&1\nset -e\n{command}\n"
-    return proc.run(["sh", "-c", script], timeout=timeout, cwd=str(cwd), env=env, stdout_limit=64 * 1024,
+    return proc.run(jail(["sh", "-c", script], writable), timeout=timeout, cwd=str(cwd), env=env, stdout_limit=64 * 1024,
                     kill_on_stdout_overflow=False, limits=proc.Limits(file_size=4 * GiB))
 
 
@@ -221,7 +237,7 @@ def run_test(folder: Path, recipe: Recipe, test: Test, tools: Toolset, cflags: s
         try:
             env = build_env(folder, recipe, tools, cflags)
             env.update(WORK=str(work), TMPDIR=str(work))
-            return proc.run(["sh", "-c", test.run], timeout=timeout, cwd=str(folder / "tree"), env=env,
+            return proc.run(tools.jail(["sh", "-c", test.run], folder), timeout=timeout, cwd=str(folder / "tree"), env=env,
                             stdout_limit=stdout_limit, limits=proc.Limits(address_space=8 * GiB, file_size=1 * GiB))
         finally:
             shutil.rmtree(work, ignore_errors=True)

@@ -44,7 +44,7 @@ class ProjectCase:
         arch = case.arch
         # A project's TUs are bigger than a test's (sqlite3.c, pcre2_match.c at -O2): at least TU_TIMEOUT.
         tools = pb.Toolset(arch, cfg.candidates[arch].argv, cfg.references[arch].argv, cfg.emulators[arch].argv,
-                           compile_timeout=max(cfg.compile_timeout, TU_TIMEOUT))
+                           compile_timeout=max(cfg.compile_timeout, TU_TIMEOUT), confine=cfg.sandbox == "bwrap")
         return cls(case, cfg, recipe, test, tools, src, origin, judge_root)
 
     @property

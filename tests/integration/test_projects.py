@@ -6,6 +6,7 @@ failing to build names its TU; the reference build and its test results are cach
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 from pathlib import Path
 
@@ -141,3 +142,23 @@ def test_a_real_project_on_both_arches(tmp_path):
     assert {c["verdict"] for c in cases} == {"pass"}
     built = list((tmp_path / "cache" / "projects").glob("ref-zlib-aarch64-*/tree/minigzip"))
     assert len(built) == 1 and built[0].read_bytes()[18] == 183  # e_machine: EM_AARCH64
+
+
+def test_project_builds_and_tests_run_in_the_sandbox(tmp_path):
+    """A candidate that writes on the host at every call leaves no mark when the project is built
+    in the sandbox (its own folder is all it may write); without the sandbox, it does."""
+    from oracle.backends.sandbox import available
+
+    if available() is not None:
+        pytest.skip("bwrap unusable here")
+    escape = Path(__file__).resolve().parents[1] / "fixtures" / "compilers" / "escape-host"
+    marks = tmp_path / "marks"
+    marks.mkdir()
+    env = {**os.environ, "ORACLE_ESCAPE_DIR": str(marks)}
+    for mode in ("bwrap", "none"):
+        out = tmp_path / mode
+        res = run_cli("run", "--compiler", str(escape), "--suite", f"project:{MINI}", "--arch", "x86_64",
+                      "-k", "tool", "--out", str(out), "-j", "1", "--cache", str(tmp_path / "cache"),
+                      "--sandbox", mode, env=env, timeout=900)
+        assert res.returncode == 0, res.stdout + res.stderr
+        assert bool(list(marks.iterdir())) == (mode == "none"), mode
