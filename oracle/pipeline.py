@@ -77,6 +77,7 @@ class RefOutcome:
     cacheable: bool = True  # False when a timeout decided it: that may not happen again
     from_cache: bool = False
     timed_out: bool = False  # ref-invalid because a reference build ran past its timeout
+    key: str | None = None  # its reference-cache key (the sources hashed once), when there is a cache
 
     def to_json(self) -> dict:
         return {"verdict": self.verdict.name if self.verdict else None, "reason": self.reason,
@@ -286,12 +287,12 @@ class Judge:
 
     def _judgement_key(self, case: Case, ref: RefOutcome, exe: str) -> str | None:
         """The key of the executable's judgement, or None when judgements are not reused."""
-        if not (self.cfg.cache_path and self.reuse_judgements and ref.runs):
+        if not (ref.key and self.reuse_judgements and ref.runs):
             return None
         digest = judgements.exe_digest(exe)
         if digest is None:
             return None
-        return judgements.key(digest, self._reference_key(case), ref.expected, self._run_timeout(case),
+        return judgements.key(digest, ref.key, ref.expected, self._run_timeout(case),
                               self.cfg.stdout_limit)
 
     def _reference(self, case: Case) -> RefOutcome:
@@ -344,10 +345,13 @@ class Judge:
         data = None if refresh else store.get(key)
         if data is not None:
             try:
-                return RefOutcome.from_json(data)
+                outcome = RefOutcome.from_json(data)
+                outcome.key = key
+                return outcome
             except (KeyError, TypeError, ValueError):
                 pass  # an entry of the right checksum but the wrong shape: recompute
         outcome = self._build_reference(case)
+        outcome.key = key
         if outcome.cacheable:
             store.put(key, outcome.to_json())
         else:
