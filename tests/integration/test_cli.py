@@ -121,7 +121,8 @@ def test_agent_id_seeds_the_sample(tmp_path):
 def test_pytest_plugin_directly(tmp_path, program_dir):
     suite = program_dir("ok.c", "wrong_output.c", "ref_abort.c")
     res = subprocess.run(
-        [sys.executable, "-m", "pytest", "-p", "no:cacheprovider", "-n", "2", "--oracle-compiler", str(COMPILERS / "gcc-bug"),
+        [sys.executable, "-m", "pytest", "-p", "no:cacheprovider", "--basetemp", str(tmp_path / "basetemp"), "-n", "2",
+         "--oracle-compiler", str(COMPILERS / "gcc-bug"),
          "--oracle-suite", str(suite), "--oracle-out", str(tmp_path / "out"), "-rA"],
         capture_output=True, text=True, cwd=tmp_path, timeout=300)
     assert res.returncode == 1, res.stdout + res.stderr

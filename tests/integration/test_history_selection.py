@@ -40,6 +40,7 @@ def test_full_filtered_sampled_empty_and_collect_only_runs(tmp_path, program_dir
     assert empty.returncode == 2 and empty.stdout == "" and len(empty.stderr.splitlines()) == 1
     assert "no case selected" in empty.stderr
     co = subprocess.run([sys.executable, "-m", "pytest", "-p", "no:cacheprovider", "--co", "-q",
+                         "--basetemp", str(tmp_path / "bt"),
                          "--oracle-compiler", str(bug), "--oracle-suite", str(suite),
                          "--oracle-history", str(tmp_path / "h.db"), "--oracle-out", str(tmp_path / "co")],
                         cwd=tmp_path, capture_output=True, text=True, timeout=300)

@@ -24,7 +24,8 @@ def suite(program_dir):
 
 
 def pytest_run(tmp_path: Path, suite: Path, *args: str, cache: bool = False) -> subprocess.CompletedProcess:
-    cmd = [sys.executable, "-m", "pytest", "--no-header", "--rootdir", str(tmp_path),
+    # pytest's own temp folders go under tmp_path, not /tmp/pytest-of-USER (which would outlive the test)
+    cmd = [sys.executable, "-m", "pytest", "--no-header", "--rootdir", str(tmp_path), "--basetemp", str(tmp_path / "bt"),
            "--oracle-compiler", str(COMPILERS / "gcc-bug"), "--oracle-suite", str(suite),
            "--oracle-out", str(tmp_path / "out"), "--oracle-history", str(tmp_path / "h.db"), *args]
     if not cache:
