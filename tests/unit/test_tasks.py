@@ -161,3 +161,18 @@ def test_a_writer_waits_for_the_lock(tmp_path):
         assert p.poll() is None and task_files(folder) == []  # blocked while another writer holds it
     assert p.wait(timeout=60) == 0
     assert len(task_files(folder)) == 2
+
+
+def test_a_project_task_names_its_recipe_and_culprits_not_a_missing_program(tmp_path):
+    from oracle import verdict as V
+    from oracle.model import Case
+    from oracle.record import CaseRecord
+
+    r = CaseRecord(Case("project/zlib/roundtrip-binary@x86_64-O2", "project", "zlib/roundtrip-binary", "x86_64",
+                        "-O2"), V.WRONG_OUTPUT, "stdout differs at line 1", culprits=("deflate.c",))
+    folder = tmp_path / "current_tasks"
+    sync(results(tmp_path, "r1", [r]), folder)
+    (text,) = [p.read_text() for p in folder.iterdir() if not p.name.startswith(".")]
+    assert "culprit TUs deflate.c" in text.splitlines()[0]
+    assert "Test: project zlib (recipe corpora/projects/zlib.toml), its test roundtrip-binary" in text
+    assert "Program: the whole project" in text and "Smallest known program: none here" not in text
