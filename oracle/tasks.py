@@ -414,7 +414,7 @@ class _Context:
             return f"{r.suite} program {r.test} (made again from its seed)"
         if r.suite == "project":
             project, _, test = r.test.partition("/")
-            return f"project {project} (recipe corpora/projects/{project}.toml), its test {test}"
+            return f"project {project} (its recipe {project}.toml), its test {test}"
         folder = self._suite_folder()
         return f"{folder}/{r.test}" if folder else r.test
 
@@ -578,8 +578,8 @@ def render(state: dict, others: dict[str, dict] | None = None) -> str:
         if rep["program"]:
             lines += ["", f"Smallest known program ({rep['program_note']}):", "-----", *rep["program"], "-----"]
         elif rep["suite"] == "project":  # a whole project: the culprit TUs are the smallest known part
-            lines += ["", "Program: the whole project, built from its recipe; the culprit TUs (compiled by the "
-                      "candidate while GCC compiles every other one) are named in the title"]
+            lines += ["", "Program: the whole project, built from its recipe (no single program to show; a "
+                      "bisected failure names its culprit TUs in the title)"]
         else:
             lines += ["", "Smallest known program: none here (the run wrote no case folder); the test is "
                       "named above"]

@@ -174,5 +174,5 @@ def test_a_project_task_names_its_recipe_and_culprits_not_a_missing_program(tmp_
     sync(results(tmp_path, "r1", [r]), folder)
     (text,) = [p.read_text() for p in folder.iterdir() if not p.name.startswith(".")]
     assert "culprit TUs deflate.c" in text.splitlines()[0]
-    assert "Test: project zlib (recipe corpora/projects/zlib.toml), its test roundtrip-binary" in text
+    assert "Test: project zlib (its recipe zlib.toml), its test roundtrip-binary" in text
     assert "Program: the whole project" in text and "Smallest known program: none here" not in text
