@@ -10,7 +10,10 @@ overflow, classification, floating constants, bit operations, object-size checks
 other builtin is its own feature. A compile error whose diagnostic is generic ("';' expected")
 but whose diagnosed line (macros expanded one level) uses a GCC extension that compilers have or
 lack as a whole (complex numbers, vector types, predefined macros, ...) is keyed by that feature.
-A runtime failure is keyed by its verdict and the test.
+A runtime failure is keyed by the family of a symbol the dynamic loader could not find (the binary
+never ran), else by GCC bug report when the suite holds several tests for one (prN.c, prN-2.c),
+else by the one rare construct its program uses (VLA members, wide bit-fields, vector types, ...)
+and how it failed, else by its verdict and the test.
 
 Every key is a function of the one case alone, never of which other cases the run judged, so a
 sampled, filtered or sharded run puts a case in the same cluster as a full run does (task files
@@ -21,6 +24,7 @@ from __future__ import annotations
 
 import functools
 import hashlib
+import os
 import re
 from collections import defaultdict
 from dataclasses import dataclass
@@ -92,6 +96,14 @@ _BUILTIN_GROUPS = (
     (re.compile(r"__sync_"), "__sync_*", "undefined __sync atomic builtins"),
     (re.compile(r"__atomic_"), "__atomic_*", "undefined __atomic builtins"),
     (re.compile(r"__\w+_chk$"), "__*_chk", "undefined fortified library functions"),
+    # libgcc's helper routines (arithmetic the target has no instruction for: 128-bit integers,
+    # long double as binary128, soft-float): a candidate links libgcc or it does not.
+    (re.compile(r"__(?:(?:add|sub|mul|div|neg|abs)(?:{M}|{C}|{I})\d|powi{M}2|(?:extend|trunc){M}{M}2|fix(?:uns)?{M}{I}"
+                r"|float(?:un)?{I}{M}|(?:u?div|u?mod|udivmod|ashl|ashr|lshr|mulv|addv|subv|negv|absv|clz|ctz|ffs"
+                r"|popcount|parity|bswap|clrsb|cmp|ucmp){I}\d|(?:eq|ne|lt|le|gt|ge|unord|cmp){M}2)$".format(
+                    M="(?:sf|df|tf|xf|hf|bf)", I="(?:si|di|ti)", C="(?:sc|dc|tc|xc)")), "libgcc",
+     "undefined libgcc helper routines (__udivti3, __trunctfdf2, ...: 128-bit integer and long double "
+     "arithmetic)"),
     (re.compile(r"(__[A-Z][A-Z_]*__)\w"), None, "a predefined macro left unexpanded in symbol names"),
 )
 # The C library functions GCC also offers as __builtin_NAME: one table of aliases in a compiler.
@@ -107,6 +119,7 @@ llround rint nearbyint cbrt hypot expm1 log1p log2 exp2 nextafter alloca strtol 
 
 
 def _libc_alias(name: str) -> bool:
+    name = name.removesuffix("_unlocked")  # fputs_unlocked, printf_unlocked: the same table
     return name in _LIBC or (name[-1:] in ("f", "l") and name[:-1] in _LIBC)
 
 
@@ -178,8 +191,101 @@ def key(r: CaseRecord) -> tuple[str, str]:
         project = r.test.partition("/")[0]
         tus = " + ".join(sorted(r.culprits))
         return f"culprits|{r.suite}|{project}|{tus}", f"miscompiled in {project}: culprit TUs {tus}"
+    m = _LOADER.search(r.reason)
+    if m:  # the binary never ran: the dynamic loader found no definition of a symbol it needs
+        family, what = symbol_family(m.group(1))
+        return f"runtime|loader|{family}", f"binaries fail to start: {what}"
+    how = str(r.verdict)
+    signal = _SIGNAL.search(r.reason) if r.verdict is V.CRASH else None
+    if signal:
+        how += f" ({signal.group(1)})"
     test = f"{r.suite}/{r.test}"
+    if r.verdict in _RUNTIME and r.case.sources:
+        pr = _PR_TEST.fullmatch(PurePosixPath(r.test).name)
+        if pr and _pr_siblings(str(PurePosixPath(r.case.sources[0]).parent), pr.group(1)) > 1:
+            # prN.c, prN-2.c: tests written for one GCC bug report (the suite's files, not the run's)
+            return f"runtime|pr{pr.group(1)}|{how}", f"{how} in the tests of GCC bug {pr.group(1)} (pr{pr.group(1)}*.c)"
+        found = constructs(_read(r.case.sources[0]))
+        if len(found) == 1:  # two would be two suspects: the test keeps its own task
+            name, what = found[0]
+            return f"runtime|construct|{name}|{how}", f"{how} in programs that use {what}"
     return f"{r.verdict}|{test}", f"{r.verdict} in {test}"  # how it fails varies by arch: the task says
+
+
+@functools.lru_cache(maxsize=1024)
+def _pr_siblings(folder: str, number: str) -> int:
+    try:
+        return sum(1 for n in os.listdir(folder) if (m := _PR_TEST.fullmatch(n)) and m.group(1) == number)
+    except OSError:
+        return 0
+
+
+_LOADER = re.compile(r"symbol lookup error: .*?undefined symbol: ([A-Za-z_.$][\w.$@]*)")
+_SIGNAL = re.compile(r"killed by (SIG[A-Z0-9]+)")
+_RUNTIME = frozenset({V.CRASH, V.WRONG_EXIT, V.WRONG_OUTPUT})
+_PR_TEST = re.compile(r"pr(\d{4,6})(?:-\d+)?\.c")
+
+# Constructs a compiler implements in one place, rare in programs and often broken as a whole:
+# runtime failures of programs that use exactly one of them are one task per construct and way of
+# failing (GCC's torture tests that fail this way for a real candidate: VLA members in structs,
+# 7 tests; bit-fields of long long wider than 32 bits, 4; vector types, 4; long double through
+# `...`, 2). A program that uses two of them keeps its own task, with Related: lines.
+_COMMENT_OR_STRING = re.compile(r"/\*.*?\*/|//[^\n]*|\"(?:\\.|[^\"\\\n])*\"|'(?:\\.|[^'\\\n])*'", re.S)
+_RECORD_BODY = re.compile(r"\b(?:struct|union)\b\s*\w*\s*\{([^{}]*)\}")
+_TYPEDEF_ARRAY = re.compile(r"\btypedef\b[^;{}]*?\[([^\]]*)\]")
+_DIMENSION = re.compile(r"\[([^\]]*)\]")
+_ENUM_BODY = re.compile(r"\benum\b\s*\w*\s*\{([^}]*)\}")
+_WIDE_BITFIELD = re.compile(r"\b(?:long|__int128)\b[^;{}()=?:]*?\b\w+\s*:\s*(\d+)\s*[;,]")
+_VA_LONG_DOUBLE = re.compile(r"\bva_arg\s*\([^;]*?,\s*long\s+double\s*\)")
+_VA_INT128 = re.compile(r"\bva_arg\s*\([^;]*?,\s*(?:(?:un)?signed\s+)?__int128")
+
+
+def code_only(program: str) -> str:
+    """The program without its comments and string literals (a dg directive names no construct)."""
+    return _COMMENT_OR_STRING.sub(" ", program)
+
+
+def constructs(program: str) -> list[tuple[str, str]]:
+    """The rare constructs a program uses, as (name, plain words), comments and strings left out."""
+    text = code_only(program)
+    found = []
+    if _variably_modified(text):
+        found.append(("vm-types", "variably modified types (VLA members in structs, VLA typedefs)"))
+    if any(int(n) > 32 for n in _WIDE_BITFIELD.findall(text)):
+        found.append(("wide-bit-fields", "bit-fields wider than 32 bits (long long)"))
+    if "vector_size" in text:
+        found.append(("vector", "vector types (vector_size)"))
+    if _VA_LONG_DOUBLE.search(text):
+        found.append(("va-long-double", "long double arguments read with va_arg"))
+    if _VA_INT128.search(text):
+        found.append(("va-int128", "__int128 arguments read with va_arg"))
+    return found
+
+
+def _variably_modified(text: str) -> bool:
+    """A struct member or typedef whose array size is a run-time value (a variable, not a macro,
+    an enum constant or sizeof)."""
+    constants = set(_MACRO_NAME.findall(text))
+    for body in _ENUM_BODY.findall(text):
+        constants |= set(re.findall(r"(?:^|,)\s*([A-Za-z_]\w*)", body))
+    dims = list(_TYPEDEF_ARRAY.findall(text))
+    while True:  # innermost record bodies first, so a nested struct's members count once
+        m = _RECORD_BODY.search(text)
+        if not m:
+            break
+        dims += _DIMENSION.findall(m.group(1))
+        text = text[:m.start(1) - 1] + "<>" + text[m.end(1) + 1:]
+    for dim in dims:
+        dim = _NUMBER_LITERAL.sub(" ", _SIZE_OF.sub(" ", dim))
+        names = set(_IDENT.findall(dim)) - constants - _KEYWORDS - {"sizeof", "_Alignof", "__alignof__"}
+        if any(not n.isupper() for n in names):
+            return True
+    return False
+
+
+_SIZE_OF = re.compile(r"\b(?:sizeof|_Alignof|__alignof__|__builtin_offsetof|offsetof)\s*\((?:[^()]|\([^()]*\))*\)")
+_NUMBER_LITERAL = re.compile(r"(?<![\w$])\.?\d[\w.]*")
+_MACRO_NAME = re.compile(r"^[ \t]*#[ \t]*define[ \t]+(\w+)", re.M)
 
 
 # GCC extensions a compiler either has or lacks as a whole: a compile error whose diagnostic names
@@ -197,13 +303,13 @@ _ATTRIBUTE = re.compile(r"__attribute__\s*\(\((?:[^()]|\((?:[^()]|\([^()]*\))*\)
 _LOCATION_LINE = re.compile(r"([^\s:'\"]+\.[chi]):(\d+):")
 
 
-def unsupported_feature(diag: str, line: str = "", program: str = "") -> tuple[str, str] | None:
+def unsupported_feature(diag: str, line: str = "", program: str = "", lineno: int = 0) -> tuple[str, str] | None:
     """(family, plain words) when a compile error is a missing GCC feature: complex numbers, vector
     types, labels as values, GCC's predefined macros (`__FLT_MAX__`, `__UINT32_TYPE__`: one table in
     the compiler), inf/nan constant initializers. The diagnosed line is read with the bodies of the
     macros it uses (`TEST(float, f)` is whatever TEST expands to)."""
     if not _GENERIC.search(diag):
-        line = ""  # a specific diagnostic ("cannot use local functions") names its own cause
+        line, lineno = "", 0  # a specific diagnostic ("cannot use local functions") names its own cause
     line = _with_macros(line, program)
     if _COMPLEX.search(line) or _COMPLEX.search(diag):
         return "complex", "complex types (_Complex, __complex__, __real__, imaginary constants) are not supported"
@@ -218,6 +324,11 @@ def unsupported_feature(diag: str, line: str = "", program: str = "") -> tuple[s
     if _PREDEFINED.search(diag) or ("undeclared" in diag and _PREDEFINED.search(line)) or \
             ("expected" in diag and _PREDEFINED.search(line)):
         return "predefined-macros", "GCC's predefined macros (__FLT_MAX__, __UINT32_TYPE__, ...) are not defined"
+    if _DECIMAL.search(line) or _DECIMAL.search(diag):
+        return "decimal-float", "decimal floating types (_Decimal32, _Decimal64, _Decimal128) are not supported"
+    if lineno and lineno in _nested_function_lines(program):
+        return "nested-functions", "nested functions (a function defined inside another, a GNU extension) " \
+            "are not supported"
     if "not constant" in diag and _INF_NAN.search(line):
         return "inf-nan-constants", ("constant initializers that are inf or nan (1.0/0.0, __builtin_inf, "
                                      "__builtin_nan) are rejected")
@@ -243,11 +354,11 @@ def _read(path: str) -> str:
         return ""
 
 
-def _diagnosed_line(r: CaseRecord) -> tuple[str, str]:
-    """The source line a diagnostic points at, and that file's text ("" when not found)."""
+def _diagnosed_line(r: CaseRecord) -> tuple[str, str, int]:
+    """The source line a diagnostic points at, that file's text ("" when not found), the line's number."""
     m = _LOCATION_LINE.search(r.reason)
     if not m:
-        return "", ""
+        return "", "", 0
     name = PurePosixPath(m.group(1)).name
     near = [str(PurePosixPath(r.case.sources[0]).parent / name)] if r.case.sources else []
     for src in [*r.case.sources, *near]:  # the test, its extra sources, a file it includes
@@ -255,8 +366,40 @@ def _diagnosed_line(r: CaseRecord) -> tuple[str, str]:
             text = _read(src)
             lines = text.splitlines()
             n = int(m.group(2))
-            return (lines[n - 1] if 0 < n <= len(lines) else ""), text
-    return "", ""
+            return (lines[n - 1] if 0 < n <= len(lines) else ""), text, n
+    return "", "", 0
+
+
+_DECIMAL = re.compile(r"\b_Decimal(?:32|64|128)\b|(?<![\w.])(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?(?:dd|df|dl|DD|DF|DL)\b")
+# A function definition's header (type, name, parameters, "{"), found inside another function.
+_DEFINITION = re.compile(r"\b([A-Za-z_]\w*)[\s*]+([A-Za-z_]\w*)\s*\(")  # then balanced parentheses, "{"
+_DIRECTIVE = re.compile(r"^[ \t]*#(?:\\\n|[^\n])*", re.M)
+_NOT_A_TYPE = frozenset("return else case goto do sizeof".split())
+
+
+@functools.lru_cache(maxsize=64)
+def _nested_function_lines(program: str) -> frozenset[int]:
+    """The line numbers of the headers of functions defined inside functions (GNU nested functions),
+    and of the line after each (where a parser that wanted a ';' may say it stopped)."""
+    blank = lambda m: re.sub(r"[^\n]", " ", m.group())  # noqa: E731 (keeps line numbers)
+    text = _DIRECTIVE.sub(blank, _COMMENT_OR_STRING.sub(blank, program))
+    depth, depths = 0, []
+    for ch in text:  # the brace depth before each character
+        depths.append(depth)
+        depth += (ch == "{") - (ch == "}")
+    lines: set[int] = set()
+    for m in _DEFINITION.finditer(text):
+        if depths[m.start()] == 0 or m.group(1) in _NOT_A_TYPE or m.group(2) in _KEYWORDS:
+            continue
+        end, level = m.end(), 1
+        while end < len(text) and level and text[end] not in ";{}":
+            level += (text[end] == "(") - (text[end] == ")")
+            end += 1
+        brace = len(text[:end + 200]) - len(text[end:end + 200].lstrip())
+        if level == 0 and text[brace:brace + 1] == "{":
+            first = text.count("\n", 0, m.start()) + 1
+            lines.update(range(first, first + text.count("\n", m.start(), brace) + 2))
+    return frozenset(lines)
 
 
 def _title(r: CaseRecord, cause: str, tested: set[str], failed: set[str]) -> str:
@@ -293,4 +436,15 @@ def symbol_family(symbol: str) -> tuple[str, str]:
                 "(__builtin_printf, __builtin_memcpy, ...) as undefined symbols")
     if _RESERVED.match(symbol):
         return symbol, f"undefined symbol {symbol}"
+    if symbol in _NOT_IN_LIBC:
+        return symbol, _NOT_IN_LIBC[symbol]
     return "'ID'", "undefined symbol 'ID' (a function the test declares)"
+
+
+# Plain names a test calls that no library defines: the compiler has to expand them itself.
+_NOT_IN_LIBC = {
+    "alloca": "alloca is not expanded inline (GCC treats it as __builtin_alloca; the C library has no "
+              "alloca function)",
+    "link_error": "a call GCC's optimizer removes is left in (link_error: the test relies on GCC folding "
+                  "its condition away)",
+}

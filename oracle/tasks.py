@@ -35,7 +35,7 @@ from pathlib import Path
 from typing import Iterator
 
 from . import verdict as V
-from .cluster import ID_LEN, Cluster, clusters, key, missing_symbols
+from .cluster import ID_LEN, Cluster, clusters, code_only, key, missing_symbols
 from .record import CaseRecord
 from .reports import atomic_write
 from .results import Run
@@ -493,6 +493,7 @@ def _reason(r: CaseRecord) -> str:
 
 
 def features(program: bytes) -> list[str]:
+    program = code_only(program.decode("utf-8", "replace")).encode()
     return [name for name, rx in _FEATURES if rx.search(program)]
 
 
