@@ -395,7 +395,8 @@ def _nested_function_lines(program: str) -> frozenset[int]:
         while end < len(text) and level and text[end] not in ";{}":
             level += (text[end] == "(") - (text[end] == ")")
             end += 1
-        brace = len(text[:end + 200]) - len(text[end:end + 200].lstrip())
+        rest = text[end:end + 200]
+        brace = end + len(rest) - len(rest.lstrip())  # the first character after the parameters
         if level == 0 and text[brace:brace + 1] == "{":
             first = text.count("\n", 0, m.start()) + 1
             lines.update(range(first, first + text.count("\n", m.start(), brace) + 2))
