@@ -521,14 +521,20 @@ class Judge:
             # A test's command runs through sh, which reports its program's death as 128+N.
             verdict = V.CRASH
             reason = f"killed by {proc.signal_name(run.status.code - 128)} (the test's shell said {reason})"
-        if verdict == V.CRASH and p.crash_is_stack(ref.expected):
-            reason += " (passes with an unlimited stack: the candidate's code uses far more stack than GCC's)"
+        if verdict in (V.CRASH, V.WRONG_EXIT) and p.crash_is_stack(ref.expected):
+            # A test script may catch its program's crash and exit 1 (pcre2's RunTest does).
+            reason += " (exits as GCC's build does with an unlimited stack: the candidate's code uses far more stack)"
         res = Result(case, verdict, reason, ref=ref, run=run, stale_cache=stale)
         if verdict.is_failure:
             self._check()
             res.culprits, res.project = p.bisect(ref.expected)
             if res.culprits:
                 res.reason += f" (culprit TUs: {' + '.join(res.culprits)})"
+            elif res.project.get("broken_steps"):
+                res.reason += f" (no culprit TU: {res.project['broken_steps']} mixed builds did not build)"
+            others = [" + ".join(s) for s in res.project.get("other_culprit_sets", [])]
+            if others:
+                res.reason += f" (also differs with only {'; '.join(others)} by the candidate: another failure)"
         return res
 
     def _run_timeout(self, case: Case) -> float:

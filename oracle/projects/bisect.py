@@ -86,6 +86,9 @@ class Mixed:
     expected: proc.ProcResult  # the reference's run
     steps: int = 0
     log: list[str] = field(default_factory=list)
+    broken: int = 0  # steps whose mixed build did not build
+    primary: int = 0  # bisect(): how many of the culprit sets found fail the test the candidate's way
+    kinds: dict[frozenset[str], str] = field(default_factory=dict)  # route -> how its run differed
 
     def run(self, route: frozenset[str]) -> tuple[pb.BuildOutcome, proc.ProcResult | None]:
         step = Path(tempfile.mkdtemp(prefix="mixed-", dir=self.folder))
@@ -107,8 +110,11 @@ class Mixed:
             # A mixed build that does not link (a PIE/non-PIE mismatch, a missing runtime symbol):
             # not this failure; the step says no, and the log says why.
             self.log.append(f"step {self.steps}: {len(route)} TUs: mixed build failed: {outcome.log_tail[-300:]}")
+            self.broken += 1
             return False
         bad = run.status != self.expected.status or run.stdout != self.expected.stdout
+        if bad:
+            self.kinds[route] = "exit status" if run.status != self.expected.status else "output"
         self.log.append(f"step {self.steps}: {len(route)} TUs by the candidate: {'fails' if bad else 'passes'}")
         return bad
 
@@ -122,13 +128,21 @@ def bisect(mixed: Mixed) -> tuple[list[list[dict]], list[str]]:
     if mixed.fails(frozenset()):
         mixed.log.append("the mixed build with no TU by the candidate fails too: no culprit TU")
         return [], mixed.log
-    sets = culprit_sets([e["key"] for e in tus], mixed.fails)
+    everything = [e["key"] for e in tus]
+    sets = culprit_sets(everything, mixed.fails)
     confirmed = []
     for s in sets:
         if mixed.fails(frozenset(s)):
             confirmed.append(s)
         else:
             mixed.log.append(f"{len(s)} TUs did not fail again: not a culprit set (the test is not deterministic?)")
+    if not confirmed and mixed.broken:
+        mixed.log.append(f"no culprit: {mixed.broken} mixed builds did not build (see the steps above)")
+    # Independent culprits of one test are independent bugs: those that alone fail the test the way
+    # the candidate's build does (its exit status, or only its output) come first.
+    way = mixed.kinds.get(frozenset(everything))
+    confirmed.sort(key=lambda s: mixed.kinds.get(frozenset(s)) != way)
+    mixed.primary = sum(mixed.kinds.get(frozenset(s)) == way for s in confirmed) or len(confirmed)
     return [[by_key[k] for k in s] for s in confirmed], mixed.log
 
 

@@ -116,6 +116,8 @@ def build(folder: Path, recipe: Recipe, src: Path, tools: Toolset, cflags: str, 
     store.mkdir(parents=True, exist_ok=True)
     shutil.rmtree(tree, ignore_errors=True)
     shutil.copytree(configured or src, tree, symlinks=True)
+    if configured:  # configure wrote its tree's absolute path into Makefiles (abs_builddir, ...)
+        relocate(tree, _configured_root(configured), str(tree.resolve()))
     settings = {"compilers": {"cand": list(tools.cand), "ref": list(tools.ref)}, "compile": compile, "link": link,
                 "route": route, "store": str(store), "log": str(folder / "tus.jsonl"), "root": str(tree),
                 "timeout": tools.compile_timeout, "phase": "configure",
@@ -142,6 +144,40 @@ def build(folder: Path, recipe: Recipe, src: Path, tools: Toolset, cflags: str, 
             shutil.copytree(tree, folder / "configured", symlinks=True)
             (folder / "configured-root.txt").write_text(str(tree.resolve()))
     return BuildOutcome(True, "", ["exit", 0], None, "", time.monotonic() - start, count_tus(folder))
+
+
+def relocate(tree: Path, old: str, new: str, limit: int = 8 << 20) -> int:
+    """Point a copied tree's files at their new place: every text file (no NUL byte) that names the
+    old root, and every symlink into it, now names `new`. Returns how many were changed."""
+    if not old or old == new:
+        return 0
+    was, now, changed = old.encode(), new.encode(), 0
+    for dirpath, dirs, files in os.walk(tree):  # a symlink to a folder is listed in dirs, not followed
+        for name in dirs + files:
+            path = os.path.join(dirpath, name)
+            if name in dirs and not os.path.islink(path):
+                continue
+            if os.path.islink(path):
+                target = os.readlink(path)
+                if target == old or target.startswith(old + "/"):
+                    os.unlink(path)
+                    os.symlink(new + target[len(old):], path)
+                    changed += 1
+                continue
+            try:
+                st = os.stat(path)
+                if st.st_size > limit:
+                    continue
+                with open(path, "rb") as f:
+                    data = f.read()
+            except OSError:
+                continue
+            if was in data and b"\0" not in data:
+                with open(path, "wb") as f:  # in place: the file keeps its mode
+                    f.write(data.replace(was, now))
+                os.utime(path, ns=(st.st_atime_ns, st.st_mtime_ns))  # and its time: make sees no change
+                changed += 1
+    return changed
 
 
 def _configured_root(configured: Path) -> str:

@@ -110,7 +110,12 @@ def project_repro_script(d: Path, res: Result) -> str:
 
     (d / "project.json").write_text(json.dumps(res.project, indent=1) + "\n")
     sets = res.project.get("culprit_sets") or []
-    lines = [" + ".join(s) for s in sets] or ["(none: the failure needs the candidate's own link step)"]
+    broken = res.project.get("broken_steps")
+    lines = [" + ".join(s) for s in sets] or [
+        f"(none: {broken} mixed builds did not build; their logs are in project.json's steps)" if broken else
+        "(none: the failure needs the candidate's own link step)"]
+    lines += [f"{' + '.join(s)} (another failure: alone it changes the test another way)"
+              for s in res.project.get("other_culprit_sets", [])]
     cmds = [f"cd {c['cwd']} && CANDIDATE {shlex.join(c['argv'])} -c {c['tu']}" for c in res.project.get("culprit_commands", [])]
     (d / "culprits.txt").write_text("\n".join(lines) + "\n\n# compile commands (paths relative to the project root)\n"
                                     + "\n".join(cmds) + "\n")

@@ -40,7 +40,8 @@ def test_one_culprit_end_to_end(tmp_path):
     assert tool["verdict"] == "pass" and "culprits" not in tool and cases["mini/deep"]["verdict"] == "pass"
     folder = next((out / "cases").iterdir())
     assert (folder / "culprits.txt").read_text().splitlines()[0] == "e.c"
-    assert json.loads((folder / "project.json").read_text())["culprit_sets"] == [["e.c"]]
+    project = json.loads((folder / "project.json").read_text())
+    assert project["culprit_sets"] == [["e.c"]] and project["broken_steps"] == 0, project["steps"]
     # repro.sh rebuilds the mixed binary (e.c by the candidate) from anywhere: still fails
     rep = subprocess.run(["sh", str(folder / "repro.sh")], cwd="/", capture_output=True, text=True, timeout=300)
     assert rep.returncode == 1, rep.stdout + rep.stderr
@@ -70,10 +71,13 @@ def test_a_tu_the_candidate_cannot_compile_is_named(tmp_path):
 
 def test_a_crash_that_only_needs_more_stack_says_so(tmp_path):
     res, cases, _ = cli_run(tmp_path, "deep", f"{BAD_CC} --bad=deep.c", "-k", "deep")
-    deep = cases["mini/deep"]
+    deep, caught = cases["mini/deep"], cases["mini/deep-caught"]
     assert res.returncode == 1 and deep["verdict"] == "crash"
-    assert "SIGSEGV" in deep["reason"] and "passes with an unlimited stack" in deep["reason"]
+    assert "SIGSEGV" in deep["reason"] and "as GCC's build does with an unlimited stack" in deep["reason"]
     assert deep["culprits"] == ["deep.c"]
+    # a script that catches the crash and exits 1: wrong-exit, and the same hint
+    assert caught["verdict"] == "wrong-exit" and "with an unlimited stack" in caught["reason"]
+    assert caught["culprits"] == ["deep.c"]
 
 
 @pytest.fixture(scope="module")
@@ -113,6 +117,32 @@ def test_a_pair_that_only_fails_together(built):
         _, run = mixed.run(frozenset({keys[tu]}))
         assert run is not None and run.status == proc.Status(proc.EXIT, 0)
         assert run.stdout == mixed.expected.stdout
+
+
+def test_the_culprit_that_fails_the_test_the_candidates_way_comes_first(built):
+    # a.c alone changes prog's output, h.c alone its exit status; the candidate's build does both,
+    # and a test that exits wrong is a wrong-exit case: h.c is its culprit, a.c another bug.
+    mixed, _ = built("a.c,h.c")
+    sets, log = B.bisect(mixed)
+    assert [[e["tu"] for e in s] for s in sets] == [["h.c"], ["a.c"]], log
+    assert mixed.primary == 1 and mixed.broken == 0, log
+
+
+def test_a_copied_tree_follows_configures_absolute_paths(tmp_path):
+    # prog's rule writes through configure's absolute path: every bisection step is such a copy
+    old, new = tmp_path / "old", tmp_path / "new"
+    (old / "sub").mkdir(parents=True)
+    (old / "Makefile").write_text(f"ROOT = {old}\nX = {old}/sub\n")
+    (old / "blob.o").write_bytes(b"\0" + str(old).encode())
+    (old / "link").symlink_to(old / "sub")
+    os.utime(old / "Makefile", (1_000_000_000, 1_000_000_000))
+    import shutil
+    shutil.copytree(old, new, symlinks=True)
+    assert pb.relocate(new, str(old), str(new)) == 2
+    assert (new / "Makefile").read_text() == f"ROOT = {new}\nX = {new}/sub\n"
+    assert (new / "Makefile").stat().st_mtime == 1_000_000_000  # make must not think it changed
+    assert os.readlink(new / "link") == str(new / "sub")
+    assert (new / "blob.o").read_bytes() == b"\0" + str(old).encode()  # binary files are left alone
 
 
 def test_objects_are_compiled_once_per_compiler(built):

@@ -6,5 +6,5 @@
 #else
 #define BIAS 0
 #endif
-int fa(int); int fb(int); int fc(int); int fd(int); int fe(int); int ff(int); int fg(int);
+int fa(int); int fb(int); int fc(int); int fd(int); int fe(int); int ff(int); int fg(int); int fh(void);
 #endif
