@@ -36,6 +36,8 @@ from . import verdict as V
 from .record import CaseRecord
 
 DIAG_VERDICTS = frozenset({V.COMPILE_ERROR, V.COMPILER_CRASH})
+# What a project case's reason says when its failure goes away with an unlimited stack.
+STACK_HINT = "exits as GCC's build does with an unlimited stack"
 ID_LEN = 12
 
 _SEVERITY = re.compile(r"\b(?:internal compiler error|fatal error|error|warning)\b", re.I)
@@ -190,6 +192,10 @@ def key(r: CaseRecord) -> tuple[str, str]:
     if r.culprits:  # a project test bisected to TUs: every test those TUs break is one task
         project = r.test.partition("/")[0]
         tus = " + ".join(sorted(r.culprits))
+        if STACK_HINT in r.reason:  # the test passes with an unlimited stack: frames too big
+            return (f"culprits|{r.suite}|{project}|{tus}|stack",
+                    f"stack frames far bigger than GCC's in {project} (it exits as GCC's build does with an "
+                    f"unlimited stack): culprit TUs {tus}")
         return f"culprits|{r.suite}|{project}|{tus}", f"miscompiled in {project}: culprit TUs {tus}"
     m = _LOADER.search(r.reason)
     if m:  # the binary never ran: the dynamic loader found no definition of a symbol it needs

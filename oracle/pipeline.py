@@ -24,7 +24,7 @@ from collections import OrderedDict
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import cache, judgements, proc, scratch
+from . import cache, cluster, judgements, proc, scratch
 from .errors import Cancelled
 from . import verdict as V
 from .backends import Backend, open_backend
@@ -523,7 +523,7 @@ class Judge:
             reason = f"killed by {proc.signal_name(run.status.code - 128)} (the test's shell said {reason})"
         if verdict in (V.CRASH, V.WRONG_EXIT) and p.crash_is_stack(ref.expected):
             # A test script may catch its program's crash and exit 1 (pcre2's RunTest does).
-            reason += " (exits as GCC's build does with an unlimited stack: the candidate's code uses far more stack)"
+            reason += f" ({cluster.STACK_HINT}: the candidate's code uses far more stack)"
         res = Result(case, verdict, reason, ref=ref, run=run, stale_cache=stale)
         if verdict.is_failure:
             self._check()

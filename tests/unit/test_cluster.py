@@ -134,3 +134,16 @@ def test_alloca_link_error_and_unlocked_aliases_have_their_own_families():
     assert symbol_family("__builtin_fputs_unlocked")[0] == symbol_family("__builtin_memcpy")[0] == "__builtin_<libc>"
     assert {symbol_family(s)[0] for s in ("__udivti3", "__trunctfdf2", "__mulsc3", "__popcountdi2")} == {"libgcc"}
     assert symbol_family("frobnicate")[0] == "'ID'"
+
+
+def test_a_project_failure_that_an_unlimited_stack_cures_is_its_own_task():
+    def proj(test: str, reason: str) -> CaseRecord:
+        return CaseRecord(Case(f"project/{test}@x86_64-O0", "project", test, "x86_64", "-O0"),
+                          V.WRONG_EXIT, reason, culprits=("src/compile.c",))
+    records = [proj("pcre2/runtest-08", "exit 1 (reference: exit 0) (exits as GCC's build does with an unlimited "
+                    "stack: the candidate's code uses far more stack)"),
+               proj("pcre2/runtest-02", "exit 1 (reference: exit 0)")]
+    causes = sorted(c.cause for c in clusters(records, ["x86_64"]))
+    assert causes == ["miscompiled in pcre2: culprit TUs src/compile.c",
+                      "stack frames far bigger than GCC's in pcre2 (it exits as GCC's build does with an unlimited "
+                      "stack): culprit TUs src/compile.c"]
