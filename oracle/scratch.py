@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import fcntl
 import os
+import re
 import shutil
 import tempfile
 import time
@@ -25,6 +26,7 @@ SHM_MIN_FREE = 2 << 30  # two workers' worst case: a compile may write 1 GiB
 LOCK = ".oracle-lock"
 ABANDONED_AFTER_S = 3600  # a folder with no lock file: a live one is touched every case
 SWEPT = ("oracle-work-", "oracle-pytest-")  # the folders that carry a lock
+_PROJECT = re.compile(r"oracle-\d{8}-\d{6}-\d+-proj-")  # a project's candidate build (hold_shared)
 
 
 def root(ram: bool = True) -> str:
@@ -56,10 +58,24 @@ def hold(folder: Path | str) -> int:
     return fd
 
 
+_HELD: dict[str, int] = {}
+
+
+def hold_shared(folder: Path | str) -> None:
+    """Share a lock on folder for the life of this process: the folder several workers of one run
+    use (a project's candidate build) is live while any of them is, abandoned once all are gone."""
+    folder = str(folder)
+    if folder not in _HELD:
+        os.makedirs(folder, exist_ok=True)
+        fd = os.open(os.path.join(folder, LOCK), os.O_CREAT | os.O_RDWR | os.O_CLOEXEC, 0o600)
+        fcntl.flock(fd, fcntl.LOCK_SH)
+        _HELD[folder] = fd
+
+
 def _folders(prefixes: tuple[str, ...]) -> Iterator[str]:
     for parent in {root(ram=True), root(ram=False), tempfile.gettempdir()}:
         try:
-            names = [n for n in os.listdir(parent) if n.startswith(prefixes)]
+            names = [n for n in os.listdir(parent) if n.startswith(prefixes) or _PROJECT.match(n)]
         except OSError:
             continue
         yield from (os.path.join(parent, n) for n in names)

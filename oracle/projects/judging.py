@@ -107,6 +107,7 @@ class ProjectCase:
         return Path(scratch.root()) / f"oracle-{self.cfg.run_id}-proj-{self.recipe.name}-{self.case.arch}-{h}"
 
     def candidate_build(self) -> pb.BuildOutcome:
+        scratch.hold_shared(self.cand_folder())  # a run killed outright leaves it for the next to sweep
         return pb.build_once(self.cand_folder(), self.recipe, self.src, self.tools, self.cand_cflags,
                              compile="cand", link="cand")
 

@@ -63,3 +63,21 @@ def test_abandoned_scratch_is_swept_and_live_scratch_is_not(monkeypatch, tmp_pat
     assert sorted(removed) == sorted([str(dead), str(old)])
     assert live.exists() and young.exists() and not dead.exists() and not old.exists()
     assert (tmp_path / "not-ours").exists()
+
+
+def test_a_project_build_folder_of_a_killed_run_is_swept(monkeypatch, tmp_path):
+    """A project's candidate build folder (oracle-RUNID-proj-*) is shared by a run's workers, each
+    holding a shared lock: live while one is, swept by the next run once all were killed."""
+    monkeypatch.setenv("ORACLE_SCRATCH", str(tmp_path))
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
+    live, dead = (tmp_path / f"oracle-20261204-101010-{pid}-proj-zlib-x86_64-abc" for pid in (7, 8))
+    scratch.hold_shared(live)
+    scratch.hold_shared(live)  # once per process, however often a worker asks
+    for _ in range(2):  # two workers of a killed run
+        subprocess.run([sys.executable, "-c", "import os; from oracle import scratch; "
+                        f"scratch.hold_shared({str(dead)!r}); os.kill(os.getpid(), 9)"])
+    try:
+        assert scratch.sweep_abandoned() == [str(dead)]
+        assert live.exists() and not dead.exists()
+    finally:
+        os.close(scratch._HELD.pop(str(live)))
