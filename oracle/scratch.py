@@ -72,10 +72,10 @@ def hold_shared(folder: Path | str) -> None:
         _HELD[folder] = fd
 
 
-def _folders(prefixes: tuple[str, ...]) -> Iterator[str]:
+def _folders(prefixes: tuple[str, ...], pattern: re.Pattern | None = None) -> Iterator[str]:
     for parent in {root(ram=True), root(ram=False), tempfile.gettempdir()}:
         try:
-            names = [n for n in os.listdir(parent) if n.startswith(prefixes) or _PROJECT.match(n)]
+            names = [n for n in os.listdir(parent) if n.startswith(prefixes) or (pattern and pattern.match(n))]
         except OSError:
             continue
         yield from (os.path.join(parent, n) for n in names)
@@ -91,7 +91,7 @@ def sweep_run(run_id: str) -> None:
 def sweep_abandoned() -> list[str]:
     """At the start of a run: remove the folders of runs that died without cleaning up (killed
     with SIGKILL, the machine's power). Returns what was removed."""
-    removed = [path for path in _folders(SWEPT) if _abandoned(path)]
+    removed = [path for path in _folders(SWEPT, _PROJECT) if _abandoned(path)]
     for path in removed:
         shutil.rmtree(path, ignore_errors=True)
     return removed

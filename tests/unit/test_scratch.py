@@ -30,14 +30,16 @@ def test_no_usable_shm_falls_back_to_the_temp_folder(monkeypatch, tmp_path):
 def test_sweep_removes_this_runs_folders_only(monkeypatch, tmp_path):
     monkeypatch.setenv("ORACLE_SCRATCH", str(tmp_path))
     mine_id, other_id = "20261124-1-11", "20261124-1-12"
-    mine = [tmp_path / (scratch.prefix(mine_id) + "abc"), tmp_path / f"oracle-{mine_id}-gw0-xyz"]
-    theirs = [tmp_path / (scratch.prefix(other_id) + "abc"), tmp_path / f"oracle-{other_id}-gw0-xyz"]
+    mine = [tmp_path / (scratch.prefix(mine_id) + "abc"), tmp_path / f"oracle-{mine_id}-gw0-xyz",
+            tmp_path / f"oracle-{mine_id}-proj-zlib-x86_64-abc"]
+    theirs = [tmp_path / (scratch.prefix(other_id) + "abc"), tmp_path / f"oracle-{other_id}-gw0-xyz",
+              tmp_path / f"oracle-20261124-000001-12-proj-zlib-x86_64-abc"]  # another live run's project build
     for d in mine + theirs:
         (d / "w1").mkdir(parents=True)
         (d / "w1" / "cand").write_bytes(b"\x7fELF")
     scratch.sweep_run(mine_id)
-    assert [d.exists() for d in mine] == [False, False]
-    assert [d.exists() for d in theirs] == [True, True]
+    assert [d.exists() for d in mine] == [False, False, False]
+    assert [d.exists() for d in theirs] == [True, True, True]
 
 
 def test_abandoned_scratch_is_swept_and_live_scratch_is_not(monkeypatch, tmp_path):
