@@ -15,6 +15,7 @@ APT_PACKAGES=(
   csmith libcsmith-dev
   cvise
   docker.io cgroupfs-mount debootstrap
+  tcl8.6 tcl8.6-dev  # the sqlite recipe: tclsh writes its sources, testfixture links Tcl
 )
 
 missing=()
