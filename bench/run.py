@@ -29,12 +29,12 @@ ARCHES = {"x86_64": ["--compiler", "tcc"], "aarch64": ["--compiler", "aarch64=aa
 CHANGED_TESTS = "*src/2001*"
 
 
-def changed_candidate(arch: str, work: Path) -> list[str]:
-    """ARCHES[arch] wrapped in a new script that builds CHANGED_TESTS with -g: an agent's next
-    commit, which changes the compiler and a few of the executables it makes."""
-    spec = ARCHES[arch][1]
+def changed_candidate(arch: str, work: Path, compiler: list[str]) -> list[str]:
+    """The arch's candidate wrapped in a new script that builds CHANGED_TESTS with -g: an agent's
+    next commit, which changes the compiler and a few of the executables it makes."""
+    spec = compiler[1]
     prefix, cmd = (spec.split("=", 1)[0] + "=", spec.split("=", 1)[1]) if "=" in spec else ("", spec)
-    script = work / f"changed-{arch}"
+    script = work / f"changed-cc-{arch}.sh"  # (not changed-ARCH: that is the run's --out folder)
     script.write_text(f'#!/bin/sh\ncase "$*" in {CHANGED_TESTS}) set -- -g "$@";; esac\nexec {cmd} "$@"\n')
     script.chmod(0o755)
     return ["--compiler", f"{prefix}{script}"]
@@ -111,20 +111,19 @@ def timed(cmd: list[str], time_v: bool = False, **kw) -> dict:
     return res
 
 
-def bench_arch(arch: str, jobs: int, work: Path) -> dict:
-    compiler = ARCHES[arch]
+def bench_arch(arch: str, jobs: int, work: Path, compiler: list[str], with_floor: bool = True) -> dict:
     floor = timed([sys.executable, str(HERE / "floor.py"), *compiler, "--suite", "torture", "--arch", arch,
-                   "-j", str(jobs)])
+                   "-j", str(jobs)]) if with_floor else None
     cache = work / f"cache-{arch}"
     common = [*ORACLE, "run", *compiler, "--suite", "torture", "--arch", arch, "-j", str(jobs), "--cache", str(cache),
               "--no-history"]
     cold = timed([*common, "--out", str(work / f"cold-{arch}")])
     warm = timed([*common, "--out", str(work / f"warm-{arch}")])
     head = len(ORACLE) + 1  # ORACLE, "run"
-    changed = timed([*common[:head], *changed_candidate(arch, work), *common[head + len(compiler):],
+    changed = timed([*common[:head], *changed_candidate(arch, work, compiler), *common[head + len(compiler):],
                      "--out", str(work / f"changed-{arch}")])
-    return {"floor": floor, "cold": cold, "warm": warm, "warm_changed": changed,
-            "cold_over_floor": round(cold["wall_s"] / floor["wall_s"], 3),
+    return {"compiler": compiler, "floor": floor, "cold": cold, "warm": warm, "warm_changed": changed,
+            "cold_over_floor": round(cold["wall_s"] / floor["wall_s"], 3) if floor else None,
             "warm_over_cold": round(warm["wall_s"] / cold["wall_s"], 3),
             "warm_changed_over_cold": round(changed["wall_s"] / cold["wall_s"], 3)}
 
@@ -171,19 +170,29 @@ def main() -> int:
     ap.add_argument("-j", "--jobs", type=int, default=os.cpu_count() or 1)
     ap.add_argument("--rss-cases", type=int, default=20000, help="cases in the synthetic RSS run (0: skip)")
     ap.add_argument("--gen-counts", default="", help="e.g. 500,5000: peak RSS of csmith runs of these sizes")
+    ap.add_argument("--candidate", action="append", default=[], metavar="ARCH=CMD",
+                    help="time this candidate on ARCH instead of the default (e.g. riscv64=./ccc-riscv)")
+    ap.add_argument("--no-floor", action="store_true", help="skip the floor pipeline (cold and warm only)")
     args = ap.parse_args()
+    compilers = dict(ARCHES)
+    for spec in args.candidate:
+        arch, sep, cmd = spec.partition("=")
+        if not sep or arch not in ARCHES or not cmd:
+            ap.error(f"--candidate {spec!r}: give ARCH=CMD with ARCH one of {', '.join(ARCHES)}")
+        compilers[arch] = ["--compiler", f"{arch}={cmd}"]
     results: dict = {"date": time.strftime("%Y-%m-%dT%H:%M:%S%z"), "jobs": args.jobs, "arches": {}}
     with tempfile.TemporaryDirectory(prefix="oracle-bench-") as tmp:
         work = Path(tmp)
         arches = [a for a in args.arch.split(",") if a]
         for arch in arches:
-            r = results["arches"][arch] = bench_arch(arch, args.jobs, work)
-            print(f"{arch}: floor {r['floor']['wall_s']}s · cold {r['cold']['wall_s']}s "
+            r = results["arches"][arch] = bench_arch(arch, args.jobs, work, compilers[arch], not args.no_floor)
+            floor = f"floor {r['floor']['wall_s']}s · " if r["floor"] else ""
+            print(f"{arch}: {floor}cold {r['cold']['wall_s']}s "
                   f"({r['cold_over_floor']}× floor) · warm {r['warm']['wall_s']}s ({r['warm_over_cold']}× cold) · "
                   f"after a candidate change {r['warm_changed']['wall_s']}s ({r['warm_changed_over_cold']}× cold) · "
                   f"coordinator {r['cold']['coordinator_kb'] // 1024} MB, worker {r['cold']['worker_kb'] // 1024} MB")
         if arches:
-            fast = timed([*ORACLE, "run", *(x for a in ARCHES for x in ARCHES[a]), "--suite", "torture", "--fast",
+            fast = timed([*ORACLE, "run", *(x for a in ARCHES for x in compilers[a]), "--suite", "torture", "--fast",
                           "--no-history", "--out", str(work / "fast")])
             results["fast"] = fast
             print(f"--fast over torture, all {len(ARCHES)} arches: {fast['wall_s']}s end to end")
