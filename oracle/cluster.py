@@ -271,7 +271,7 @@ def constructs(program: str) -> list[tuple[str, str]]:
 def _variably_modified(text: str) -> bool:
     """A struct member or typedef whose array size is a run-time value (a variable, not a macro,
     an enum constant or sizeof)."""
-    constants = set(_MACRO_NAME.findall(text))
+    constants = {name for name, _body in _MACRO.findall(text)}
     for body in _ENUM_BODY.findall(text):
         constants |= set(re.findall(r"(?:^|,)\s*([A-Za-z_]\w*)", body))
     dims = list(_TYPEDEF_ARRAY.findall(text))
@@ -291,7 +291,6 @@ def _variably_modified(text: str) -> bool:
 
 _SIZE_OF = re.compile(r"\b(?:sizeof|_Alignof|__alignof__|__builtin_offsetof|offsetof)\s*\((?:[^()]|\([^()]*\))*\)")
 _NUMBER_LITERAL = re.compile(r"(?<![\w$])\.?\d[\w.]*")
-_MACRO_NAME = re.compile(r"^[ \t]*#[ \t]*define[ \t]+(\w+)", re.M)
 
 
 # GCC extensions a compiler either has or lacks as a whole: a compile error whose diagnostic names
