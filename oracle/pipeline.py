@@ -564,16 +564,24 @@ _CRASH_SIGNALS = (signal.SIGSEGV, signal.SIGBUS, signal.SIGILL, signal.SIGFPE, s
 
 
 def _project_build_verdict(build, p, timeout: float) -> tuple[V.Verdict, str]:
-    """The candidate failing to build a project: the first TU it failed on, judged like a
-    one-file compile (crash, ICE, timeout, error), or the stage that failed without one."""
-    tu = build.failed_tu
+    """The candidate failing to build a project: a TU it failed on, judged like a one-file compile
+    (crash, ICE, timeout, error), or the stage that failed without one. The candidate's build goes
+    on past the TUs it rejects (the reference compiles them), so all are known: the project's
+    tests take them in turn (the k-th test in the recipe names the k-th TU, by path, cycling), so
+    each rejected TU leads some case and a distinct failure gets its own cluster."""
+    tu, rejected = build.failed_tu, build.rejected
+    if rejected:
+        tu = rejected[[t.name for t in p.recipe.tests].index(p.test.name) % len(rejected)]
     if tu is not None:
         st = tu["status"]
         status = (Status(proc.TIMEOUT) if st == "timeout" else
                   Status(proc.SIGNAL, -st) if isinstance(st, int) and st < 0 else Status(proc.EXIT, int(st)))
         got = ProcResult((), status, stderr=tu.get("stderr", "").encode())
         verdict, reason = classify_build(got, "", timeout)
-        return verdict, f"{tu['tu']}: {reason}"
+        others = [e["tu"] for e in rejected if e["tu"] != tu["tu"]]
+        more = f" (the candidate also rejects {len(others)} more TU{'s' * (len(others) > 1)}: {', '.join(others[:5])}" \
+               f"{', …' if len(others) > 5 else ''})" if others else ""
+        return verdict, f"{tu['tu']}: {reason}{more}"
     if build.status[0] == proc.TIMEOUT:
         return V.COMPILE_TIMEOUT, f"the project's {build.stage} timed out"
     return V.COMPILE_ERROR, f"the project's {build.stage} failed: {p.why(build)}"

@@ -63,6 +63,7 @@ class BuildOutcome:
     log_tail: str = ""
     duration_s: float = 0.0
     tus: int = 0
+    rejected: list = field(default_factory=list)  # every TU the candidate rejected (keep-going builds)
 
     def to_json(self) -> dict:
         return asdict(self)
@@ -123,7 +124,9 @@ def build(folder: Path, recipe: Recipe, src: Path, tools: Toolset, cflags: str, 
                 "timeout": tools.compile_timeout, "phase": "configure",
                 # files configure wrote may name the tree it ran in: the same TU, whatever the copy
                 "aliases": [_configured_root(configured)] if configured else [],
-                "link_extra": ["-no-pie"] if route is not None else []}
+                "link_extra": ["-no-pie"] if route is not None else [],
+                # the candidate's own build: a TU it rejects goes to the reference, the build goes on
+                "keep_going": compile == "cand" and route is None}
     env = build_env(folder, recipe, tools, cflags)
     log = folder / "build.log"
     log.write_bytes(b"")
@@ -139,10 +142,14 @@ def build(folder: Path, recipe: Recipe, src: Path, tools: Toolset, cflags: str, 
                   tools.jail, configured.parent if configured else folder)
         if not res.status.ok:
             return BuildOutcome(False, stage, res.status.to_json(), first_failed_tu(folder), tail(log),
-                                time.monotonic() - start, count_tus(folder))
+                                time.monotonic() - start, count_tus(folder), rejected_tus(folder))
         if stage == "configure" and snapshot:
             shutil.copytree(tree, folder / "configured", symlinks=True)
             (folder / "configured-root.txt").write_text(str(tree.resolve()))
+    rejected = rejected_tus(folder)
+    if rejected:  # built, but only with the reference's objects for these: the candidate failed
+        return BuildOutcome(False, "build", ["exit", 1], rejected[0], tail(log), time.monotonic() - start,
+                            count_tus(folder), rejected)
     return BuildOutcome(True, "", ["exit", 0], None, "", time.monotonic() - start, count_tus(folder))
 
 
@@ -243,6 +250,16 @@ def first_failed_tu(folder: Path) -> dict | None:
         if e.get("status") not in (0, None):
             return e
     return None
+
+
+def rejected_tus(folder: Path) -> list[dict]:
+    """The distinct TUs the candidate failed to compile in a keep-going build (by path), each with
+    its first failure; [] when it compiled them all."""
+    seen: dict[str, dict] = {}
+    for e in tu_log(folder):
+        if e.get("who") == "cand" and e.get("status") not in (0, None) and "tu" in e:
+            seen.setdefault(e["tu"], e)
+    return [seen[tu] for tu in sorted(seen)]
 
 
 def candidate_tus(folder: Path) -> list[dict]:

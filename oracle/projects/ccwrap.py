@@ -14,6 +14,8 @@ compiler hundreds of times. Its settings come from the JSON file named by $ORACL
   log         a file; one JSON line per TU compiled and per link
   root        the tree's absolute path (TU keys name paths relative to it, so copies agree)
   timeout     seconds per compile
+  keep_going  a TU the candidate rejects is compiled by the reference (logged as a fallback), so
+              the build goes on and names every TU the candidate rejects
   phase       "configure" (pass everything through, record nothing) or "build"
 
 A TU is one source file of one compile command: `cc -c a.c b.c` is two, `cc a.c -o prog`
@@ -138,6 +140,16 @@ class Wrapper:
         """Compile one TU into out; returns the exit status to give (0 when it worked)."""
         key = self.key(src, common)
         who = self.who(key)
+        status = self.compile(src, common, out, key, who)
+        if status != 0 and who == "cand" and self.cfg.get("keep_going"):
+            # The candidate rejects this TU: the reference compiles it and the build goes on, so
+            # every TU the candidate rejects is known (the log keeps the candidate's failure).
+            if self.compile(src, common, out, key, "ref", fallback=True) == 0:
+                return 0
+        return 0 if status == 0 else (124 if status == "timeout" else (128 - status if status < 0 else status))
+
+    def compile(self, src, common, out, key, who, fallback=False):
+        """One compile of src by who into out (through the store); logged; its raw status."""
         dep = _dep_file(common, out)
         store = self.cfg.get("store")
         target = os.path.join(store, f"{key}.{who}.o") if store else out
@@ -155,10 +167,13 @@ class Wrapper:
             shutil.copyfile(target, out)
             if dep and os.path.exists(f"{target}.d"):
                 shutil.copyfile(f"{target}.d", dep)
-        self.log({"tu": self.rel(src), "key": key, "who": who, "cwd": self.rel("."), "out": self.rel(out),
-                  "argv": [self.norm(a) for a in common], "status": status,
-                  "stderr": err.decode(errors="replace")[-4000:] if status else ""})
-        return 0 if status == 0 else (124 if status == "timeout" else (128 - status if status < 0 else status))
+        entry = {"tu": self.rel(src), "key": key, "who": who, "cwd": self.rel("."), "out": self.rel(out),
+                 "argv": [self.norm(a) for a in common], "status": status,
+                 "stderr": err.decode(errors="replace")[-4000:] if status else ""}
+        if fallback:
+            entry["fallback"] = True
+        self.log(entry)
+        return status
 
     def link(self, args):
         extra = [] if "-shared" in args or "-r" in args else self.cfg.get("link_extra", [])

@@ -61,11 +61,16 @@ def test_gcc_as_candidate_passes(tmp_path):
     assert {c["verdict"] for c in cases.values()} == {"pass"}
 
 
-def test_a_tu_the_candidate_cannot_compile_is_named(tmp_path):
-    res, cases, _ = cli_run(tmp_path, "err", f"{BAD_CC} --bad=g.c --with=-include/nonexistent/x.h", "-k", "prog")
+def test_every_tu_the_candidate_cannot_compile_is_named(tmp_path):
+    # The candidate's build goes on past a TU it rejects (the reference compiles that one), so all
+    # are known; the project's tests take them in turn, each naming the others.
+    res, cases, _ = cli_run(tmp_path, "err", f"{BAD_CC} --bad=g.c,a.c --with=-include/nonexistent/x.h",
+                            "-k", "prog|tool")
     assert res.returncode == 1
-    prog = cases["mini/prog"]
-    assert prog["verdict"] == "compile-error" and prog["reason"].startswith("g.c: ")
+    prog, tool = cases["mini/prog"], cases["mini/tool"]
+    assert prog["verdict"] == tool["verdict"] == "compile-error"
+    assert prog["reason"].startswith("a.c: ") and "also rejects 1 more TU: g.c" in prog["reason"], prog["reason"]
+    assert tool["reason"].startswith("g.c: ") and "also rejects 1 more TU: a.c" in tool["reason"], tool["reason"]
     assert "nonexistent/x.h" in prog["reason"]
 
 
