@@ -105,7 +105,8 @@ def build_once(folder: Path, recipe: Recipe, src: Path, tools: Toolset, cflags: 
 
 
 def timed_out(outcome: BuildOutcome) -> bool:
-    return outcome.status[0] == proc.TIMEOUT or (outcome.failed_tu or {}).get("status") == "timeout"
+    return outcome.status[0] == proc.TIMEOUT or any(e.get("status") == "timeout"
+                                                    for e in [outcome.failed_tu or {}, *outcome.rejected])
 
 
 def build(folder: Path, recipe: Recipe, src: Path, tools: Toolset, cflags: str, *, compile: str, link: str,
