@@ -521,8 +521,10 @@ class Judge:
             # A test's command runs through sh, which reports its program's death as 128+N.
             verdict = V.CRASH
             reason = f"killed by {proc.signal_name(run.status.code - 128)} (the test's shell said {reason})"
-        if verdict in (V.CRASH, V.WRONG_EXIT) and p.crash_is_stack(ref.expected):
-            # A test script may catch its program's crash and exit 1 (pcre2's RunTest does).
+        if (verdict == V.CRASH or verdict == V.WRONG_EXIT and _CAUGHT_CRASH.search(run.stderr)) \
+                and p.crash_is_stack(ref.expected):
+            # A test script may catch its program's crash and exit 1 (pcre2's RunTest does): its
+            # shell or qemu still says so on stderr; any other wrong exit costs no second run.
             reason += f" ({cluster.STACK_HINT}: the candidate's code uses far more stack)"
         res = Result(case, verdict, reason, ref=ref, run=run, stale_cache=stale)
         if verdict.is_failure:
@@ -561,6 +563,9 @@ def _compile_env(work: Path) -> dict[str, str]:
 
 
 _CRASH_SIGNALS = (signal.SIGSEGV, signal.SIGBUS, signal.SIGILL, signal.SIGFPE, signal.SIGABRT)
+# What a shell (or qemu) prints when a program it ran died of a signal.
+_CAUGHT_CRASH = re.compile(rb"Segmentation fault|Bus error|Illegal instruction|Aborted|core dumped|"
+                           rb"uncaught target signal")
 
 
 def _project_build_verdict(build, p, timeout: float) -> tuple[V.Verdict, str]:
