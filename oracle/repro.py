@@ -59,14 +59,18 @@ def configure(case_id: str, values: dict, out_dir: str):
     from .configure import build
     from .suites import NAMED, is_generated
     from .suites.generated import SEED_PREFIX
+    from .suites.projects import SUITE as PROJECT_SUITE
 
     suite, test, arch, opt = parse_id(case_id)
     given = values.get("suite")
     if not given or given == "torture" and suite != "torture":  # "torture" is --suite's default
-        if suite not in NAMED:
+        if suite == PROJECT_SUITE:  # project/NAME/TEST: the recipe NAME
+            given = f"project:{test.partition('/')[0]}"
+        elif suite not in NAMED:
             raise UsageError(f"{case_id} is from the folder suite {suite!r}: pass --suite PATH (the folder, "
                              "relative to the repository root)")
-        given = suite
+        else:
+            given = suite
     v = {**values, "suite": given, "arch": arch, "opt": opt, "out": out_dir, "no_history": True,
          "filter": None, "ratio": None, "fast": False, "shard": None, "resume": False}
     if is_generated(given):

@@ -8,14 +8,17 @@ import os
 import re
 import shlex
 import shutil
+import sys
 import tempfile
 from pathlib import Path
 
 from .. import verdict as V
 from ..config import RunConfig
 from ..model import source_files
-from ..pipeline import Result, compile_argv, run_argv
-from ..targets import TARGETS
+from ..pipeline import Result
+from ..text import clean
+
+_ROOT = Path(__file__).resolve().parents[2]  # where `python -m oracle.cli` finds this oracle
 
 
 
@@ -46,7 +49,7 @@ def write(out_dir: str, res: Result, cfg: RunConfig, original: Result | None = N
 def _fill(d: Path, res: Result, cfg: RunConfig, original: Result | None) -> None:
     d.chmod(0o755)
     case = res.case
-    rel_sources = _copy_sources(case.sources, d / "src")
+    _copy_sources(case.sources, d / "src")
     (d / "verdict.txt").write_text(f"{case.id}\n{res.verdict.name}: {res.reason}\n", errors="backslashreplace")
     if res.traceback:
         (d / "traceback.txt").write_text(res.traceback)
@@ -73,32 +76,10 @@ def _fill(d: Path, res: Result, cfg: RunConfig, original: Result | None) -> None
         script = d / "repro.sh"
         if res.project:
             text = project_repro_script(d, res)
-        elif res.case.suite == "project":
-            text = project_rerun_script(res, cfg)
         else:
-            text = repro_script(res, cfg, rel_sources)
+            text = repro_script(res, cfg, _copy_suite(case.sources, cfg.suite, d))
         script.write_text(text)
         script.chmod(0o755)
-
-
-def project_rerun_script(res: Result, cfg: RunConfig) -> str:
-    """A project case with no mixed build to show (the candidate does not build the project): the
-    case judged again by oracle, with the same candidate; exit 1 while it still fails."""
-    import re as _re
-    import sys
-
-    case = res.case
-    root = Path(__file__).resolve().parents[2]
-    argv = [sys.executable, "-m", "oracle.cli", "run", "--compiler",
-            f"{case.arch}={shlex.join(cfg.candidates[case.arch].argv)}", "--arch", case.arch,
-            "--suite", f"project:{case.sources[0]}", "--opt", case.opt, "-k", f"^{_re.escape(case.id)}$",
-            "--out", "$W/out", "--no-history", "-j", "1"]
-    cmd = shlex.join(argv).replace("'$W/out'", '"$W/out"')
-    return (f"#!/bin/sh\n# Reproduces {case.id}: oracle judges it again (the project is built again with the\n"
-            f"# candidate). oracle said: {res.verdict.name}: {res.reason}\n# Exit 0 once it passes, 1 while it fails.\n"
-            f"W=$(mktemp -d \"${{TMPDIR:-/tmp}}/oracle-repro.XXXXXX\")\ntrap 'rm -rf \"$W\"' EXIT\n"
-            f"cd {shlex.quote(str(root))} && {cmd}\nst=$?\n"
-            f"cat \"$W/out/errors.log\" 2>/dev/null\n[ $st -eq 0 ] && exit 0\nexit 1\n")
 
 
 def project_repro_script(d: Path, res: Result) -> str:
@@ -120,7 +101,7 @@ def project_repro_script(d: Path, res: Result) -> str:
     (d / "culprits.txt").write_text("\n".join(lines) + "\n\n# compile commands (paths relative to the project root)\n"
                                     + "\n".join(cmds) + "\n")
     root = Path(__file__).resolve().parents[2]
-    return (f"#!/bin/sh\n# Rebuild {res.case.test} with the culprit TUs by the candidate and every other TU by the\n"
+    return (f"#!/bin/sh\n# Rebuild {clean(res.case.test, 400)} with the culprit TUs by the candidate and every other TU by the\n"
             f"# reference (which links), run the test; exit 1 while it still fails, 0 once it passes.\n"
             f"here=$(cd \"$(dirname \"$0\")\" && pwd)\n"
             f"cd {shlex.quote(str(root))} && exec {shlex.quote(sys.executable)} -m oracle.projects.bisect repro "
@@ -157,49 +138,49 @@ def _copy_sources(sources: tuple[str, ...], dest: Path) -> list[str]:
     return [placed[os.path.normpath(s)] for s in sources]
 
 
-def repro_script(res: Result, cfg: RunConfig, sources: list[str]) -> str:
+def repro_script(res: Result, cfg: RunConfig, own_suite: str | None = None) -> str:
+    """A script that has `oracle repro` judge the case again with the run's candidate and settings:
+    the one judge decides (sandbox, timeouts, -O0/-O2 agreement, reruns); the script decides nothing.
+    Every word in it is quoted and every comment is one escaped line, whatever the names and
+    reasons hold."""
     case = res.case
-    ref = cfg.references[case.arch].argv
-    cand = cfg.candidates[case.arch].argv
-    emu = cfg.emulators[case.arch].argv
-    level = case.ref_opts[0]
-    run_t = int(cfg.run_timeout * TARGETS[case.arch].slowdown * case.timeout_factor) + 1
-    q = shlex.join
-    return f"""#!/bin/sh
-# Reproduces {case.id}
-# oracle said: {res.verdict.name}: {res.reason}
-# Exit 0: the candidate now matches the reference; 1: it still fails; 2: the reference itself failed.
-set -u
-HERE=$(cd "$(dirname "$0")" && pwd)
-W=$(mktemp -d "${{TMPDIR:-/tmp}}/oracle-repro.XXXXXX")
-trap 'rm -rf "$W"' EXIT
-cp -R "$HERE/src" "$W/src"
-cd "$W"
+    argv = [sys.executable, "-m", "oracle.cli", "repro", case.id, "--compiler",
+            f"{case.arch}={shlex.join(cfg.candidates[case.arch].argv)}",
+            "--reference", f"{case.arch}={shlex.join(cfg.references[case.arch].argv)}",
+            "--run-timeout", repr(cfg.run_timeout), "--ref-run-timeout", repr(cfg.ref_run_timeout),
+            "--compile-timeout", repr(cfg.compile_timeout), "--ref-compile-timeout", repr(cfg.ref_compile_timeout),
+            "--sandbox", cfg.sandbox, "--backend", cfg.backend, "--ub-check" if cfg.ub_check else "--no-ub-check"]
+    argv += ["--csmith-args", cfg.csmith_args, "--gen-timeout", repr(cfg.gen_timeout)]
+    if cfg.csmith_include:
+        argv += ["--csmith-include", cfg.csmith_include]
+    suite = shlex.quote(cfg.suite)
+    if own_suite is not None:  # the case folder's own copy of its suite: works once the folder is gone
+        suite = '"$HERE"/' + shlex.quote(own_suite)
+    cmd = f"{shlex.join(argv)} --suite {suite}"
+    return (f"#!/bin/sh\n# Reproduces {clean(case.id, 400)}\n# oracle said: {res.verdict.name}: {clean(res.reason, 400)}\n"
+            "# oracle repro judges it again, as the run did. Exit 0: the candidate now matches the reference;\n"
+            "# 1: it still fails; 3: it cannot be judged here (the reference disagrees with itself, a tool is\n"
+            "# missing); 2: a usage error.\n"
+            'HERE=$(cd "$(dirname "$0")" && pwd)\n'
+            f"cd {shlex.quote(str(_ROOT))} && exec {cmd}\n")
 
-# Reference: {cfg.references[case.arch].version}
-{q(compile_argv(ref, level.split(), case, sources, "./ref"))} || {{ echo "the reference does not build"; exit 2; }}
-timeout -s KILL {run_t} {q(run_argv(emu, "./ref"))} > ref.out < /dev/null
-ref_status=$?
 
-# Candidate: {cfg.candidates[case.arch].version}
-timeout -s KILL {int(cfg.compile_timeout) + 1} {q(compile_argv(cand, case.opt_argv, case, sources, "./cand"))}
-st=$?
-if [ $st -eq 137 ]; then echo "compile-timeout"; exit 1; fi
-if [ $st -gt 128 ]; then echo "compiler-crash: signal $((st - 128))"; exit 1; fi
-if [ $st -ne 0 ] || [ ! -f ./cand ]; then echo "compile-error: the candidate exited $st"; exit 1; fi
-timeout -s KILL {run_t} {q(run_argv(emu, "./cand"))} > cand.out < /dev/null
-cand_status=$?
-
-if [ "$cand_status" -eq 137 ] && [ "$ref_status" -ne 137 ]; then echo "timeout (or killed)"; exit 1; fi
-if [ "$cand_status" -ne "$ref_status" ]; then
-  echo "wrong-exit or crash: candidate status $cand_status, reference $ref_status"; exit 1
-fi
-if ! cmp -s ref.out cand.out; then
-  echo "wrong-output:"; diff ref.out cand.out | head -n 20; exit 1
-fi
-echo "pass: the candidate matches the reference"
-exit 0
-"""
+def _copy_suite(sources: tuple[str, ...], suite: str, d: Path) -> str | None:
+    """A folder suite's case as a suite of its own in d (`suite/NAME/`, each file where it was below
+    the suite's root), for repro.sh; its path relative to d, or None: a named suite (found in any
+    clone) or a case that reads files from outside its suite's root (the script uses the suite)."""
+    if not os.path.isabs(suite):  # configure resolves a folder suite; named suites stay names
+        return None
+    root = os.path.realpath(suite)
+    files = [(os.path.relpath(os.path.realpath(path), root), data) for path, data in source_files(sources)]
+    if any(data is None or rel.startswith("..") for rel, data in files):
+        return None
+    own = f"suite/{os.path.basename(root)}"
+    for rel, data in files:
+        target = d / own / rel
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_bytes(data)
+    return own
 
 
 def wanted(res: Result) -> bool:
