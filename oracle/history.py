@@ -27,12 +27,12 @@ from . import verdict as V
 from .config import RunConfig
 from .errors import UsageError
 from .model import Case
-from .record import CaseRecord
+from .record import NO_EVIDENCE, CaseRecord, Evidence
 from .storage import open_db
 from .text import clean
 
 DEFAULT_PATH = Path(".oracle") / "history.db"
-VERSION = 2  # 1: no version mark, no selection, no durations
+VERSION = 3  # 1: no version mark, no selection, no durations; 2: no evidence
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS runs (
@@ -40,13 +40,13 @@ CREATE TABLE IF NOT EXISTS runs (
     seed TEXT, ratio REAL, shard TEXT, candidate TEXT, candidate_id TEXT, candidate_commit TEXT,
     complete INTEGER, out_dir TEXT, selection TEXT, selection_key TEXT);
 CREATE TABLE IF NOT EXISTS verdicts (
-    run INTEGER, case_id TEXT, arch TEXT, verdict TEXT, reason TEXT, duration REAL,
+    run INTEGER, case_id TEXT, arch TEXT, verdict TEXT, reason TEXT, duration REAL, evidence TEXT,
     PRIMARY KEY (run, case_id));
 CREATE INDEX IF NOT EXISTS verdicts_case ON verdicts (case_id);
 """
 
 # Columns a version-1 file lacks, with how to fill them for its runs.
-_ADDED = {"runs": ("selection TEXT", "selection_key TEXT"), "verdicts": ("duration REAL",)}
+_ADDED = {"runs": ("selection TEXT", "selection_key TEXT"), "verdicts": ("duration REAL", "evidence TEXT")}
 
 COUNTED = tuple(v.name for v in V.ALL if v.counted)
 DIRTY_FILE_LIMIT = 1 << 20  # untracked files larger than this count by name and size only
@@ -233,8 +233,10 @@ def record_run(path: Path | str, cfg: RunConfig, records: Iterable[CaseRecord], 
              hashlib.sha256(json.dumps(ids, sort_keys=True).encode()).hexdigest()[:16],
              json.dumps(commits), int(complete), cfg.out_dir, json.dumps(sel, sort_keys=True), selection_key(sel)))
         run_id = cur.lastrowid
-        db.executemany("INSERT INTO verdicts (run, case_id, arch, verdict, reason, duration) VALUES (?,?,?,?,?,?)",
-                       ((run_id, r.id, r.arch, r.verdict.name, clean(r.reason, 500), round(r.duration_s, 4))
+        db.executemany("INSERT INTO verdicts (run, case_id, arch, verdict, reason, duration, evidence) "
+                       "VALUES (?,?,?,?,?,?,?)",
+                       ((run_id, r.id, r.arch, r.verdict.name, clean(r.reason, 500), round(r.duration_s, 4),
+                         json.dumps(r.evidence.to_json(), ensure_ascii=True) if r.evidence != NO_EVIDENCE else None)
                         for r in records))
         db.execute("COMMIT")
         return run_id
@@ -343,15 +345,22 @@ def verdicts_of(db: sqlite3.Connection, run: int) -> dict[str, tuple[str, str]]:
 def records_of(db: sqlite3.Connection, run: int) -> list[CaseRecord]:
     """A run's cases as records (what the history keeps of them), e.g. for clustering."""
     out = []
-    for cid, arch, verdict, reason, duration in db.execute(
-            "SELECT case_id, arch, verdict, reason, duration FROM verdicts WHERE run = ?", (run,)):
+    for cid, arch, verdict, reason, duration, ev in db.execute(
+            "SELECT case_id, arch, verdict, reason, duration, evidence FROM verdicts WHERE run = ?", (run,)):
         head, _, tail = cid.rpartition("@")
         suite, _, test = unquote(head).partition("/")
         opt = unquote(tail[len(arch):]).replace("+", " ") if tail.startswith(arch) else ""
         with contextlib.suppress(ValueError):
             out.append(CaseRecord(Case(cid, suite, test, arch, opt), V.by_name(verdict), reason or "",
-                                  float(duration or 0.0)))
+                                  float(duration or 0.0), evidence=_evidence(ev)))
     return out
+
+
+def _evidence(text: str | None) -> Evidence:
+    try:
+        return Evidence.from_json(json.loads(text)) if text else NO_EVIDENCE
+    except ValueError:
+        return NO_EVIDENCE
 
 
 def slowest(db: sqlite3.Connection, run: int, n: int = 20) -> list[tuple[str, str, float]]:

@@ -24,7 +24,7 @@ from collections import OrderedDict
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import cache, cluster, judgements, proc, scratch
+from . import cache, evidence, judgements, proc, scratch
 from .errors import Cancelled
 from . import verdict as V
 from .backends import Backend, open_backend
@@ -61,6 +61,8 @@ _TRANSIENT = (errno.EAGAIN, errno.ENOMEM, errno.EMFILE, errno.ENFILE)
 _ICE = re.compile(rb"^(?:[^\s:|][^:\n]*:(?:\d+:){0,2} )?internal compiler error\b"
                   rb"|^[^\s:|][^:\n]*: (?:error|fatal error): [^\n]*\bfailed due to signal\b"
                   rb"|^PLEASE submit a bug report", re.M)
+# What a project case's reason says when its failure goes away with an unlimited stack.
+STACK_HINT = "exits as GCC's build does with an unlimited stack"
 # Every reference outcome this code stores depends on how binaries are run (./prog in a fresh
 # folder, the rerun of a status other than 0): part of the cache key, so older entries are not used.
 _RUN_STYLE = "run=prog-v1"
@@ -109,6 +111,8 @@ class Result:
     reused_run: bool = False  # the judgement of a byte-identical candidate executable was reused (not run)
     culprits: list[str] = field(default_factory=list)  # project cases: the TUs bisection blames
     project: dict | None = None  # project cases: what the case folder needs (repro, bisection log)
+    stack_hint: bool = False  # project cases: the test passes with an unlimited stack
+    signal: str = ""  # the signal that killed the program when no status says it (a test's shell's 128+N)
 
     def record(self, case: Case | None = None) -> CaseRecord:
         """The case's record; `case`: the case as the suite made it, when this result's case is a
@@ -119,8 +123,12 @@ class Result:
             origin = REF_CACHED if self.ref.from_cache else REF_BUILT
         else:
             origin = None
-        return CaseRecord(case or self.case, self.verdict, clean(self.reason, 500), self.duration, origin,
-                          tuple(self.culprits), candidate_run=RUN_REUSED if self.reused_run else None)
+        made = case or self.case
+        ev = evidence.of(self.case.sources, made.sources, made.test, self.verdict,
+                         self.reason if self.verdict in evidence.DIAG_VERDICTS else "", self.run,
+                         signal=self.signal, stack_hint=self.stack_hint)
+        return CaseRecord(made, self.verdict, clean(self.reason, 500), self.duration, origin,
+                          tuple(self.culprits), candidate_run=RUN_REUSED if self.reused_run else None, evidence=ev)
 
 
 def compile_argv(compiler: tuple[str, ...], opt: list[str], case: Case, sources, exe: str) -> list[str]:
@@ -521,12 +529,15 @@ class Judge:
             # A test's command runs through sh, which reports its program's death as 128+N.
             verdict = V.CRASH
             reason = f"killed by {proc.signal_name(run.status.code - 128)} (the test's shell said {reason})"
-        if (verdict == V.CRASH or verdict == V.WRONG_EXIT and _CAUGHT_CRASH.search(run.stderr)) \
-                and p.crash_is_stack(ref.expected):
+        stack = (verdict == V.CRASH or verdict == V.WRONG_EXIT and bool(_CAUGHT_CRASH.search(run.stderr))) \
+            and p.crash_is_stack(ref.expected)
+        if stack:
             # A test script may catch its program's crash and exit 1 (pcre2's RunTest does): its
             # shell or qemu still says so on stderr; any other wrong exit costs no second run.
-            reason += f" ({cluster.STACK_HINT}: the candidate's code uses far more stack)"
-        res = Result(case, verdict, reason, ref=ref, run=run, stale_cache=stale)
+            reason += f" ({STACK_HINT}: the candidate's code uses far more stack)"
+        shell_signal = run.status.kind == proc.EXIT and run.status.code - 128 in _CRASH_SIGNALS
+        res = Result(case, verdict, reason, ref=ref, run=run, stale_cache=stale, stack_hint=stack,
+                     signal=proc.signal_name(run.status.code - 128) if verdict == V.CRASH and shell_signal else "")
         if verdict.is_failure:
             self._check()
             res.culprits, res.project = p.bisect(ref.expected)

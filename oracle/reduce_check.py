@@ -27,7 +27,7 @@ from pathlib import Path
 
 from . import proc
 from . import verdict as V
-from .cluster import DIAG_VERDICTS, normalise_diagnostic
+from .evidence import DIAG_VERDICTS, normalise_diagnostic
 from .config import RunConfig
 from .model import Case
 from .targets import HOST_ARCH

@@ -35,7 +35,8 @@ from pathlib import Path
 from typing import Iterator
 
 from . import verdict as V
-from .cluster import ID_LEN, Cluster, clusters, code_only, key, missing_symbols
+from .cluster import ID_LEN, Cluster, clusters, key
+from .evidence import code_only
 from .record import CaseRecord
 from .reports import atomic_write
 from .results import Run
@@ -277,7 +278,7 @@ def _mark(state: dict, by_case: dict[str, CaseRecord]) -> None:
 def _merge(state: dict, cl: Cluster, ctx: "_Context") -> dict:
     for r in cl.records:
         state["cases"].setdefault(r.id, {"arch": r.arch, "opt": r.opt})["state"] = FAILS
-    state["symbols"] = sorted(set(state["symbols"]) | {s for r in cl.records for s in missing_symbols(r.reason)})
+    state["symbols"] = sorted(set(state["symbols"]) | {s for r in cl.records for s in r.evidence.missing_symbols})
     seen = [r for r in cl.records if ctx.run.case_dir(r.id)] or cl.records  # folders hold the details
     best = min(seen, key=ctx.rep_key, default=None)
     old = state.get("rep")
@@ -486,10 +487,7 @@ def gcc_only(flags: tuple[str, ...], program: bytes) -> list[str]:
 
 
 def _reason(r: CaseRecord) -> str:
-    reason = scrub(clean(r.reason, 400))
-    if r.verdict is V.CRASH and reason.startswith("killed by SIGABRT") and "own check" not in reason:
-        reason = reason.replace("SIGABRT", "SIGABRT: the test's own check failed (abort)", 1)  # older runs
-    return reason
+    return scrub(clean(r.reason, 400))
 
 
 def features(program: bytes) -> list[str]:

@@ -3,13 +3,17 @@
 from __future__ import annotations
 
 from oracle import verdict as V
-from oracle.cluster import clusters, constructs, normalise_diagnostic, symbol_family
+from oracle.cluster import clusters, symbol_family
+from oracle.evidence import constructs, normalise_diagnostic
 from oracle.model import Case
+from oracle.pipeline import Result
 from oracle.record import CaseRecord
+
+from .judged import judged
 
 
 def rec(test: str, arch: str, verdict: str, reason: str = "", opt: str = "-O0") -> CaseRecord:
-    return CaseRecord(Case(f"s/{test}@{arch}{opt}", "s", test, arch, opt), V.by_name(verdict), reason)
+    return judged(Case(f"s/{test}@{arch}{opt}", "s", test, arch, opt), verdict, reason)
 
 
 def test_normalisation_strips_what_belongs_to_the_test():
@@ -60,7 +64,7 @@ def case_in(folder, name: str, text: str, arch: str = "x86_64", verdict: str = "
             reason: str = "killed by SIGABRT: the test's own check failed (abort)") -> CaseRecord:
     path = folder / name
     path.write_text(text)
-    return CaseRecord(Case(f"s/{name}@{arch}-O0", "s", name, arch, "-O0", (str(path),)), V.by_name(verdict), reason)
+    return judged(Case(f"s/{name}@{arch}-O0", "s", name, arch, "-O0", (str(path),)), verdict, reason)
 
 
 VM_STRUCT = "int f (int n) { struct { char b[n]; } s; return sizeof s; }\nint main () { return f (3) != 3; }\n"
@@ -95,6 +99,8 @@ def test_runtime_failures_of_programs_sharing_one_rare_construct_are_one_cluster
 
 
 def test_tests_of_one_gcc_bug_report_are_one_cluster_when_the_suite_has_several(tmp_path):
+    for name in ("pr72824.c", "pr72824-2.c", "pr1234.c"):  # the suite's files are there when it is judged
+        (tmp_path / name).write_text(PLAIN)
     records = [case_in(tmp_path, "pr72824.c", PLAIN), case_in(tmp_path, "pr72824-2.c", VECTOR),
                case_in(tmp_path, "pr1234.c", PLAIN)]  # no sibling: its own task
     groups = sorted(sorted(r.test for r in c.records) for c in clusters(records, ["x86_64"]))
@@ -138,8 +144,9 @@ def test_alloca_link_error_and_unlocked_aliases_have_their_own_families():
 
 def test_a_project_failure_that_an_unlimited_stack_cures_is_its_own_task():
     def proj(test: str, reason: str) -> CaseRecord:
-        return CaseRecord(Case(f"project/{test}@x86_64-O0", "project", test, "x86_64", "-O0"),
-                          V.WRONG_EXIT, reason, culprits=("src/compile.c",))
+        stack = "unlimited stack" in reason  # what the judge found, and said
+        return Result(Case(f"project/{test}@x86_64-O0", "project", test, "x86_64", "-O0"), V.WRONG_EXIT, reason,
+                      culprits=["src/compile.c"], stack_hint=stack).record()
     records = [proj("pcre2/runtest-08", "exit 1 (reference: exit 0) (exits as GCC's build does with an unlimited "
                     "stack: the candidate's code uses far more stack)"),
                proj("pcre2/runtest-02", "exit 1 (reference: exit 0)")]
