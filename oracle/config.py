@@ -153,6 +153,7 @@ class RunConfig:
     run_id: str = field(default_factory=lambda: fresh_run_id())
     owner: str = ""  # the controller process (docker: whose containers these are)
     images: dict = field(default_factory=dict)  # docker: per arch, the image's tag, id and toolchain versions
+    suite_root: str | None = None  # the folder the suite's programs are in (what a container mounts)
 
     def to_dict(self) -> dict:
         """Every field, as JSON data: what results.json records, so the run can be judged again."""

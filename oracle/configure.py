@@ -91,6 +91,7 @@ def build(values: dict, *, probe_toolchains: bool = True) -> RunConfig:
         shrink_timeout=float(s.shrink_timeout),
         warnings=tuple(warnings),
         backend=s.backend,
+        suite_root=str(Path(suite.root).resolve()) if getattr(suite, "root", None) else None,
     )
     return containers(cfg) if s.backend == "docker" else cfg
 

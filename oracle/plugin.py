@@ -54,7 +54,8 @@ def pytest_configure(config: pytest.Config) -> None:
     workerinput = getattr(config, "workerinput", None)
     if workerinput is not None:
         if "oracle_config" in workerinput:
-            runner = Runner(RunConfig.from_json(workerinput["oracle_config"]), skip=workerinput["oracle_skip"])
+            cases = [Case.from_json(d) for d in json.loads(workerinput["oracle_cases"])]
+            runner = Runner(RunConfig.from_json(workerinput["oracle_config"]), skip=[], cases=cases)
             signal.signal(signal.SIGINT, functools.partial(_stop_worker, runner))
             signal.signal(signal.SIGTERM, functools.partial(_stop_worker, runner))
             config.pluginmanager.register(runner, RUNNER)
@@ -171,14 +172,19 @@ def _matches(arg: str, item: CaseItem) -> bool:
 class Runner:
     """The per-process plugin object: judges on workers, records on the controller."""
 
-    def __init__(self, cfg: RunConfig, recorder: Recorder | None = None, skip: list[str] | None = None):
+    def __init__(self, cfg: RunConfig, recorder: Recorder | None = None, skip: list[str] | None = None,
+                 cases: list[Case] | None = None):
         self.cfg = cfg
         self.recorder = recorder
-        # --resume: what the interrupted run judged, read once by the controller. Each worker
-        # must collect the very same cases, and the journal grows while they start.
+        # --resume: what the interrupted run judged, read once by the controller (the journal
+        # grows while workers start).
         if skip is None:
             skip = list(previous_records(cfg.out_dir)) if cfg.resume else []
         self.skip = set(skip)
+        # The selection, discovered once by the controller (or given by `oracle run`): workers
+        # receive it as data and never open the suite.
+        self._selected: list[Case] | None = cases
+        self._wire: str | None = None  # the selection as the workers receive it, encoded once
         self._judge: Judge | None = None
         self._cases: list[Case] = []  # collected, not judged yet: their references are prefetched once
 
@@ -199,8 +205,8 @@ class Runner:
         under pytest's rootdir (the torture suite is in a cache folder, generated programs are
         seeds), so the nodes are made here rather than found by walking folders; the rest is
         pytest's: collect reports (`--co` counts), -k/--lf/--deselect, node ids as arguments."""
-        cases = list(select_cases(self.cfg, self.skip))
-        self._cases = cases
+        cases = self.selected()
+        self._cases = list(cases)
         hook = session.config.hook
         by_file: dict[str, list[Case]] = {}
         for c in cases:
@@ -231,6 +237,12 @@ class Runner:
                 self.recorder.selection_extra = {"pytest": hashlib.sha256(ids).hexdigest()[:12]}
         hook.pytest_collection_finish(session=session)
         return True
+
+    def selected(self) -> list[Case]:
+        """The run's cases: discovered and selected here the first time, never again."""
+        if self._selected is None:
+            self._selected = list(select_cases(self.cfg, self.skip))
+        return self._selected
 
     def _named(self, args: list[str], items: list[CaseItem]) -> list[CaseItem]:
         """The cases the command line names (node ids, files, folders); each argument must name one."""
@@ -280,7 +292,9 @@ class Runner:
     @pytest.hookimpl(optionalhook=True)
     def pytest_configure_node(self, node) -> None:
         node.workerinput["oracle_config"] = self.cfg.to_json()
-        node.workerinput["oracle_skip"] = sorted(self.skip)
+        if self._wire is None:
+            self._wire = json.dumps([c.to_json() for c in self.selected()])
+        node.workerinput["oracle_cases"] = self._wire
 
     @pytest.hookimpl(optionalhook=True)
     def pytest_xdist_node_collection_finished(self, node, ids) -> None:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import contextlib
 import io
+import itertools
 import os
 import shutil
 import signal
@@ -21,26 +22,35 @@ from . import proc, scratch
 from .backends import finish_run
 from .config import RunConfig
 from .errors import UsageError
-from .recorder import Recorder
+from .recorder import Recorder, previous_records
 from .select import select_cases
 
 
 def run(cfg: RunConfig, jobs: int, progress: bool) -> Recorder:
-    """Judge the run's cases (--resume: those an interrupted run left) and write the reports."""
+    """Judge the run's cases (--resume: those an interrupted run left) and write the reports.
+
+    The suite is discovered here, once: a finite suite's selection goes to every worker as
+    data (workers never open the suite); a generated one streams from this one iterator."""
     from .suites import is_generated
 
-    if not cfg.resume and next(iter(select_cases(cfg)), None) is None:
+    skip = set(previous_records(cfg.out_dir)) if cfg.resume else set()
+    cases = select_cases(cfg, skip)
+    first = next(cases, None)
+    if first is None and not cfg.resume:
         # Nothing to judge is a mistake in the arguments (a -k that matches nothing, say), not a pass.
         raise UsageError("no case selected: check --suite, --filter (-k), --shard, --ratio and --count")
+    cases = itertools.chain([first] if first is not None else [], cases)
     if is_generated(cfg.suite):
         from .stream import Stream
 
-        return Stream(cfg, select_cases(cfg), jobs, progress=progress).run()
-    return execute(cfg, jobs, progress)
+        return Stream(cfg, cases, jobs, progress=progress).run()
+    return execute(cfg, jobs, progress, list(cases), skip)
 
 
-def execute(cfg: RunConfig, jobs: int, progress: bool) -> Recorder:
-    """Run the cases through pytest (and xdist when jobs > 1); returns the finished recorder."""
+def execute(cfg: RunConfig, jobs: int, progress: bool, cases: list | None = None,
+            skip: set[str] | None = None) -> Recorder:
+    """Run the cases through pytest (and xdist when jobs > 1); returns the finished recorder.
+    `cases`: the selection (None: the runner selects, once); `skip`: what --resume left out."""
     import pytest
 
     from .plugin import Runner
@@ -63,7 +73,7 @@ def execute(cfg: RunConfig, jobs: int, progress: bool) -> Recorder:
         os._exit(rec.exit_code)
 
     recorder = Recorder(cfg, progress=progress, on_stopped=stopped if jobs > 1 else None)
-    runner = Runner(cfg, recorder)
+    runner = Runner(cfg, recorder, skip=sorted(skip) if skip is not None else None, cases=cases)
     out = Path(cfg.out_dir)
     out.mkdir(parents=True, exist_ok=True)
     # --assert=plain: pytest would otherwise rewrite the asserts of every module of every installed

@@ -39,11 +39,9 @@ FLAGS = ("--init", "--network", "none", "--memory", MEMORY, "--memory-swap", MEM
 
 def host_paths(cfg) -> list[str]:
     """Folders the jobs need from the host, mounted read-only at the same path."""
-    from ..suites import open_suite
-
     paths = {str(Path(proc.__file__).resolve().parent)}  # the agent's code (mounted at AGENT_ROOT)
-    suite = open_suite(cfg.suite)
-    paths.add(str(Path(suite.root).resolve()))
+    if cfg.suite_root:  # found when the run was configured: the suite is not opened again here
+        paths.add(cfg.suite_root)
     for tools in (cfg.candidates, cfg.references):
         for tc in tools.values():
             if not tc.argv[0].startswith(SYSTEM_PREFIXES):
