@@ -312,7 +312,6 @@ def cmd_run(args: argparse.Namespace) -> int:
     signal.signal(signal.SIGTERM, _interrupt)
     signal.signal(signal.SIGINT, _interrupt)
     progress = sys.stderr.isatty() and not args.no_progress and not agent
-    from .recorder import infra_line
     from .run import run
 
     recorder = run(cfg, args.jobs, progress)
@@ -329,7 +328,7 @@ def cmd_run(args: argparse.Namespace) -> int:
             result = gate(args.baseline, [run], reruns=args.reruns, update=args.update_baseline)
             lines += result.lines()
             code = result.exit_code
-            if code == EXIT_OK and recorder.infra_errors:
+            if code == EXIT_OK and recorder.incomplete:
                 code = EXIT_INCOMPLETE  # cases oracle could not judge: never a clean exit
         if tasks_dir:
             from .tasks import sync
@@ -339,8 +338,8 @@ def cmd_run(args: argparse.Namespace) -> int:
             except OSError as exc:
                 lines.append(f"error: could not write the task files in {tasks_dir}: {exc.strerror or exc}")
                 code = EXIT_INCOMPLETE
-    if recorder.infra_errors:  # the count of cases oracle could not judge stays the last line
-        last = infra_line(recorder.infra_errors)
+    last = recorder.closing_line()
+    if last:  # what oracle could not judge stays the last line
         lines = [ln for ln in lines if ln != last] + [last]
     if agent:
         lines = _agent_lines(lines)

@@ -15,6 +15,7 @@ import json
 import os
 import re
 import shutil
+import stat
 import signal
 import tempfile
 import threading
@@ -52,6 +53,8 @@ SANITIZER_OPTIONS = {"ASAN_OPTIONS": "detect_leaks=0:abort_on_error=0:exitcode=8
 SANITIZER_EXIT = 86
 _SANITIZER_LINE = re.compile(rb"runtime error: .*|ERROR: AddressSanitizer: .*|SUMMARY: \w+Sanitizer: .*")
 _TRANSIENT = (errno.EAGAIN, errno.ENOMEM, errno.EMFILE, errno.ENFILE)
+# Why a binary the reference built cannot start that says nothing about the test.
+_MACHINE = (errno.EACCES, errno.EPERM, errno.ENOEXEC, errno.ENOENT, errno.ELIBBAD, errno.ENOTDIR)
 
 
 # A compiler that dies this way reports it in text, through a driver that exits with an error.
@@ -80,6 +83,8 @@ class RefOutcome:
     from_cache: bool = False
     timed_out: bool = False  # ref-invalid because a reference build ran past its timeout
     key: str | None = None  # its reference-cache key (the sources hashed once), when there is a cache
+    # Why its exit status cannot decide a failure ("": checked, it holds); None: not checked yet.
+    status_varies: str | None = None
 
     def to_json(self) -> dict:
         return {"verdict": self.verdict.name if self.verdict else None, "reason": self.reason,
@@ -222,6 +227,8 @@ class Judge:
         start = time.monotonic()
         try:
             res = self._judge(case)
+        except InfraError as exc:  # the machine or oracle's tools: the error says which
+            res = Result(case, V.INFRA_ERROR, str(exc), traceback=traceback.format_exc())
         except Exception as exc:  # oracle's own failure: reported, and the run goes on
             res = Result(case, V.INFRA_ERROR, f"{type(exc).__name__}: {exc}", traceback=traceback.format_exc())
         self.backend.tidy(self.root)
@@ -264,10 +271,41 @@ class Judge:
                     return Result(case, ref.verdict, ref.reason, ref=ref, build=build, run=run, stale_cache=stale)
                 if stale:  # judged against a wrong expectation: run it for real against the fresh one
                     run, verdict, reason, reused = self._run_candidate(case, ref, exe, work)
+            if verdict is V.WRONG_EXIT:
+                varies = self._status_varies(case, ref, work)
+                if varies:
+                    return Result(case, V.UNSTABLE, varies, ref=ref, build=build, run=run, stale_cache=stale)
             return Result(case, verdict, reason, ref=ref, build=build, run=run, stale_cache=stale,
                           reused_run=reused)
         finally:
             shutil.rmtree(work, ignore_errors=True)
+
+    STATUS_RUNS = 12  # reruns of the reference before a wrong exit status counts against the candidate
+
+    def _status_varies(self, case: Case, ref: RefOutcome, work: Path) -> str:
+        """Why the reference's exit status proves nothing ("" when it held over STATUS_RUNS more
+        runs). An exit status can depend on an address (`return (uintptr_t)&x >> 12 & 1`) while
+        the -O0/-O2 runs agree by chance; the reference is built again and run with address
+        randomisation on and its environment (so its stack) growing a page at a time (qemu has
+        no randomisation). Only a would-be wrong-exit pays for it, once per test and arch."""
+        if ref.status_varies is not None:
+            return ref.status_varies
+        ref.status_varies = ""
+        level = case.ref_opts[-1]
+        exe = str(work / f"ref{level}-again")
+        build = self._compile(self.cfg.references[case.arch].argv, level.split(), case, exe,
+                              self.cfg.ref_compile_timeout, work)
+        if classify_build(build, exe, self.cfg.ref_compile_timeout):
+            return ""  # built once, not now: nothing learnt, the verdict stands
+        for k in range(self.STATUS_RUNS):
+            again = self._execute(case, exe, work, env={"ORACLE_RERUN": "x" * (100 + 1500 * k)},
+                                  timeout=self._ref_run_timeout(case))
+            if (again.status, again.stdout) != (ref.expected.status, ref.expected.stdout):
+                ref.status_varies = (f"reference {level}'s exit status changes from run to run "
+                                     f"({ref.expected.status}, then {again.status} on run {k + 2}): "
+                                     "it depends on addresses or time, so a wrong exit proves nothing")
+                break
+        return ref.status_varies
 
     def _run_candidate(self, case: Case, ref: RefOutcome, exe: str, work: Path) -> tuple:
         """(run, verdict, reason, reused): the candidate's executable run and compared, or the
@@ -380,6 +418,11 @@ class Judge:
                     return _invalid(ref, f"reference {level} does not build: {bad[1]}")
                 run = self._execute(case, exe, work, timeout=self._ref_run_timeout(case))
                 ref.runs.append(run)
+                if run.status.kind == proc.NOSTART and run.status.code in _MACHINE:
+                    # GCC's own binary cannot start: the machine is at fault (a loader, the
+                    # sandbox, /dev/null), not the test; no case here can be judged.
+                    raise InfraError(f"the reference's {level} binary could not start: {run.error}"
+                                     f" ({machine_hint()})")
                 why = _unusable_run(run, self._ref_run_timeout(case))
                 if why:
                     ref.timed_out = run.status.kind == proc.TIMEOUT
@@ -601,6 +644,18 @@ def _project_build_verdict(build, p, timeout: float) -> tuple[V.Verdict, str]:
     if build.status[0] == proc.TIMEOUT:
         return V.COMPILE_TIMEOUT, f"the project's {build.stage} timed out"
     return V.COMPILE_ERROR, f"the project's {build.stage} failed: {p.why(build)}"
+
+
+def machine_hint() -> str:
+    """What on this machine stops binaries from starting, as far as oracle can tell."""
+    try:
+        st = os.stat(os.devnull)
+    except OSError as exc:
+        return f"{os.devnull}: {exc.strerror}; restore it: mknod -m 666 {os.devnull} c 1 3"
+    if not stat.S_ISCHR(st.st_mode) or (st.st_mode & 0o666) != 0o666:
+        return (f"{os.devnull} is not a character device writable by every user (mode {stat.filemode(st.st_mode)}): "
+                f"restore it: rm {os.devnull}; mknod -m 666 {os.devnull} c 1 3")
+    return "the machine's fault, not the test's: check the sandbox (--sandbox none to compare), the loader, noexec mounts"
 
 
 def _started(runner, argv, **kw) -> ProcResult:

@@ -30,6 +30,7 @@ from .model import Case
 from .record import CaseRecord, missing
 from .reports import errors_log, json_report, junit, summary
 from .reports.casedir import slug
+from .text import clean
 
 JOURNAL = "journal.jsonl"
 # Verdicts --resume judges again: the case was not (fully) judged.
@@ -131,6 +132,7 @@ class Recorder:
         self.out = Path(cfg.out_dir)
         self.records: dict[str, CaseRecord] = {}
         self.verdicts: Counter = Counter()
+        self._infra_why: Counter = Counter()  # infra-error reasons: the closing line names the usual one
         self.count = 0
         self.expected: list[Case] | None = None
         self.lost: dict[str, str] = {}
@@ -212,6 +214,8 @@ class Recorder:
         if not self.stream:
             self.records[rec.id] = rec
         self.verdicts[rec.verdict.name] += 1
+        if rec.verdict is V.INFRA_ERROR and len(self._infra_why) < 1000:
+            self._infra_why[rec.reason] += 1
         self.tally.add(rec)
         self.count += 1
 
@@ -293,7 +297,7 @@ class Recorder:
         else:
             failed = any(self.verdicts[v.name] for v in V.FAILURES)
             # Cases oracle could not judge are no pass: such a run never exits 0.
-            self.exit_code = EXIT_FAILURES if failed else EXIT_INCOMPLETE if self.infra_errors else EXIT_OK
+            self.exit_code = EXIT_FAILURES if failed else EXIT_INCOMPLETE if self.incomplete else EXIT_OK
         if self._held is not None:
             os.close(self._held)
             self._held = None
@@ -318,8 +322,9 @@ class Recorder:
         else:
             out = self.cfg.out_dir
             lines.append(f"reports: {out}/results.json · {out}/junit.xml · {out}/errors.log")
-        if self.infra_errors:
-            lines.append(infra_line(self.infra_errors))
+        last = self.closing_line()
+        if last:
+            lines.append(last)
         return lines
 
     @property
@@ -327,10 +332,41 @@ class Recorder:
         """How many cases oracle could not judge (infra-error)."""
         return self.verdicts[V.INFRA_ERROR.name]
 
+    @property
+    def unjudged(self) -> int:
+        """Cases no verdict was reached on: the reference could not say, or oracle could not."""
+        return sum(self.verdicts[v.name] for v in UNJUDGED)
 
-def infra_line(n: int) -> str:
-    """The summary's last line when oracle could not judge some cases."""
-    return f"{n} infra-error case{'s' if n != 1 else ''}: oracle could not judge them (see errors.log INFRA lines)"
+    @property
+    def incomplete(self) -> bool:
+        """The run cannot exit 0: oracle failed on some case, or could judge none."""
+        return bool(self.infra_errors) or bool(self.count) and self.unjudged == self.count
+
+    def closing_line(self) -> str | None:
+        """The summary's last line when the run judged less than it seems: infra-errors (with
+        their usual cause), no case judged at all, or mostly ref-invalid."""
+        if self.infra_errors:
+            why, n = self._infra_why.most_common(1)[0] if self._infra_why else ("", 0)
+            return infra_line(self.infra_errors, why if n * 2 > self.infra_errors else "")
+        ref_invalid = self.verdicts[V.REF_INVALID.name]
+        if self.count and self.unjudged == self.count:
+            parts = ", ".join(f"{self.verdicts[v.name]} {v.name}" for v in UNJUDGED if self.verdicts[v.name])
+            return (f"error: no case could be judged ({parts}): see errors.log; "
+                    "a reference that cannot build or run anything is the machine's or the toolchain's problem")
+        if ref_invalid * 2 > self.count:
+            return (f"warning: {ref_invalid} of {self.count} cases are ref-invalid (the reference cannot build "
+                    "or run them here): check the reference toolchain and errors.log")
+        return None
+
+
+# Verdicts that judge nothing about the candidate.
+UNJUDGED = (V.REF_INVALID, V.UNSUPPORTED, V.INFRA_ERROR)
+
+
+def infra_line(n: int, why: str = "") -> str:
+    """The summary's last line when oracle could not judge some cases (`why`: their usual cause)."""
+    cause = f"; {clean(why, 200)}" if why else ""
+    return f"{n} infra-error case{'s' if n != 1 else ''}: oracle could not judge them{cause} (see errors.log INFRA lines)"
 
 
 class _Replay:

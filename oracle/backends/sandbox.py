@@ -227,6 +227,12 @@ def serve() -> int:
         os.setresgid(uid, uid, uid)
         os.setresuid(uid, uid, uid)
 
+    # What binaries may write (runs/, /tmp, /dev/shm) as it was before any job: whatever a job
+    # adds there is removed after it, so no state passes from one run to the next (a program
+    # that counts its runs in ../counter or /tmp/counter sees a fresh world every time).
+    areas = [] if compilers else [a for a in (str(runs_dir(root)) if root else "", "/tmp", "/dev/shm") if a]
+    before = {a: _entries(a) for a in areas}
+
     def run_job(req: dict) -> ProcResult:
         args = wire.run_args(req)
         if unprivileged:
@@ -238,6 +244,8 @@ def serve() -> int:
         _sweep()
         if fresh:
             shutil.rmtree(cwd, ignore_errors=True)
+        for area in areas:
+            _clear(area, before[area])
         return res
 
     return wire.serve(sys.stdin.fileno(), sys.stdout.buffer, run_job)
@@ -250,6 +258,28 @@ def _fresh_folder(cwd: str) -> bool:
         return True
     except OSError:
         return False  # there already, or cannot be made (then proc.run reports the missing folder)
+
+
+def _entries(folder: str) -> set[str]:
+    try:
+        return set(os.listdir(folder))
+    except OSError:
+        return set()
+
+
+def _clear(folder: str, keep: set[str]) -> None:
+    """Remove what a job added to folder (never a mount point: the scratch folder's way in)."""
+    for name in _entries(folder) - keep:
+        path = os.path.join(folder, name)
+        if os.path.ismount(path):
+            continue
+        try:
+            if os.path.isdir(path) and not os.path.islink(path):
+                shutil.rmtree(path, ignore_errors=True)
+            else:
+                os.unlink(path)
+        except OSError:
+            pass
 
 
 def _sweep() -> None:

@@ -133,8 +133,9 @@ def test_a_run_with_infra_errors_never_exits_0_and_says_how_many_last(make_confi
         recorder.finish()
         assert recorder.exit_code == code
         n = verdicts.count(V.INFRA_ERROR)
+        # Their usual cause (every one's reason here is "why") is on the line too.
         assert recorder.summary_lines()[-1] == (f"{n} infra-error case{'s' if n > 1 else ''}: oracle could not "
-                                                "judge them (see errors.log INFRA lines)")
+                                                "judge them; why (see errors.log INFRA lines)")
 
 
 def test_a_required_pass_that_could_not_be_judged_is_a_regression(tmp_path):
