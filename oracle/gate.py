@@ -42,13 +42,22 @@ class Baseline:
             raise UsageError(f"cannot read baseline {path}: {exc}") from None
         if not isinstance(doc, dict) or doc.get("format") != FORMAT:
             raise UsageError(f"{path} is not an oracle baseline (format {FORMAT!r})")
-        return cls(frozenset(doc.get("passing", ())), frozenset(doc.get("failing", ())),
-                   frozenset(doc.get("flaky", ())))
+        return cls(*(_ids(path, doc, key) for key in ("passing", "failing", "flaky")))
 
     def render(self) -> str:
         doc = {"format": FORMAT, "passing": sorted(self.passing), "failing": sorted(self.failing),
                "flaky": sorted(self.flaky)}
         return json.dumps(doc, indent=1) + "\n"
+
+
+def _ids(path: str | Path, doc: dict, key: str) -> frozenset[str]:
+    """The baseline's list `key` of case ids. A string is no list: read as one, it would be a set of
+    characters, no case would be required and the gate would pass every regression."""
+    ids = doc.get(key, [])
+    if not isinstance(ids, list) or not all(isinstance(i, str) for i in ids):
+        raise UsageError(f"{path}: {key!r} must be a list of case ids (strings): fix the file, or remove it "
+                         "and write a new one with --update-baseline")
+    return frozenset(ids)
 
 
 @dataclass(slots=True)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import contextlib
 import io
+import itertools
 import os
 import shutil
 import signal
@@ -29,9 +30,12 @@ def run(cfg: RunConfig, jobs: int, progress: bool) -> Recorder:
     """Judge the run's cases (--resume: those an interrupted run left) and write the reports."""
     from .suites import is_generated
 
-    if not cfg.resume and next(iter(select_cases(cfg)), None) is None:
+    # No more workers than cases (each xdist worker is a process that starts, collects and idles).
+    left = sum(1 for _ in itertools.islice(select_cases(cfg), jobs))
+    if not cfg.resume and not left:
         # Nothing to judge is a mistake in the arguments (a -k that matches nothing, say), not a pass.
         raise UsageError("no case selected: check --suite, --filter (-k), --shard, --ratio and --count")
+    jobs = max(1, min(jobs, left))
     if is_generated(cfg.suite):
         from .stream import Stream
 

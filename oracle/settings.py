@@ -13,6 +13,7 @@ the command line wins over the file.
 from __future__ import annotations
 
 import argparse
+import math
 import tomllib
 from pathlib import Path
 
@@ -62,9 +63,12 @@ def _value(path: Path, opt: Option, value):
     if isinstance(value, (dict, list)) or isinstance(value, bool):
         raise UsageError(f"{where} must be a single value")
     try:
-        return opt.type(value) if opt.type is not str else str(value)
+        value = opt.type(value) if opt.type is not str else str(value)
     except (TypeError, ValueError):
         raise UsageError(f"{where} = {value!r} is not a valid value") from None
+    if isinstance(value, float) and not math.isfinite(value):  # TOML has inf and nan; no option takes them
+        raise UsageError(f"{where} = {value} is not a finite number")
+    return value
 
 
 def defaults(start: Path | None = None) -> tuple[dict[str, object], Path | None]:
