@@ -332,6 +332,10 @@ def cmd_run(args: argparse.Namespace) -> int:
         raise UsageError("--jobs must be at least 1")
     if args.update_baseline and not args.baseline:
         raise UsageError("--update-baseline needs --baseline FILE")
+    if args.update_baseline:
+        from .reports import refuse_special
+
+        refuse_special(args.baseline, "--baseline")  # before the run, not after it
     agent = args.agent or (bool(os.environ.get("AGENT_ID")) and not sys.stdout.isatty())
     tasks_dir = args.tasks or ("current_tasks" if agent else None)
     if args.max_tasks is not None and (not tasks_dir or args.max_tasks < 0):
@@ -368,8 +372,9 @@ def cmd_run(args: argparse.Namespace) -> int:
             try:
                 lines.append(sync(run, tasks_dir, args.max_tasks).line(Path(tasks_dir).resolve()))
             except OSError as exc:
-                lines.append(f"error: could not write the task files in {tasks_dir}: {exc.strerror or exc}")
-                code = EXIT_INCOMPLETE
+                lines.append(f"error: could not write the task files in {tasks_dir}: "
+                             f"{exc.filename + ': ' if exc.filename else ''}{exc.strerror or exc}")
+                code = getattr(exc, "exit_code", EXIT_INCOMPLETE)  # 2: not a regular file (NotAFile)
     if recorder.infra_errors:  # the count of cases oracle could not judge stays the last line
         last = infra_line(recorder.infra_errors)
         lines = [ln for ln in lines if ln != last] + [last]
@@ -427,8 +432,9 @@ def cmd_tasks(args: argparse.Namespace) -> int:
         else:
             print(sync(run, args.dir, args.max_tasks, reduced).line(Path(args.dir).resolve()))
     except OSError as exc:
-        print(f"oracle: error: could not write the task files in {args.dir}: {exc.strerror or exc}", file=sys.stderr)
-        return EXIT_INCOMPLETE
+        print(f"oracle: error: could not write the task files in {args.dir}: {exc.filename + ': ' if exc.filename else ''}"
+              f"{exc.strerror or exc}", file=sys.stderr)
+        return getattr(exc, "exit_code", EXIT_INCOMPLETE)  # 2: not a regular file (NotAFile)
     return 0
 
 
@@ -507,18 +513,20 @@ def cmd_merge(args: argparse.Namespace) -> int:
     try:
         out = merge(args.out, args.results)
     except OSError as exc:
-        print(f"oracle: error: could not write the merged report in {args.out}: {exc.strerror or exc}",
-              file=sys.stderr)
-        return EXIT_INCOMPLETE
+        print(f"oracle: error: could not write the merged report in {args.out}: "
+              f"{exc.filename + ': ' if exc.filename else ''}{exc.strerror or exc}", file=sys.stderr)
+        return getattr(exc, "exit_code", EXIT_INCOMPLETE)  # 2: not a regular file (NotAFile)
     print(f"merged {len(args.results)} results: {out}/results.json · {out}/junit.xml · {out}/errors.log")
     return 0
 
 
 def cmd_history(args: argparse.Namespace) -> int:
     from . import history
-    from .reports import atomic_write
+    from .reports import atomic_write, refuse_special
     from .reports.html import render
 
+    if args.command == "report":
+        refuse_special(args.html, "--html")
     if not Path(args.history).exists():
         raise UsageError(f"no run history at {args.history}: run 'oracle run' first, or pass --history FILE")
     db = history.open_existing(args.history)
@@ -529,7 +537,7 @@ def cmd_history(args: argparse.Namespace) -> int:
                 atomic_write(args.html, page)
             except OSError as exc:
                 print(f"oracle: error: could not write {args.html}: {exc.strerror or exc}", file=sys.stderr)
-                return EXIT_INCOMPLETE
+                return getattr(exc, "exit_code", EXIT_INCOMPLETE)  # 2: not a regular file (NotAFile)
             print(f"wrote {args.html}")
             return 0
         for r in history.pass_rates(db, last=args.last):

@@ -56,6 +56,7 @@ def build(values: dict, *, probe_toolchains: bool = True) -> RunConfig:
     cache_path = None if s.no_cache else cache_configured(s.cache)  # a file path or a redis:// URL
     if not s.no_history and Path(s.history).is_dir():
         raise UsageError(f"--history {s.history} is a folder: pass the history database file, or --no-history")
+    _check_files(out, s)
     cfg = RunConfig(
         suite=s.suite if s.suite in NAMED else ",".join(generators_of(s.suite)) if generated
         else canonical_projects(s.suite) if is_projects(s.suite)
@@ -168,6 +169,25 @@ def _check_out(out: str, suite_root: Path | None, given: bool) -> None:
         os.unlink(name)
     except OSError as exc:
         raise UsageError(f"cannot write in {what}: {exc.strerror or exc}: pass a writable folder") from None
+
+
+# What a run writes in its output folder (results.json, the reports, the journal, pytest's log, the
+# lock, the shared cache's log).
+OUT_FILES = ("results.json", "junit.xml", "errors.log", "journal.jsonl", "pytest.log", ".oracle-run.lock",
+             "cache.log")
+
+
+def _check_files(out: str, s: Settings) -> None:
+    """Every file the run will write is missing or a regular file (NotAFile, exit 2, before any case
+    is judged): a device node, FIFO or symlink there is never written through or renamed over."""
+    from .reports import refuse_folder, refuse_special
+
+    for name in OUT_FILES:
+        refuse_special(Path(out, name), "in --out")
+    refuse_folder(Path(out, "cases"))
+    for option, path in (("--json", s.json), ("--junit", s.junit), ("--history", None if s.no_history else s.history)):
+        if path:
+            refuse_special(path, option)
 
 
 def _sandbox(wanted: str, warnings: list[str]) -> str:

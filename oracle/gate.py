@@ -9,13 +9,14 @@ one case id per line, so its diffs read well in review.
 from __future__ import annotations
 
 import json
+import os
 import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from . import verdict as V
 from .errors import OracleError, UsageError
-from .reports import atomic_write
+from .reports import atomic_write, refuse_special
 from .record import CaseRecord
 from .results import Run
 from .text import clean
@@ -34,6 +35,8 @@ class Baseline:
 
     @classmethod
     def read(cls, path: str | Path) -> "Baseline | None":
+        if os.path.exists(path) and not os.path.isfile(path):  # a FIFO would block the read, /dev/zero fill memory
+            raise UsageError(f"--baseline {path} is not a regular file: pass the baseline's JSON file")
         try:
             doc = json.loads(Path(path).read_text())
         except FileNotFoundError:
@@ -101,6 +104,8 @@ def merged_records(runs: list[Run]) -> dict[str, tuple[CaseRecord, Run]]:
 def gate(baseline_path: str | Path, runs: list[Run], reruns: int = DEFAULT_RERUNS, update: bool = False,
          rejudge=None) -> GateResult:
     """Compare results with the baseline; re-judge suspects; optionally write the ratcheted baseline."""
+    if update:
+        refuse_special(baseline_path, "--baseline")  # it is written: never through a link, never over a device
     base = Baseline.read(baseline_path)
     creating = base is None
     records = merged_records(runs)

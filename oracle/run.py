@@ -100,8 +100,10 @@ class _Log(io.TextIOBase):
     """pytest's own output, kept in a file; a full disk loses the log, not the run."""
 
     def __init__(self, path: Path):
+        from .reports import open_regular
+
         try:
-            self._f = open(path, "w")
+            self._f = open(open_regular(path), "w")  # never through a symlink, into a FIFO or a device
         except OSError:
             self._f = None
 

@@ -81,3 +81,134 @@ def test_more_jobs_than_cases_start_no_more_workers_than_cases(tmp_path):
     out, err = p.communicate()
     assert p.returncode == 0, out + err
     assert 1 <= most <= 2, most
+
+
+# ---------------------------------------------------------------- class 4: outputs that are not regular files
+
+NODES = ["chardev", "fifo", "symlink"]
+
+
+def make_node(path: Path, kind: str) -> None:
+    """A device node (like /dev/null, 1,3, but under tmp_path), a FIFO, or a symlink to a precious file."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    if kind == "chardev":
+        os.mknod(path, stat.S_IFCHR | 0o666, os.makedev(1, 3))
+        os.chmod(path, 0o666)  # the umask took bits off
+    elif kind == "fifo":
+        os.mkfifo(path, 0o666)
+        os.chmod(path, 0o666)
+    else:
+        precious = path.parent / f"precious-{path.name}"
+        precious.write_text("precious\n")
+        os.symlink(precious.name, path)
+
+
+def node_state(path: Path) -> tuple:
+    st = os.lstat(path)
+    target = (os.readlink(path), (path.parent / os.readlink(path)).read_text()) if stat.S_ISLNK(st.st_mode) else None
+    return st.st_ino, st.st_mode, st.st_rdev, target
+
+
+def one_line_exit_2(res, path: Path) -> None:
+    assert res.returncode == 2, res.stdout + res.stderr
+    assert res.stderr.count("\n") == 1 and str(path) in res.stderr and "regular file" in res.stderr, res.stderr
+
+
+def small_suite(tmp_path: Path) -> Path:
+    suite = tmp_path / "suite"
+    suite.mkdir(exist_ok=True)
+    (suite / "ok.c").write_text("int main(void){return 0;}\n")
+    return suite
+
+
+def run_into(tmp_path: Path, *extra: str, cwd: Path | None = None):
+    return run_cli("run", "--compiler", "gcc", "--suite", str(small_suite(tmp_path)), "--no-cache", "-j", "1",
+                   *extra, cwd=cwd or tmp_path, timeout=60)
+
+
+@pytest.mark.parametrize("kind", NODES)
+@pytest.mark.parametrize("option", ["--junit", "--json", "--history"])
+def test_an_output_option_naming_what_is_not_a_regular_file_is_refused_before_the_run(tmp_path, kind, option):
+    node = tmp_path / "node"
+    make_node(node, kind)
+    before = node_state(node)
+    extra = () if option == "--history" else ("--no-history",)
+    res = run_into(tmp_path, "--out", str(tmp_path / "out"), option, str(node), *extra)
+    one_line_exit_2(res, node)
+    assert node_state(node) == before
+    assert not (tmp_path / "out" / "results.json").exists()  # refused before any case was judged
+
+
+@pytest.mark.parametrize("kind", NODES)
+@pytest.mark.parametrize("child", ["results.json", "junit.xml", "errors.log", "pytest.log", "journal.jsonl"])
+def test_an_output_folder_child_that_is_not_a_regular_file_is_refused(tmp_path, kind, child):
+    out = tmp_path / "out"
+    node = out / child
+    make_node(node, kind)
+    before = node_state(node)
+    res = run_into(tmp_path, "--out", str(out), "--no-history")
+    one_line_exit_2(res, node)
+    assert node_state(node) == before
+
+
+def test_a_cases_folder_that_is_a_symlink_is_refused(tmp_path):
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    out = tmp_path / "out"
+    out.mkdir()
+    os.symlink(elsewhere, out / "cases")
+    res = run_into(tmp_path, "--out", str(out), "--no-history")
+    assert res.returncode == 2 and str(out / "cases") in res.stderr, res.stderr
+    assert os.path.islink(out / "cases") and not any(elsewhere.iterdir())
+
+
+@pytest.mark.parametrize("kind", NODES)
+def test_a_settings_key_naming_what_is_not_a_regular_file_is_refused(tmp_path, kind):
+    node = tmp_path / "node"
+    make_node(node, kind)
+    before = node_state(node)
+    (tmp_path / "oracle.toml").write_text(f'junit = "{node}"\nno-history = true\n')
+    res = run_into(tmp_path, "--out", str(tmp_path / "out"))
+    one_line_exit_2(res, node)
+    assert node_state(node) == before
+
+
+@pytest.fixture
+def finished_run(tmp_path):
+    res = run_into(tmp_path, "--out", str(tmp_path / "out"), "--history", str(tmp_path / "history.db"))
+    assert res.returncode == 0, res.stdout + res.stderr
+    return tmp_path / "out"
+
+
+@pytest.mark.parametrize("kind", NODES)
+def test_reports_of_other_commands_never_replace_what_is_not_a_regular_file(tmp_path, finished_run, kind):
+    html, merged, baseline = tmp_path / "page.html", tmp_path / "merged" / "results.json", tmp_path / "base.json"
+    for node in (html, merged, baseline):
+        make_node(node, kind)
+    before = {p: node_state(p) for p in (html, merged, baseline)}
+    res = run_cli("report", "--html", str(html), "--history", str(tmp_path / "history.db"), timeout=60)
+    one_line_exit_2(res, html)
+    res = run_cli("merge", str(merged.parent), str(finished_run), timeout=60)
+    one_line_exit_2(res, merged)
+    res = run_cli("gate", "--baseline", str(baseline), "--update-baseline", str(finished_run), timeout=60)
+    one_line_exit_2(res, baseline)
+    assert {p: node_state(p) for p in before} == before
+
+
+@pytest.mark.parametrize("kind", ["fifo", "symlink"])
+def test_a_task_file_that_is_not_a_regular_file_is_never_replaced(tmp_path, kind):
+    from ..conftest import COMPILERS
+
+    suite = small_suite(tmp_path)
+    (suite / "bad.c").write_text("int main(void){\n#ifdef ORACLE_CANDIDATE\nreturn 3;\n#endif\nreturn 0;}\n")
+    tasks = tmp_path / "current_tasks"
+    res = run_cli("run", "--compiler", str(COMPILERS / "gcc-bug"), "--suite", str(suite), "--out",
+                  str(tmp_path / "out"), "--no-history", "--no-cache", "-j", "1", "--tasks", str(tasks), timeout=120)
+    assert res.returncode == 1, res.stdout + res.stderr
+    task, = [p for p in tasks.iterdir() if p.suffix == ".txt" and not p.name.startswith(".")]
+    task.unlink()
+    make_node(task, kind)
+    before = node_state(task)
+    res = run_cli("tasks", "--run", str(tmp_path / "out"), "--dir", str(tasks), timeout=60)
+    one_line_exit_2(res, task)
+    assert node_state(task) == before

@@ -74,3 +74,55 @@ def test_a_baseline_whose_lists_are_not_lists_of_case_ids_is_a_usage_error(tmp_p
     assert str(path) in str(exc.value) and key in str(exc.value) and "\n" not in str(exc.value)
 
 
+
+
+# ---------------------------------------------------------------- class 4: the writers' last guard
+
+def _node(path, kind):
+    import os
+    import stat
+
+    if kind == "chardev":
+        os.mknod(path, stat.S_IFCHR | 0o666, os.makedev(1, 3))  # like /dev/null, but under tmp_path
+    elif kind == "fifo":
+        os.mkfifo(path)
+    else:
+        (path.parent / "precious").write_text("precious\n")
+        os.symlink("precious", path)
+    st = os.lstat(path)
+    return st.st_ino, st.st_mode, st.st_rdev
+
+
+@pytest.mark.parametrize("kind", ["chardev", "fifo", "symlink"])
+def test_atomic_write_and_open_regular_refuse_what_is_not_a_regular_file(tmp_path, kind):
+    import os
+
+    from oracle.reports import NotAFile, atomic_write, open_regular
+
+    path = tmp_path / "out.json"
+    before = _node(path, kind)
+    for write in (lambda: atomic_write(path, "x"), lambda: open_regular(path)):
+        with pytest.raises(NotAFile) as exc:
+            write()
+        assert exc.value.exit_code == EXIT_USAGE and isinstance(exc.value, OSError) and str(path) in str(exc.value)
+    st = os.lstat(path)
+    assert (st.st_ino, st.st_mode, st.st_rdev) == before
+    assert not [p for p in tmp_path.iterdir() if p.name.startswith(".")]  # no temp file left
+    assert kind != "symlink" or (tmp_path / "precious").read_text() == "precious\n"
+
+
+@pytest.mark.parametrize("kind", ["chardev", "fifo", "symlink"])
+def test_atomic_file_never_renames_over_a_node_put_there_while_it_wrote(tmp_path, kind):
+    import os
+
+    from oracle.reports import NotAFile, atomic_file
+
+    path = tmp_path / "junit.xml"
+    with pytest.raises(NotAFile):
+        with atomic_file(path) as f:
+            f.write(b"<x/>")
+            before = _node(path, kind)
+    st = os.lstat(path)
+    assert (st.st_ino, st.st_mode, st.st_rdev) == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == sorted(["junit.xml"] + (["precious"] if kind == "symlink"
+                                                                                 else []))
