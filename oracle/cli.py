@@ -273,7 +273,7 @@ def main(argv: list[str] | None = None) -> int:
     try:  # [tool.oracle] in pyproject.toml, or oracle.toml: the team's defaults (oracle/settings.py)
         from .settings import apply
 
-        repeated = apply(parser)
+        repeated = apply(parser, say=lambda line: print(f"oracle: {line}", file=sys.stderr))
     except OracleError as exc:
         print(f"oracle: error: {exc}", file=sys.stderr)
         return exc.exit_code

@@ -213,7 +213,8 @@ def containers(cfg: RunConfig) -> RunConfig:
 
 def rejudging(cfg: RunConfig, out_dir: str) -> RunConfig:
     """A recorded run's configuration, to judge its cases again here exactly as it judged them
-    (same toolchains, sandbox, backend, UB check, generator options), into out_dir."""
+    (same toolchains, backend, UB check, generator options), into out_dir; in the sandbox wherever
+    it works here, whatever the record says."""
     from dataclasses import replace
 
     from .config import fresh_run_id
@@ -222,10 +223,13 @@ def rejudging(cfg: RunConfig, out_dir: str) -> RunConfig:
     # would only fill the cache).
     cfg = replace(cfg, out_dir=out_dir, resume=False, history_path=None, json_copy=None, junit_copy=None,
                   cache_path=None, run_id=fresh_run_id(), owner="")
-    if cfg.sandbox == "bwrap":
-        from .backends.sandbox import available
+    if cfg.backend == "docker":
+        return containers(cfg)
+    # The sandbox is this machine's decision, not the record's: a results.json from elsewhere saying
+    # "sandbox: none" would run its recorded compilers and binaries unconfined here.
+    from .backends.sandbox import available
 
-        why = available()
-        if why:
-            raise UsageError(f"the run was judged in the bwrap sandbox, which does not work here: {why}")
-    return containers(cfg) if cfg.backend == "docker" else cfg
+    why = available()
+    if why and cfg.sandbox == "bwrap":
+        raise UsageError(f"the run was judged in the bwrap sandbox, which does not work here: {why}")
+    return replace(cfg, sandbox="none" if why else "bwrap")

@@ -111,7 +111,8 @@ def node_state(path: Path) -> tuple:
 
 def one_line_exit_2(res, path: Path) -> None:
     assert res.returncode == 2, res.stdout + res.stderr
-    assert res.stderr.count("\n") == 1 and str(path) in res.stderr and "regular file" in res.stderr, res.stderr
+    err = [ln for ln in res.stderr.splitlines() if not ln.startswith("oracle: settings from ")]
+    assert len(err) == 1 and str(path) in err[0] and "regular file" in err[0], res.stderr
 
 
 def small_suite(tmp_path: Path) -> Path:
@@ -212,3 +213,75 @@ def test_a_task_file_that_is_not_a_regular_file_is_never_replaced(tmp_path, kind
     res = run_cli("tasks", "--run", str(tmp_path / "out"), "--dir", str(tasks), timeout=60)
     one_line_exit_2(res, task)
     assert node_state(task) == before
+
+
+# ---------------------------------------------------------------- class 7: settings and runs from elsewhere
+
+from oracle.backends import sandbox as _sandbox  # noqa: E402
+
+BWRAP = _sandbox.available() is None
+
+
+def evil_compiler(folder: Path, marker: Path) -> Path:
+    """gcc that first leaves a file on the host: it ran, and ran unconfined."""
+    cc = folder / "evil-cc"
+    cc.write_text(f'#!/bin/sh\ntouch {marker} 2>/dev/null\nexec gcc "$@"\n')
+    cc.chmod(0o755)
+    return cc
+
+
+@pytest.mark.parametrize("name", ["oracle.toml", "pyproject.toml"])
+@pytest.mark.parametrize("why", ["another-owner", "world-writable"])
+def test_a_settings_file_another_user_could_have_written_is_ignored(tmp_path, name, why):
+    """Class 7: a parent folder's settings file (a /tmp/oracle.toml) could set the reference to any
+    program and the sandbox to none for every run below it."""
+    marker = tmp_path / "pwned"
+    body = f'reference = "{evil_compiler(tmp_path, marker)}"\nsandbox = "none"\n'
+    settings = tmp_path / name
+    settings.write_text(body if name == "oracle.toml" else "[tool.oracle]\n" + body)
+    if why == "another-owner":
+        os.chown(settings, 12345, 12345)
+    else:
+        os.chmod(settings, 0o666)
+    work = tmp_path / "work"
+    work.mkdir()
+    res = run_into(work, "--out", str(work / "out"), "--no-history", cwd=work)
+    assert res.returncode == 0, res.stdout + res.stderr
+    assert not marker.exists()
+    warnings = [ln for ln in res.stderr.splitlines() if str(settings) in ln]
+    assert len(warnings) == 1 and "ignoring" in warnings[0], res.stderr
+    assert ("uid 12345" if why == "another-owner" else "anyone can write") in warnings[0]
+    assert "settings from" not in res.stderr
+    doc = json.loads((work / "out" / "results.json").read_text())
+    assert doc["config"]["references"]["x86_64"]["argv"][0] != str(tmp_path / "evil-cc")
+
+
+def test_the_settings_file_that_applied_is_named_on_stderr(tmp_path):
+    (tmp_path / "oracle.toml").write_text("run-timeout = 7\nno-history = true\n")
+    res = run_into(tmp_path, "--out", str(tmp_path / "out"))
+    assert res.returncode == 0, res.stdout + res.stderr
+    assert [ln for ln in res.stderr.splitlines() if "settings" in ln] == [
+        f"oracle: settings from {tmp_path / 'oracle.toml'}"]
+    res = run_cli("run", "--compiler", "gcc", "--suite", str(small_suite(tmp_path)), "--no-cache", "--out",
+                  str(tmp_path / "out2"), "--no-history", "-j", "1", cwd=small_suite(tmp_path).parent.parent)
+    assert "settings" not in res.stderr  # none applies above tmp_path's parent
+
+
+@pytest.mark.skipif(not BWRAP, reason="bwrap unusable here")
+def test_gate_rejudges_a_run_from_elsewhere_in_the_local_sandbox(tmp_path):
+    """Class 7: a results.json recording `sandbox: none` and a compiler's argv had the gate run that
+    argv unconfined here."""
+    baseline = tmp_path / "baseline.json"
+    res = run_into(tmp_path, "--out", str(tmp_path / "out"), "--no-history", "--baseline", str(baseline),
+                   "--update-baseline")
+    assert res.returncode == 0, res.stdout + res.stderr
+    marker = tmp_path / "pwned"
+    results = tmp_path / "out" / "results.json"
+    doc = json.loads(results.read_text())
+    doc["config"]["sandbox"] = "none"
+    doc["config"]["candidates"]["x86_64"]["argv"] = [str(evil_compiler(tmp_path, marker))]
+    doc["cases"][0]["verdict"] = "wrong-exit"  # a regression to re-judge
+    results.write_text(json.dumps(doc))
+    res = run_cli("gate", "--baseline", str(baseline), str(results), "--reruns", "1", timeout=120)
+    assert res.returncode in (0, 1) and "1 required cases checked" in res.stdout, res.stdout + res.stderr
+    assert not marker.exists()  # it ran, confined: the sandbox is this machine's, not the record's
