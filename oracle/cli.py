@@ -80,14 +80,22 @@ def _whole(lo: int, hi: int | None = None):
     return check
 
 
-def _positive(text: str) -> float:
-    """An argparse type: a positive, finite number (nan and inf parse as floats but bound nothing)."""
+def _finite(text: str) -> float:
+    """An argparse type: a finite number (nan and inf parse as floats but bound nothing)."""
     try:
         x = float(text)
     except ValueError:
         raise argparse.ArgumentTypeError(f"{text!r} is not a number") from None
-    if not math.isfinite(x) or x <= 0:
-        raise argparse.ArgumentTypeError(f"{text} is not a positive, finite number")
+    if not math.isfinite(x):
+        raise argparse.ArgumentTypeError(f"{text} is not a finite number")
+    return x
+
+
+def _positive(text: str) -> float:
+    """An argparse type: a positive, finite number."""
+    x = _finite(text)
+    if x <= 0:
+        raise argparse.ArgumentTypeError(f"{text} is not a positive number")
     return x
 
 
@@ -466,7 +474,7 @@ def _task_commands(sub) -> None:
         p.add_argument("--dir", default="current_tasks", help="the task folder (default: current_tasks)")
         p.add_argument("--agent", metavar="NAME", help="who claims (default: $AGENT_ID, else user@host)")
         if name == "claim":
-            p.add_argument("--stale-after", type=_positive, default=2.0, metavar="HOURS",
+            p.add_argument("--stale-after", type=_finite, default=2.0, metavar="HOURS",
                            help="a claim older than this can be taken over (default: 2)")
         else:
             p.add_argument("--force", action="store_true", help="even if another agent holds the claim")
