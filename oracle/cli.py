@@ -7,6 +7,7 @@ Exit status of `oracle run`: 0 no candidate failures, 1 candidate failures,
 from __future__ import annotations
 
 import argparse
+import math
 import os
 import signal
 import sqlite3
@@ -60,6 +61,44 @@ environment:
 """
 
 
+MAX_JOBS = 1024  # more workers than any machine runs usefully; each is a process (or a thread)
+
+
+def _whole(lo: int, hi: int | None = None):
+    """An argparse type: a whole number in [lo, hi] (a 20-digit -j would start that many workers)."""
+
+    def check(text: str) -> int:
+        try:
+            n = int(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
+        if n < lo or (hi is not None and n > hi):
+            raise argparse.ArgumentTypeError(f"{text} is out of range: give {lo} to {hi}" if hi is not None
+                                             else f"{text} is out of range: give {lo} or more")
+        return n
+
+    return check
+
+
+def _finite(text: str) -> float:
+    """An argparse type: a finite number (nan and inf parse as floats but bound nothing)."""
+    try:
+        x = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a number") from None
+    if not math.isfinite(x):
+        raise argparse.ArgumentTypeError(f"{text} is not a finite number")
+    return x
+
+
+def _positive(text: str) -> float:
+    """An argparse type: a positive, finite number."""
+    x = _finite(text)
+    if x <= 0:
+        raise argparse.ArgumentTypeError(f"{text} is not a positive number")
+    return x
+
+
 class _Parser(argparse.ArgumentParser):
     def error(self, message: str):  # one line and exit 2, like every other usage error
         self.exit(EXIT_USAGE, f"oracle: error: {message} (see '{self.prog} --help')\n")
@@ -77,12 +116,12 @@ def make_parser() -> argparse.ArgumentParser:
                          "candidate, run both, compare exit status and stdout as bytes.", epilog=EPILOG,
                          formatter_class=argparse.RawDescriptionHelpFormatter)
     _add_options(run)
-    run.add_argument("-j", "--jobs", type=int, default=os.cpu_count() or 1,
+    run.add_argument("-j", "--jobs", type=_whole(1, MAX_JOBS), default=os.cpu_count() or 1,
                      help="parallel workers (pytest-xdist; generated suites: a pool of threads); default: all cores")
     run.add_argument("--no-progress", action="store_true", help="no progress bar (it is shown only on a terminal)")
     run.add_argument("--tasks", metavar="DIR", help="also write task files for the failures into DIR "
                      "(see 'oracle tasks')")
-    run.add_argument("--max-tasks", type=int, metavar="N", help="with --tasks: at most N open tasks; other "
+    run.add_argument("--max-tasks", type=_whole(0), metavar="N", help="with --tasks: at most N open tasks; other "
                      "clusters go to ideas.txt")
     _gate_options(run, results=False)
     run.add_argument("--agent", action="store_true", help="agent view: no progress bar, at most 10 lines, the "
@@ -96,15 +135,15 @@ def make_parser() -> argparse.ArgumentParser:
                            "cases were seen passing. Claimed tasks ('oracle claim') are never touched.")
     _results_options(tasks)
     tasks.add_argument("--dir", default="current_tasks", help="the task folder (default: current_tasks)")
-    tasks.add_argument("--max-tasks", type=int, metavar="N", help="new clusters become tasks while fewer than N "
+    tasks.add_argument("--max-tasks", type=_whole(0), metavar="N", help="new clusters become tasks while fewer than N "
                        "are open (biggest first); the rest go to DIR/ideas.txt, one line each")
     tasks.add_argument("--reduce", action="store_true", help="reduce each task's representative with C-Vise "
                        "and put the reduced program in the task file")
     tasks.add_argument("--commit", action="store_true", help="make the update one git commit (never touching "
                        "claims); with an upstream: on the newest upstream folder, then pushed")
-    tasks.add_argument("--budget", type=float, default=120.0, metavar="S",
+    tasks.add_argument("--budget", type=_positive, default=120.0, metavar="S",
                        help="with --reduce: seconds per reduction (default: 120)")
-    tasks.add_argument("-n", type=int, default=os.cpu_count() or 1, metavar="N",
+    tasks.add_argument("-n", type=_whole(1, MAX_JOBS), default=os.cpu_count() or 1, metavar="N",
                        help="with --reduce: C-Vise's parallelism (default: all cores)")
 
     red = sub.add_parser("reduce", help="minimise a failing case with C-Vise (same verdict, UB-clean)",
@@ -114,8 +153,8 @@ def make_parser() -> argparse.ArgumentParser:
                          "finds no uninitialised use or missing return in. Output: RUN/reduced/<case>/.")
     red.add_argument("case_id", metavar="CASE-ID", help="the failing case, as in errors.log: torture/pr1.c@x86_64-O0")
     _results_options(red)
-    red.add_argument("--budget", type=float, default=300.0, metavar="S", help="seconds C-Vise may take (default: 300)")
-    red.add_argument("-n", type=int, default=os.cpu_count() or 1, metavar="N",
+    red.add_argument("--budget", type=_positive, default=300.0, metavar="S", help="seconds C-Vise may take (default: 300)")
+    red.add_argument("-n", type=_whole(1, MAX_JOBS), default=os.cpu_count() or 1, metavar="N",
                      help="C-Vise's parallelism (default: all cores)")
 
     _task_commands(sub)
@@ -140,7 +179,7 @@ def make_parser() -> argparse.ArgumentParser:
     fuzz.add_argument("--budget", required=True, metavar="TIME", help="how long to fuzz: 90s, 10m, 2h")
     fuzz.add_argument("--generator", default="csmith,hypothesis", metavar="G[,G]",
                       help="generators to alternate: csmith, hypothesis (default: both)")
-    fuzz.add_argument("-j", "--jobs", type=int, default=os.cpu_count() or 1,
+    fuzz.add_argument("-j", "--jobs", type=_whole(1, MAX_JOBS), default=os.cpu_count() or 1,
                       help="cases judged at once; default: all cores")
 
     corpus = sub.add_parser("corpus", help="manage test corpora")
@@ -158,7 +197,7 @@ def make_parser() -> argparse.ArgumentParser:
     hist = sub.add_parser("history", help="pass rate per suite and arch over the last runs")
     hist.add_argument("--history", metavar="FILE", default=".oracle/history.db",
                       help="the run history database (default .oracle/history.db)")
-    hist.add_argument("--last", type=int, default=10, metavar="N", help="how many runs (default 10)")
+    hist.add_argument("--last", type=_whole(1, 1_000_000), default=10, metavar="N", help="how many runs (default 10)")
 
     report = sub.add_parser("report", help="write the run history as one self-contained HTML page")
     report.add_argument("--html", metavar="FILE", required=True, help="where to write the page")
@@ -197,7 +236,7 @@ def _gate_options(p: argparse.ArgumentParser, results: bool) -> None:
                    help="the committed baseline (JSON): its passing cases must still pass")
     p.add_argument("--update-baseline", action="store_true",
                    help="write the baseline if missing, else ratchet it (fixed cases become required)")
-    p.add_argument("--reruns", type=int, default=2, metavar="N",
+    p.add_argument("--reruns", type=_whole(0, 100), default=2, metavar="N",
                    help="judge a suspected regression N more times; flaky if it passes once (default: 2)")
 
 
@@ -242,7 +281,7 @@ def main(argv: list[str] | None = None) -> int:
     try:  # [tool.oracle] in pyproject.toml, or oracle.toml: the team's defaults (oracle/settings.py)
         from .settings import apply
 
-        repeated = apply(parser)
+        repeated = apply(parser, say=lambda line: print(f"oracle: {line}", file=sys.stderr))
     except OracleError as exc:
         print(f"oracle: error: {exc}", file=sys.stderr)
         return exc.exit_code
@@ -301,6 +340,10 @@ def cmd_run(args: argparse.Namespace) -> int:
         raise UsageError("--jobs must be at least 1")
     if args.update_baseline and not args.baseline:
         raise UsageError("--update-baseline needs --baseline FILE")
+    if args.update_baseline:
+        from .reports import refuse_special
+
+        refuse_special(args.baseline, "--baseline")  # before the run, not after it
     agent = args.agent or (bool(os.environ.get("AGENT_ID")) and not sys.stdout.isatty())
     tasks_dir = args.tasks or ("current_tasks" if agent else None)
     if args.max_tasks is not None and (not tasks_dir or args.max_tasks < 0):
@@ -336,8 +379,9 @@ def cmd_run(args: argparse.Namespace) -> int:
             try:
                 lines.append(sync(run, tasks_dir, args.max_tasks).line(Path(tasks_dir).resolve()))
             except OSError as exc:
-                lines.append(f"error: could not write the task files in {tasks_dir}: {exc.strerror or exc}")
-                code = EXIT_INCOMPLETE
+                lines.append(f"error: could not write the task files in {tasks_dir}: "
+                             f"{exc.filename + ': ' if exc.filename else ''}{exc.strerror or exc}")
+                code = getattr(exc, "exit_code", EXIT_INCOMPLETE)  # 2: not a regular file (NotAFile)
     last = recorder.closing_line()
     if last:  # what oracle could not judge stays the last line
         lines = [ln for ln in lines if ln != last] + [last]
@@ -395,8 +439,9 @@ def cmd_tasks(args: argparse.Namespace) -> int:
         else:
             print(sync(run, args.dir, args.max_tasks, reduced).line(Path(args.dir).resolve()))
     except OSError as exc:
-        print(f"oracle: error: could not write the task files in {args.dir}: {exc.strerror or exc}", file=sys.stderr)
-        return EXIT_INCOMPLETE
+        print(f"oracle: error: could not write the task files in {args.dir}: {exc.filename + ': ' if exc.filename else ''}"
+              f"{exc.strerror or exc}", file=sys.stderr)
+        return getattr(exc, "exit_code", EXIT_INCOMPLETE)  # 2: not a regular file (NotAFile)
     return 0
 
 
@@ -428,7 +473,7 @@ def _task_commands(sub) -> None:
         p.add_argument("--dir", default="current_tasks", help="the task folder (default: current_tasks)")
         p.add_argument("--agent", metavar="NAME", help="who claims (default: $AGENT_ID, else user@host)")
         if name == "claim":
-            p.add_argument("--stale-after", type=float, default=2.0, metavar="HOURS",
+            p.add_argument("--stale-after", type=_finite, default=2.0, metavar="HOURS",
                            help="a claim older than this can be taken over (default: 2)")
         else:
             p.add_argument("--force", action="store_true", help="even if another agent holds the claim")
@@ -475,18 +520,20 @@ def cmd_merge(args: argparse.Namespace) -> int:
     try:
         out = merge(args.out, args.results)
     except OSError as exc:
-        print(f"oracle: error: could not write the merged report in {args.out}: {exc.strerror or exc}",
-              file=sys.stderr)
-        return EXIT_INCOMPLETE
+        print(f"oracle: error: could not write the merged report in {args.out}: "
+              f"{exc.filename + ': ' if exc.filename else ''}{exc.strerror or exc}", file=sys.stderr)
+        return getattr(exc, "exit_code", EXIT_INCOMPLETE)  # 2: not a regular file (NotAFile)
     print(f"merged {len(args.results)} results: {out}/results.json · {out}/junit.xml · {out}/errors.log")
     return 0
 
 
 def cmd_history(args: argparse.Namespace) -> int:
     from . import history
-    from .reports import atomic_write
+    from .reports import atomic_write, refuse_special
     from .reports.html import render
 
+    if args.command == "report":
+        refuse_special(args.html, "--html")
     if not Path(args.history).exists():
         raise UsageError(f"no run history at {args.history}: run 'oracle run' first, or pass --history FILE")
     db = history.open_existing(args.history)
@@ -497,7 +544,7 @@ def cmd_history(args: argparse.Namespace) -> int:
                 atomic_write(args.html, page)
             except OSError as exc:
                 print(f"oracle: error: could not write {args.html}: {exc.strerror or exc}", file=sys.stderr)
-                return EXIT_INCOMPLETE
+                return getattr(exc, "exit_code", EXIT_INCOMPLETE)  # 2: not a regular file (NotAFile)
             print(f"wrote {args.html}")
             return 0
         for r in history.pass_rates(db, last=args.last):

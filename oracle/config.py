@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import itertools
 import json
+import math
 import os
 import re
 import time
@@ -283,8 +284,9 @@ def parse(given: dict) -> Settings:
         except re.error as exc:
             raise UsageError(f"bad --filter {values['filter']!r}: {exc}") from None
     for name in TIMEOUTS:
-        if values[name] is not None and values[name] <= 0:
-            raise UsageError(f"--{name.replace('_', '-')} must be positive")
+        if values[name] is not None and not (math.isfinite(values[name]) and values[name] > 0):
+            raise UsageError(f"--{name.replace('_', '-')} must be a positive, finite number of seconds, "
+                             f"not {values[name]}")
     if values["backend"] not in BACKENDS:
         raise UsageError(f"unknown --backend {values['backend']!r}: use {' or '.join(BACKENDS)}")
     if values["sandbox"] not in SANDBOXES:

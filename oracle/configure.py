@@ -24,7 +24,7 @@ PLAIN_OPTS = ("-O0", "-O1", "-O2", "-O3", "-Os", "-Og", "-Oz")
 def build(values: dict, *, probe_toolchains: bool = True) -> RunConfig:
     """Option values (keyed by Option.dest) into a RunConfig; UsageError on any problem."""
     s = parse(values)
-    from .suites import NAMED, is_generated, open_suite
+    from .suites import NAMED, generators_of, is_generated, open_suite
     from .suites.projects import canonical as canonical_projects, is_projects
     from .suites.generated import GenOptions, int_seed
 
@@ -56,8 +56,10 @@ def build(values: dict, *, probe_toolchains: bool = True) -> RunConfig:
     cache_path = None if s.no_cache else cache_configured(s.cache)  # a file path or a redis:// URL
     if not s.no_history and Path(s.history).is_dir():
         raise UsageError(f"--history {s.history} is a folder: pass the history database file, or --no-history")
+    _check_files(out, s)
     cfg = RunConfig(
-        suite=s.suite if s.suite in NAMED else canonical_projects(s.suite) if is_projects(s.suite)
+        suite=s.suite if s.suite in NAMED else ",".join(generators_of(s.suite)) if generated
+        else canonical_projects(s.suite) if is_projects(s.suite)
         else str(Path(s.suite).resolve()),  # re-judged from anywhere
         arches=s.arches,
         opts=s.opts,
@@ -170,6 +172,25 @@ def _check_out(out: str, suite_root: Path | None, given: bool) -> None:
         raise UsageError(f"cannot write in {what}: {exc.strerror or exc}: pass a writable folder") from None
 
 
+# What a run writes in its output folder (results.json, the reports, the journal, pytest's log, the
+# lock, the shared cache's log).
+OUT_FILES = ("results.json", "junit.xml", "errors.log", "journal.jsonl", "pytest.log", ".oracle-run.lock",
+             "cache.log")
+
+
+def _check_files(out: str, s: Settings) -> None:
+    """Every file the run will write is missing or a regular file (NotAFile, exit 2, before any case
+    is judged): a device node, FIFO or symlink there is never written through or renamed over."""
+    from .reports import refuse_folder, refuse_special
+
+    for name in OUT_FILES:
+        refuse_special(Path(out, name), "in --out")
+    refuse_folder(Path(out, "cases"))
+    for option, path in (("--json", s.json), ("--junit", s.junit), ("--history", None if s.no_history else s.history)):
+        if path:
+            refuse_special(path, option)
+
+
 def _sandbox(wanted: str, warnings: list[str]) -> str:
     """"bwrap" or "none": the sandbox this run has, decided once."""
     if wanted == "none":
@@ -193,7 +214,8 @@ def containers(cfg: RunConfig) -> RunConfig:
 
 def rejudging(cfg: RunConfig, out_dir: str) -> RunConfig:
     """A recorded run's configuration, to judge its cases again here exactly as it judged them
-    (same toolchains, sandbox, backend, UB check, generator options), into out_dir."""
+    (same toolchains, backend, UB check, generator options), into out_dir; in the sandbox wherever
+    it works here, whatever the record says."""
     from dataclasses import replace
 
     from .config import fresh_run_id
@@ -202,10 +224,13 @@ def rejudging(cfg: RunConfig, out_dir: str) -> RunConfig:
     # would only fill the cache).
     cfg = replace(cfg, out_dir=out_dir, resume=False, history_path=None, json_copy=None, junit_copy=None,
                   cache_path=None, run_id=fresh_run_id(), owner="")
-    if cfg.sandbox == "bwrap":
-        from .backends.sandbox import available
+    if cfg.backend == "docker":
+        return containers(cfg)
+    # The sandbox is this machine's decision, not the record's: a results.json from elsewhere saying
+    # "sandbox: none" would run its recorded compilers and binaries unconfined here.
+    from .backends.sandbox import available
 
-        why = available()
-        if why:
-            raise UsageError(f"the run was judged in the bwrap sandbox, which does not work here: {why}")
-    return containers(cfg) if cfg.backend == "docker" else cfg
+    why = available()
+    if why and cfg.sandbox == "bwrap":
+        raise UsageError(f"the run was judged in the bwrap sandbox, which does not work here: {why}")
+    return replace(cfg, sandbox="none" if why else "bwrap")

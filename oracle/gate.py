@@ -9,13 +9,14 @@ one case id per line, so its diffs read well in review.
 from __future__ import annotations
 
 import json
+import os
 import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from . import verdict as V
 from .errors import OracleError, UsageError
-from .reports import atomic_write
+from .reports import atomic_write, refuse_special
 from .record import CaseRecord
 from .results import Run
 from .text import clean
@@ -34,6 +35,8 @@ class Baseline:
 
     @classmethod
     def read(cls, path: str | Path) -> "Baseline | None":
+        if os.path.exists(path) and not os.path.isfile(path):  # a FIFO would block the read, /dev/zero fill memory
+            raise UsageError(f"--baseline {path} is not a regular file: pass the baseline's JSON file")
         try:
             doc = json.loads(Path(path).read_text())
         except FileNotFoundError:
@@ -42,13 +45,22 @@ class Baseline:
             raise UsageError(f"cannot read baseline {path}: {exc}") from None
         if not isinstance(doc, dict) or doc.get("format") != FORMAT:
             raise UsageError(f"{path} is not an oracle baseline (format {FORMAT!r})")
-        return cls(frozenset(doc.get("passing", ())), frozenset(doc.get("failing", ())),
-                   frozenset(doc.get("flaky", ())))
+        return cls(*(_ids(path, doc, key) for key in ("passing", "failing", "flaky")))
 
     def render(self) -> str:
         doc = {"format": FORMAT, "passing": sorted(self.passing), "failing": sorted(self.failing),
                "flaky": sorted(self.flaky)}
         return json.dumps(doc, indent=1) + "\n"
+
+
+def _ids(path: str | Path, doc: dict, key: str) -> frozenset[str]:
+    """The baseline's list `key` of case ids. A string is no list: read as one, it would be a set of
+    characters, no case would be required and the gate would pass every regression."""
+    ids = doc.get(key, [])
+    if not isinstance(ids, list) or not all(isinstance(i, str) for i in ids):
+        raise UsageError(f"{path}: {key!r} must be a list of case ids (strings): fix the file, or remove it "
+                         "and write a new one with --update-baseline")
+    return frozenset(ids)
 
 
 @dataclass(slots=True)
@@ -92,6 +104,8 @@ def merged_records(runs: list[Run]) -> dict[str, tuple[CaseRecord, Run]]:
 def gate(baseline_path: str | Path, runs: list[Run], reruns: int = DEFAULT_RERUNS, update: bool = False,
          rejudge=None) -> GateResult:
     """Compare results with the baseline; re-judge suspects; optionally write the ratcheted baseline."""
+    if update:
+        refuse_special(baseline_path, "--baseline")  # it is written: never through a link, never over a device
     base = Baseline.read(baseline_path)
     creating = base is None
     records = merged_records(runs)

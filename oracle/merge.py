@@ -7,7 +7,7 @@ import shutil
 from pathlib import Path
 
 from . import __version__
-from .reports import atomic_write, errors_log, junit
+from .reports import atomic_write, errors_log, junit, refuse_folder, refuse_special
 from .reports.json_report import summary
 from .record import CaseRecord
 from . import verdict as V
@@ -19,6 +19,9 @@ def merge(out: str | Path, sources: list[str]) -> Path:
     their case folders, so `oracle tasks` and `oracle gate` work on the merged folder."""
     runs = [load(s) for s in sources]
     out = Path(out)
+    for name in ("results.json", "junit.xml", "errors.log"):  # before anything is copied
+        refuse_special(out / name)
+    refuse_folder(out / "cases")
     latest: dict[str, tuple[CaseRecord, Run]] = {}  # a case's record in the last run naming it
     for run in runs:
         for r in run.cases:
@@ -30,7 +33,9 @@ def merge(out: str | Path, sources: list[str]) -> Path:
         if src is not None and (r.verdict.is_failure or r.verdict is V.INFRA_ERROR):
             dest = out / "cases" / src.name
             if src.resolve() != dest.resolve():
-                shutil.copytree(src, dest, dirs_exist_ok=True, symlinks=True)
+                refuse_folder(dest)
+                shutil.rmtree(dest, ignore_errors=True)  # a real folder: its links are removed, never followed
+                shutil.copytree(src, dest, symlinks=True)
     ordered = [latest[k][0] for k in sorted(latest)]
     first = runs[0].doc
     toolchains: dict = {}

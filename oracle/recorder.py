@@ -28,7 +28,7 @@ from .config import RunConfig
 from .errors import EXIT_FAILURES, EXIT_INCOMPLETE, EXIT_OK, UsageError
 from .model import Case
 from .record import CaseRecord, missing
-from .reports import errors_log, json_report, junit, summary
+from .reports import atomic_file, errors_log, json_report, junit, summary
 from .reports.casedir import slug
 from .text import clean
 
@@ -111,7 +111,7 @@ def _lock(out: Path) -> int:
     import fcntl
 
     out.mkdir(parents=True, exist_ok=True)
-    fd = os.open(out / LOCK, os.O_RDWR | os.O_CREAT, 0o644)
+    fd = os.open(out / LOCK, os.O_RDWR | os.O_CREAT | os.O_NOFOLLOW | os.O_NONBLOCK, 0o644)
     try:
         fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
     except OSError:
@@ -180,12 +180,10 @@ class Recorder:
     def _open_journal(self, earlier: list[CaseRecord]):
         try:
             self.out.mkdir(parents=True, exist_ok=True)
-            tmp = self.out / f".{JOURNAL}.{os.getpid()}"
-            with open(tmp, "wb") as f:
+            with atomic_file(self.out / JOURNAL) as f:
                 f.write(json.dumps({"run": self.cfg.to_dict()}, ensure_ascii=True).encode() + b"\n")
                 for rec in earlier:
                     f.write(rec.line().encode() + b"\n")
-            os.replace(tmp, self.out / JOURNAL)
             self._journal_path = self.out / JOURNAL
             return open(self._journal_path, "ab", buffering=0)
         except OSError as exc:
@@ -386,6 +384,8 @@ def _link_latest(out: Path) -> None:
     if out.parent.name != "runs":
         return
     link = out.parent / "latest"
+    if os.path.lexists(link) and not os.path.islink(link):
+        return  # not oracle's link: never renamed over
     tmp = out.parent / f".latest-{os.getpid()}"
     with contextlib.suppress(OSError):
         tmp.unlink()

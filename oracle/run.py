@@ -35,11 +35,12 @@ def run(cfg: RunConfig, jobs: int, progress: bool) -> Recorder:
 
     skip = set(previous_records(cfg.out_dir)) if cfg.resume else set()
     cases = select_cases(cfg, skip)
-    first = next(cases, None)
-    if first is None and not cfg.resume:
+    head = list(itertools.islice(cases, jobs))  # no more workers than cases (each is a process)
+    if not head and not cfg.resume:
         # Nothing to judge is a mistake in the arguments (a -k that matches nothing, say), not a pass.
         raise UsageError("no case selected: check --suite, --filter (-k), --shard, --ratio and --count")
-    cases = itertools.chain([first] if first is not None else [], cases)
+    jobs = max(1, min(jobs, len(head)))
+    cases = itertools.chain(head, cases)
     if is_generated(cfg.suite):
         from .stream import Stream
 
@@ -106,8 +107,10 @@ class _Log(io.TextIOBase):
     """pytest's own output, kept in a file; a full disk loses the log, not the run."""
 
     def __init__(self, path: Path):
+        from .reports import open_regular
+
         try:
-            self._f = open(path, "w")
+            self._f = open(open_regular(path), "w")  # never through a symlink, into a FIFO or a device
         except OSError:
             self._f = None
 

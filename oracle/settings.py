@@ -3,6 +3,11 @@ or oracle.toml (its top level, or its own `[tool.oracle]`), in the current folde
 folder above it that has either file. Keys are the options' names (`run-timeout` or `run_timeout`);
 the command line wins over the file.
 
+A settings file can name the reference compiler and turn the sandbox off, so only one its reader
+could have written applies: owned by the user or root and not writable by everyone (as git's
+safe.directory; a /tmp/oracle.toml would otherwise apply to everything under /tmp). Any other is
+ignored with one warning line saying why; the file that applied is named on stderr.
+
     [tool.oracle]
     compiler = ["./ccc", "aarch64=./ccc-arm"]
     suite = "torture"
@@ -13,7 +18,10 @@ the command line wins over the file.
 from __future__ import annotations
 
 import argparse
+import math
+import os
 import tomllib
+from typing import Callable
 from pathlib import Path
 
 from .config import OPTIONS, Option
@@ -23,13 +31,36 @@ FILES = ("oracle.toml", "pyproject.toml")
 LISTS = ("arch", "opt")  # comma lists on the command line; a TOML list is joined
 
 
-def find(start: Path | None = None) -> Path | None:
-    """The settings file that applies from `start` (default: the current folder)."""
+def find(start: Path | None = None, warn: Callable[[str], None] | None = None) -> Path | None:
+    """The settings file that applies from `start` (default: the current folder); a file another
+    user could have written is skipped, `warn` told why."""
     here = (start or Path.cwd()).resolve()
     for folder in (here, *here.parents):
         for name in FILES:
-            if (folder / name).is_file():
-                return folder / name
+            path = folder / name
+            if not path.is_file():
+                continue
+            why = untrusted(path)
+            if why is None:
+                return path
+            if warn is not None:
+                warn(f"warning: ignoring the settings in {path}: {why}")
+    return None
+
+
+def untrusted(path: Path) -> str | None:
+    """Why `path` is not to be applied (None: it is): it, or the link to it, is owned by another
+    user than this one or root, or anyone may write it."""
+    try:
+        stats = (os.lstat(path), os.stat(path))
+    except OSError as exc:
+        return f"cannot inspect it ({exc.strerror or exc})"
+    for st in stats:
+        if st.st_uid not in (os.geteuid(), 0):
+            return (f"it is owned by uid {st.st_uid}, not by you or root (like git's safe.directory): "
+                    "chown it, or remove it")
+    if stats[1].st_mode & 0o002:
+        return f"anyone can write it (mode {stats[1].st_mode & 0o7777:04o}): chmod o-w it"
     return None
 
 
@@ -62,14 +93,18 @@ def _value(path: Path, opt: Option, value):
     if isinstance(value, (dict, list)) or isinstance(value, bool):
         raise UsageError(f"{where} must be a single value")
     try:
-        return opt.type(value) if opt.type is not str else str(value)
+        value = opt.type(value) if opt.type is not str else str(value)
     except (TypeError, ValueError):
         raise UsageError(f"{where} = {value!r} is not a valid value") from None
+    if isinstance(value, float) and not math.isfinite(value):  # TOML has inf and nan; no option takes them
+        raise UsageError(f"{where} = {value} is not a finite number")
+    return value
 
 
-def defaults(start: Path | None = None) -> tuple[dict[str, object], Path | None]:
+def defaults(start: Path | None = None, warn: Callable[[str], None] | None = None
+             ) -> tuple[dict[str, object], Path | None]:
     """The file's settings as {dest: value}, and the file; ({}, None) when none applies."""
-    path = find(start)
+    path = find(start, warn)
     if path is None:
         return {}, None
     by_name = {opt.dest: opt for opt in OPTIONS}
@@ -83,13 +118,17 @@ def defaults(start: Path | None = None) -> tuple[dict[str, object], Path | None]
     return out, path
 
 
-def apply(parser: argparse.ArgumentParser, start: Path | None = None) -> dict[str, list[str]]:
+def apply(parser: argparse.ArgumentParser, start: Path | None = None,
+          say: Callable[[str], None] | None = None) -> dict[str, list[str]]:
     """Make the file's settings the defaults of every subcommand that has those options. Returns the
     repeatable options' values (compiler, reference): argparse would add the command line's to a
-    default list, so the caller sets them only when the command line gave none."""
-    values, _ = defaults(start)
+    default list, so the caller sets them only when the command line gave none. `say` hears a
+    line per ignored file and one naming the file that applied."""
+    values, path = defaults(start, say)
     if not values:
         return {}
+    if say is not None:
+        say(f"settings from {path}")
     append = {o.dest for o in OPTIONS if o.append}
     for sub in _subparsers(parser):
         dests = {a.dest for a in sub._actions}

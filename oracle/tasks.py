@@ -38,7 +38,7 @@ from . import verdict as V
 from .cluster import ID_LEN, Cluster, clusters, key
 from .evidence import code_only
 from .record import CaseRecord
-from .reports import atomic_write
+from .reports import atomic_write, refuse_special
 from .results import Run
 from .targets import HOST_ARCH
 from .text import clean
@@ -293,6 +293,7 @@ def _merge(state: dict, cl: Cluster, ctx: "_Context") -> dict:
 
 
 def _write_if_changed(path: Path, text: str, rep: SyncReport | None) -> None:
+    refuse_special(path)  # a FIFO would block the read; a link or a device is never replaced
     try:
         same = path.read_text() == text
     except OSError:

@@ -153,8 +153,8 @@ def parse(data: dict, path: Path) -> Recipe:
             raise fail(f"{ctx}name {tname!r} must be unique and made of letters, digits, '.', '_', '-'")
         seen.add(tname)
         timeout = t.get("timeout", 30.0)
-        if isinstance(timeout, bool) or not isinstance(timeout, (int, float)) or timeout <= 0:
-            raise fail(f"{ctx}timeout must be a positive number of seconds")
+        if isinstance(timeout, bool) or not isinstance(timeout, (int, float)) or not 0 < timeout < float("inf"):
+            raise fail(f"{ctx}timeout must be a positive, finite number of seconds")
         tests.append(Test(tname, string(t, "run", ctx), float(timeout), str_map(t, "unsupported", ctx, ARCHES)))
     return Recipe(name, path, package, version, string(build, "configure", "build.", ""),
                   string(build, "build", "build."), string(build, "cflags", "build.", ""),

@@ -62,3 +62,38 @@ def test_a_bad_setting_is_one_line_and_exit_2(tmp_path):
         res = run_cli("run", cwd=tmp_path)
         assert res.returncode == 2 and len(res.stderr.splitlines()) == 1 and words in res.stderr, res.stderr
         assert "Traceback" not in res.stderr
+
+
+def test_a_settings_file_not_owned_by_the_user_or_root_or_writable_by_anyone_is_skipped(tmp_path):
+    """Issue 23 class 7 (as git's safe.directory): such a file could name any reference compiler."""
+    import os
+
+    (tmp_path / "oracle.toml").write_text('compiler = "gcc"\n')
+    (tmp_path / "sub").mkdir()
+    theirs = tmp_path / "sub" / "oracle.toml"
+    theirs.write_text('compiler = "evil"\n')
+    os.chown(theirs, 12345, 12345)
+    heard = []
+    assert settings.find(tmp_path / "sub", heard.append) == tmp_path / "oracle.toml"  # the next one up
+    assert len(heard) == 1 and str(theirs) in heard[0] and "uid 12345" in heard[0]
+    os.chown(theirs, 0, 0)
+    os.chmod(theirs, 0o646)
+    heard.clear()
+    assert settings.find(tmp_path / "sub", heard.append) == tmp_path / "oracle.toml"
+    assert len(heard) == 1 and "anyone can write it (mode 0646)" in heard[0]
+    os.chmod(theirs, 0o644)
+    assert settings.find(tmp_path / "sub") == theirs
+
+
+def test_rejudging_decides_the_sandbox_here(tmp_path):
+    from dataclasses import replace
+
+    from oracle import configure
+    from oracle.backends.sandbox import available
+
+    cfg = configure.build({"compiler": ["gcc"], "suite": "smoke", "out": str(tmp_path / "out"), "sandbox": "none"},
+                          probe_toolchains=False)
+    assert cfg.sandbox == "none"
+    assert configure.rejudging(cfg, str(tmp_path / "again")).sandbox == ("bwrap" if available() is None else "none")
+    if available() is None:
+        assert configure.rejudging(replace(cfg, sandbox="bwrap"), str(tmp_path)).sandbox == "bwrap"
