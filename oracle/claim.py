@@ -27,16 +27,18 @@ import os
 import re
 import secrets
 import socket
+import stat
 import subprocess
 from dataclasses import dataclass
 from pathlib import Path
 
-from .errors import ClaimRefused, OracleError, UsageError
+from .errors import ClaimRefused, FeedError, OracleError, UsageError
 from .tasks import CLAIM_SUFFIX, claim_path, task_id
 
 DEFAULT_STALE_HOURS = 2.0
 PUSH_ATTEMPTS = 20
 GIT_TIMEOUT = 120
+MAX_CLAIM_BYTES = 64 << 10  # a claim is a few lines: anything bigger was not written by oracle
 
 
 @dataclass(frozen=True, slots=True)
@@ -101,7 +103,25 @@ def resolve_task(folder: Path, task: str) -> tuple[str, Path | None]:
         raise UsageError(f"{task!r} names no task: give the 12-hex-digit id or the task file "
                          f"(e.g. oracle claim 0123456789ab)")
     files = sorted(p for p in folder.glob(f"*--{cid}*") if not p.name.startswith("."))
+    for p in files:
+        _entry(p)
     return cid, (files[0] if files else None)
+
+
+def _entry(path: Path) -> os.stat_result | None:
+    """The lstat of a task-folder entry (None: absent). A symlink or a special file is refused:
+    a committed link would make a claim write, or `done` delete, whatever it points to."""
+    try:
+        st = os.lstat(path)
+    except (FileNotFoundError, NotADirectoryError):
+        return None
+    if stat.S_ISLNK(st.st_mode):
+        raise FeedError(f"{path} is a symlink: oracle never reads, writes or deletes through one; "
+                        f"remove it (git rm) and try again")
+    if not stat.S_ISREG(st.st_mode):
+        raise FeedError(f"{path} is not a regular file: oracle never reads, writes or deletes it; "
+                        f"remove it and try again")
+    return st
 
 
 # ---------------------------------------------------------------- the commands
@@ -157,7 +177,9 @@ def _folder_claim(folder: Path, task: str, agent: str, stale_hours: float) -> st
                 continue  # someone else moved it first: look again
         lock = _new_lock(agent, old)
         tmp = folder / f".{cid}{CLAIM_SUFFIX}.{lock.token}.tmp"
-        tmp.write_text(lock.render())
+        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW, 0o644)
+        with os.fdopen(fd, "w") as f:
+            f.write(lock.render())
         try:
             os.link(tmp, path)  # atomic: fails when the name exists, whoever made it
         except FileExistsError:
@@ -205,24 +227,58 @@ def _folder_release(folder: Path, task: str, agent: str, force: bool, done: bool
     cid, tfile = resolve_task(folder, task)
     path = claim_path(folder, cid)
     held = _releasable(path, cid, agent, force, done)
+    files = _task_files(folder, cid) if done else []
     if held is not None and not _move_aside(path, held):
         raise ClaimRefused(f"task {cid}: its claim changed while releasing it: look again")
     if done:
-        for p in _task_files(folder, cid):
+        for p in files:
             p.unlink(missing_ok=True)
         return f"task {cid} done: its claim, task file and state are removed"
     return f"released task {cid}"
 
 
 def _read_lock(path: Path) -> Lock | None:
-    try:
-        return Lock.parse(path.read_text(errors="replace"))
-    except (FileNotFoundError, NotADirectoryError):
+    text = _read_claim(path)
+    return None if text is None else Lock.parse(text)
+
+
+def _read_claim(path: Path) -> str | None:
+    """A claim file's text: a regular file, never through a link, at most MAX_CLAIM_BYTES."""
+    st = _entry(path)
+    if st is None:
         return None
+    if st.st_size > MAX_CLAIM_BYTES:
+        raise FeedError(f"{path} is too big for a claim ({st.st_size} bytes; oracle writes a few lines): "
+                        f"remove it and try again")
+    try:
+        fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK)
+    except FileNotFoundError:
+        return None
+    except OSError as exc:
+        raise FeedError(f"{path} cannot be read as a claim ({exc.strerror}): remove it and try again") from None
+    with os.fdopen(fd, "rb") as f:
+        if not stat.S_ISREG(os.fstat(f.fileno()).st_mode):  # swapped since the lstat
+            raise FeedError(f"{path} is not a regular file: remove it and try again")
+        return f.read(MAX_CLAIM_BYTES).decode(errors="replace")
+
+
+def _write_lock(path: Path, text: str) -> None:
+    """Write a claim file in place, never through a link (checked again by O_NOFOLLOW)."""
+    _entry(path)
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | os.O_NOFOLLOW, 0o644)
+    with os.fdopen(fd, "w") as f:
+        f.write(text)
+
+
+def _rel(git: "Git", folder: Path, path: Path) -> str:
+    """The path git knows an entry by: the folder resolved, never the entry (it may be a link)."""
+    return os.path.relpath(folder.resolve() / path.name, git.root)
 
 
 def _task_files(folder: Path, cid: str) -> list[Path]:
-    return sorted([*folder.glob(f"*--{cid}*"), folder / f".{cid}.json", folder / f".{cid}.cases"])
+    """A task's own entries (every one checked: a link or a special file is refused)."""
+    files = sorted({*folder.glob(f"*--{cid}*"), folder / f".{cid}.json", folder / f".{cid}.cases"})
+    return [p for p in files if _entry(p) is not None]
 
 
 # ---------------------------------------------------------------- a git clone
@@ -276,6 +332,12 @@ class Git:
             raise OracleError(f"git pull --rebase failed in {self.root}: {_first(res)}: fix the clone first")
 
     def upstream_lock(self, rel: str) -> Lock | None:
+        entry = self.run("ls-tree", "-l", self.upstream, "--", rel, check=False).stdout.split()
+        if len(entry) < 4:
+            return None
+        if entry[0] != "100644" and entry[0] != "100755" or not entry[3].isdigit() \
+                or int(entry[3]) > MAX_CLAIM_BYTES:
+            return Lock(f"an entry that is no claim ({rel} upstream: remove it)", _now(), "")
         res = self.run("show", f"{self.upstream}:{rel}", check=False)
         return Lock.parse(res.stdout) if res.returncode == 0 else None
 
@@ -314,7 +376,7 @@ class Git:
         if tfile is None:
             raise UsageError(f"no task {cid} in {folder}/ (after git pull): pick one of its files")
         path = claim_path(folder, cid)
-        rel = os.path.relpath(path.resolve(), self.root)
+        rel = _rel(self, folder, path)
         held = _read_lock(path)
         old = None
         if held is not None:
@@ -323,8 +385,8 @@ class Git:
             if _refuse_unless_takeable(cid, held, agent, stale_hours):
                 old = held
         lock = _new_lock(agent, old)
-        before = path.read_text() if held is not None else None
-        path.write_text(lock.render())
+        before = _read_claim(path)
+        _write_lock(path, lock.render())
         self.run("add", "--", rel)
         try:
             self.commit(agent, f"oracle claim {cid} for {agent}" + (f" ({lock.note})" if old else ""), [rel])
@@ -347,13 +409,11 @@ class Git:
         self.pull()
         cid, tfile = resolve_task(folder, task)
         path = claim_path(folder, cid)
-        rel = os.path.relpath(path.resolve(), self.root)
+        rel = _rel(self, folder, path)
         held = _releasable(path, cid, agent, force, done)
         paths = [rel] if held is not None else []
         if done:
-            for p in _task_files(folder, cid):
-                if p.exists() or p.is_symlink():
-                    paths.append(os.path.relpath(p.resolve(), self.root))
+            paths += [_rel(self, folder, p) for p in _task_files(folder, cid)]
         tracked = set(self.run("ls-files", "--", *paths).stdout.split()) if paths else set()
         for p in paths:
             if p in tracked:
@@ -434,7 +494,7 @@ def _restore(path: Path, before: str | None) -> None:
     if before is None:
         path.unlink(missing_ok=True)
     else:
-        path.write_text(before)
+        _write_lock(path, before)
 
 
 def _git_out(where: Path, *args: str) -> str | None:

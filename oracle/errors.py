@@ -18,7 +18,7 @@ Exit statuses, for every command:
 Status 1 is never used for oracle's own problems; candidate failures win over infra-errors (1).
 
     OracleError (3)
-    ├── UsageError (2): ToolMissing, CorpusMissing, SuiteError, RecipeError
+    ├── UsageError (2): ToolMissing, CorpusMissing, SuiteError, RecipeError, FeedError
     ├── InfraError (3): oracle could not do its job (the case becomes infra-error)
     │   ├── BackendError: the backend could not run a job
     │   │   ├── EngineError: the container engine failed
@@ -61,6 +61,11 @@ class SuiteError(UsageError):
 
 class RecipeError(UsageError):
     """A project recipe that is missing or not valid (corpora/projects/NAME.toml)."""
+
+
+class FeedError(UsageError):
+    """The task folder holds an entry oracle never reads, writes or deletes: a symlink, a special
+    file, a claim too big to be one; or the clone is not in a state a claim can be pushed from."""
 
 
 class InfraError(OracleError):
