@@ -601,9 +601,11 @@ class Judge:
         return limit * TARGETS[case.arch].slowdown * case.timeout_factor
 
     def _workdir(self) -> Path:
-        path = self.root / f"w{self._next()}"
-        path.mkdir()
-        return path
+        # By a name nobody can guess: a compiler's TMPDIR is the last one, and a candidate that
+        # made the next folders first (w2, w3, ...) would turn every later case into infra-error.
+        path = tempfile.mkdtemp(prefix=f"w{self._next()}-", dir=self.root)
+        os.chmod(path, 0o755)  # as mkdir made it: a sandboxed binary's uid reads its executable here
+        return Path(path)
 
     def _next(self) -> int:
         self._seq += 1

@@ -20,7 +20,7 @@ import sqlite3
 import sys
 from collections import Counter
 from pathlib import Path
-from typing import Iterable, Iterator
+from typing import Container, Iterable, Iterator
 
 from . import cache_redis, history
 from . import verdict as V
@@ -124,7 +124,7 @@ class Recorder:
     """Collects case records on the controller and writes every report at the end."""
 
     def __init__(self, cfg: RunConfig, progress: bool = False, on_stopped=None, stream: bool = False,
-                 to_terminal: bool = False):
+                 to_terminal: bool = False, still: Container[str] | None = None):
         self.cfg = cfg
         self.progress = progress
         self.to_terminal = to_terminal  # under plain pytest: the summary goes to pytest's terminal
@@ -150,6 +150,12 @@ class Recorder:
         self.tally = summary.Tally()
         self._held = self._hold()
         earlier = list(previous_records(self.out).values()) if cfg.resume else []
+        if still is not None:  # the suite lost cases since the interrupted run: not this run's
+            gone = [r for r in earlier if r.id not in still]
+            earlier = [r for r in earlier if r.id in still]
+            if gone:
+                self.warnings.append(f"--resume: {len(gone)} case(s) the interrupted run judged are no longer "
+                                     f"in the suite (e.g. {gone[0].id}): left out of this run's results")
         self._journal = self._open_journal(earlier)  # the earlier records first, so the journal is whole
         if self._journal is None and stream:
             self._overflow.extend(earlier)

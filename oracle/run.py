@@ -34,7 +34,13 @@ def run(cfg: RunConfig, jobs: int, progress: bool) -> Recorder:
     from .suites import is_generated
 
     skip = set(previous_records(cfg.out_dir)) if cfg.resume else set()
-    cases = select_cases(cfg, skip)
+    still = None  # --resume of a finite suite: the ids it has now (an earlier record of another is dropped)
+    if skip and not is_generated(cfg.suite):
+        selected = list(select_cases(cfg, ()))
+        still = {c.id for c in selected}
+        cases = iter([c for c in selected if c.id not in skip])
+    else:
+        cases = select_cases(cfg, skip)
     head = list(itertools.islice(cases, jobs))  # no more workers than cases (each is a process)
     if not head and not cfg.resume:
         # Nothing to judge is a mistake in the arguments (a -k that matches nothing, say), not a pass.
@@ -45,13 +51,14 @@ def run(cfg: RunConfig, jobs: int, progress: bool) -> Recorder:
         from .stream import Stream
 
         return Stream(cfg, cases, jobs, progress=progress).run()
-    return execute(cfg, jobs, progress, list(cases), skip)
+    return execute(cfg, jobs, progress, list(cases), skip, still)
 
 
 def execute(cfg: RunConfig, jobs: int, progress: bool, cases: list | None = None,
-            skip: set[str] | None = None) -> Recorder:
+            skip: set[str] | None = None, still: set[str] | None = None) -> Recorder:
     """Run the cases through pytest (and xdist when jobs > 1); returns the finished recorder.
-    `cases`: the selection (None: the runner selects, once); `skip`: what --resume left out."""
+    `cases`: the selection (None: the runner selects, once); `skip`: what --resume left out;
+    `still`: the ids the suite selects now (--resume keeps no earlier record of another)."""
     import pytest
 
     from .plugin import Runner
@@ -73,7 +80,7 @@ def execute(cfg: RunConfig, jobs: int, progress: bool, cases: list | None = None
         scratch.sweep_run(cfg.run_id)  # os._exit skips the plugin's end-of-run sweep
         os._exit(rec.exit_code)
 
-    recorder = Recorder(cfg, progress=progress, on_stopped=stopped if jobs > 1 else None)
+    recorder = Recorder(cfg, progress=progress, on_stopped=stopped if jobs > 1 else None, still=still)
     runner = Runner(cfg, recorder, skip=sorted(skip) if skip is not None else None, cases=cases)
     out = Path(cfg.out_dir)
     out.mkdir(parents=True, exist_ok=True)

@@ -117,7 +117,8 @@ def _abandoned(path: str) -> bool:
 
 
 def make_folder(work: Path, name: str) -> str:
-    """A fresh folder on the host for one binary's run (backends whose binaries write there)."""
-    path = work / name
-    path.mkdir()
-    return str(path)
+    """A fresh folder on the host for one binary's run (backends whose binaries write there), by a
+    name no one can guess: the compiler wrote in `work` first and may have made folders there."""
+    path = tempfile.mkdtemp(prefix=f"{name}-", dir=work)
+    os.chmod(path, 0o755)  # the binary may run as another uid
+    return path
