@@ -19,7 +19,17 @@ SUITE = "project"
 class ProjectSuite:
     def __init__(self, names: list[str], root: Path = R.RECIPES):
         self.name = "projects"
-        self.recipes = [R.load(n, root) for n in names]
+        recipes = {}  # by file: one recipe named twice (zlib, corpora/projects/zlib.toml) is one
+        for n in names:
+            r = R.load(n, root)
+            recipes.setdefault(r.path.resolve(), r)
+        self.recipes = list(recipes.values())
+        by_name: dict[str, R.Recipe] = {}
+        for r in self.recipes:
+            other = by_name.setdefault(r.name, r)
+            if other is not r:  # their cases would have one id: one of them would vanish from the run
+                raise SuiteError(f"two recipes are named {r.name!r} ({other.path} and {r.path}): "
+                                 "rename one (a recipe's name is its file's stem)")
         for r in self.recipes:
             sources.require(r)
 

@@ -171,3 +171,17 @@ def test_deb_src_entries_are_added_once(tmp_path):
     assert text.count("Types: deb-src") == 2 and "Types: deb\n" not in text and "debian-security" in text
     again = subprocess.run(["bash", str(script), str(src), str(dst)], capture_output=True, text=True, env=env)
     assert again.returncode == 0 and again.stdout == "" and dst.read_text() == text
+
+
+def test_two_recipes_with_one_name_by_path_are_refused(tmp_path):
+    """Issue 23 class 2a: a/proj.toml and b/proj.toml would give the same case ids (one vanishes)."""
+    from oracle.errors import SuiteError
+    from oracle.suites.projects import ProjectSuite
+
+    local = GOOD.replace('package = "zlib"\nversion = "1:1.2.13.dfsg-1"', 'dir = "src"')
+    a, b = tmp_path / "a", tmp_path / "b"
+    for d in (a, b):
+        (d / "src").mkdir(parents=True)
+    pa, pb = write(a, local), write(b, local)
+    with pytest.raises(SuiteError, match="two recipes are named"):
+        ProjectSuite([str(pa), str(pb)])
