@@ -26,6 +26,7 @@ from pathlib import Path
 from .. import proc
 from ..targets import HOST_ARCH, TARGETS
 from .recipe import Recipe, Test
+from .trees import ignore_own
 
 WRAPPER = Path(__file__).resolve().parent / "ccwrap.py"
 JOBS = "2"
@@ -85,23 +86,38 @@ def locked(folder: Path, name: str = ".lock"):
 
 
 def build_once(folder: Path, recipe: Recipe, src: Path, tools: Toolset, cflags: str, *, compile: str,
-               link: str) -> BuildOutcome:
-    """The build in folder, made now if no one made it yet (under the folder's lock)."""
+               link: str, run_id: str | None = None) -> BuildOutcome:
+    """The build in folder, made now if no one made it yet (under the folder's lock). A build that
+    timed out is never stored (a timeout may not happen again), but within one run (`run_id`) it
+    is not tried again either: every worker's next test of it gets the same timeout at once."""
     with locked(folder):
         done = folder / "outcome.json"
-        if done.is_file():
-            try:
-                return BuildOutcome.from_json(json.loads(done.read_text()))
-            except (ValueError, TypeError, KeyError):
-                pass
+        marks = [done, folder / f"timed-out-{run_id}.json"] if run_id else [done]
+        for mark in marks:
+            if mark.is_file():
+                try:
+                    return BuildOutcome.from_json(json.loads(mark.read_text()))
+                except (ValueError, TypeError, KeyError):
+                    pass
         for sub in ("tree", "configured", "store"):
             shutil.rmtree(folder / sub, ignore_errors=True)
         outcome = build(folder, recipe, src, tools, cflags, compile=compile, link=link, snapshot=True)
-        if not timed_out(outcome):  # a timeout may not happen again: whoever asks next builds again
-            tmp = folder / "outcome.json.tmp"
-            tmp.write_text(json.dumps(outcome.to_json()))
-            os.replace(tmp, done)
+        if not timed_out(outcome):
+            write_json(done, outcome.to_json())
+        elif run_id:
+            _forget_old_timeouts(folder)
+            write_json(marks[1], outcome.to_json())
         return outcome
+
+
+def _forget_old_timeouts(folder: Path, age_s: float = 86400) -> None:
+    """Remove the timeout marks of runs long over (a cached folder is shared by many runs)."""
+    for old in folder.glob("timed-out-*.json"):
+        try:
+            if time.time() - old.stat().st_mtime > age_s:
+                old.unlink()
+        except OSError:
+            pass
 
 
 def timed_out(outcome: BuildOutcome) -> bool:
@@ -117,7 +133,7 @@ def build(folder: Path, recipe: Recipe, src: Path, tools: Toolset, cflags: str, 
     tree, store = folder / "tree", folder / "store"
     store.mkdir(parents=True, exist_ok=True)
     shutil.rmtree(tree, ignore_errors=True)
-    shutil.copytree(configured or src, tree, symlinks=True)
+    shutil.copytree(configured or src, tree, symlinks=True, ignore=None if configured else ignore_own)
     if configured:  # configure wrote its tree's absolute path into Makefiles (abs_builddir, ...)
         relocate(tree, _configured_root(configured), str(tree.resolve()))
     settings = {"compilers": {"cand": list(tools.cand), "ref": list(tools.ref)}, "compile": compile, "link": link,

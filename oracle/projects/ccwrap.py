@@ -10,7 +10,10 @@ compiler hundreds of times. Its settings come from the JSON file named by $ORACL
   link        which links ("ref" in mixed builds: the reference driver links)
   link_extra  arguments added to every link (mixed builds: -no-pie, so that the objects of a
               candidate that does not make PIC code link with GCC's)
-  store       a folder keeping each TU's object per compiler (built once, copied after), or null
+  store       a folder keeping each TU's object per compiler (built once, copied after), or null;
+              an object is found again only for the same bytes: the TU's key holds its source's
+              bytes, and the object's name the bytes of every header it read then (listed by the
+              reference's -M), so a file compiled twice with other contents is compiled again
   log         a file; one JSON line per TU compiled and per link
   root        the tree's absolute path (TU keys name paths relative to it, so copies agree)
   timeout     seconds per compile
@@ -22,6 +25,7 @@ A TU is one source file of one compile command: `cc -c a.c b.c` is two, `cc a.c 
 (compile and link in one) is compiled as a TU and then linked by the link compiler.
 """
 
+import contextlib
 import hashlib
 import json
 import os
@@ -105,8 +109,87 @@ class Wrapper:
         return full
 
     def key(self, src, common):
+        """The TU: where, which file, which arguments, and the file's bytes (a source a build
+        writes twice, or a test recompiles changed, is another TU)."""
         ident = json.dumps([self.rel("."), self.rel(src), [self.norm(a) for a in common]])
-        return hashlib.sha256(ident.encode()).hexdigest()[:20]
+        h = hashlib.sha256(ident.encode())
+        data = self.read(src)
+        h.update(b"\0unreadable" if data is None else b"\0" + data)  # unreadable: the compiler says why
+        return h.hexdigest()[:20]
+
+    def read(self, path):
+        """A file's bytes with the tree's path in them made @R (configure writes it into files a
+        copied tree rewrites: the same TU in every copy); None if it cannot be read."""
+        try:
+            with open(path, "rb") as f:
+                data = f.read()
+        except OSError:
+            return None
+        for root in (self.root, *self.cfg.get("aliases", ())):
+            data = data.replace(root.encode(errors="surrogateescape"), b"@R")
+        return data
+
+    def headers(self, src, common):
+        """The files src reads besides itself (the reference's -M; paths under the tree relative
+        to it, so copies agree); None when they cannot be listed (then nothing is stored)."""
+        args, i = [], 0
+        while i < len(common):  # the dependency options would write the list somewhere else
+            a = common[i]
+            if a in ("-MF", "-MT", "-MQ"):
+                i += 2
+                continue
+            if a not in ("-MD", "-MMD", "-MP", "-MG", "-M", "-MM"):
+                args.append(a)
+            i += 1
+        try:
+            p = subprocess.run([*self.cfg["compilers"]["ref"], *args, "-M", "-MT", "x", src], capture_output=True,
+                               timeout=self.cfg.get("timeout", 60), start_new_session=True)
+        except (OSError, subprocess.TimeoutExpired):
+            return None
+        if p.returncode != 0:
+            return None
+        text = p.stdout.decode(errors="surrogateescape").replace("\\\n", " ")
+        words = text.partition(":")[2].replace("\\ ", "\0").split()
+        own = os.path.realpath(src)
+        files = sorted({self.rel(w.replace("\0", " ")) for w in words if os.path.realpath(w.replace("\0", " ")) != own})
+        return files
+
+    def digest(self, files):
+        """The bytes of files (relative ones under the tree); None when one is gone."""
+        h = hashlib.sha256()
+        for name in files:
+            data = self.read(name if os.path.isabs(name) else os.path.join(self.root, name))
+            if data is None:
+                return None
+            h.update(name.encode(errors="surrogateescape") + b"\0" + data + b"\0")
+        return h.hexdigest()[:20]
+
+    def stored(self, store, key, who):
+        """The stored object of this TU whose headers hold the bytes they hold now, or None."""
+        try:
+            with open(os.path.join(store, f"{key}.{who}.headers")) as f:
+                files = json.load(f)
+        except (OSError, ValueError):
+            return None
+        d = self.digest(files) if isinstance(files, list) else None
+        target = os.path.join(store, f"{key}.{who}.{d}.o") if d else None
+        return target if target and os.path.exists(target) else None
+
+    def keep(self, store, key, who, tmp, src, common, dep):
+        """Put a fresh object in the store, named by its headers' bytes; its path, None if not kept."""
+        files = self.headers(src, common)
+        d = self.digest(files) if files is not None else None
+        if d is None:
+            return None
+        target = os.path.join(store, f"{key}.{who}.{d}.o")
+        if dep and os.path.exists(dep):
+            shutil.copyfile(dep, f"{target}.d")
+        os.replace(tmp, target)
+        index = os.path.join(store, f"{key}.{who}.headers")
+        with open(f"{index}.{os.getpid()}.tmp", "w") as f:
+            json.dump(files, f)
+        os.replace(f"{index}.{os.getpid()}.tmp", index)
+        return target
 
     def who(self, key):
         route = self.cfg.get("route")
@@ -152,18 +235,21 @@ class Wrapper:
         """One compile of src by who into out (through the store); logged; its raw status."""
         dep = _dep_file(common, out)
         store = self.cfg.get("store")
-        target = os.path.join(store, f"{key}.{who}.o") if store else out
+        target = self.stored(store, key, who) if store else None
         status, err = 0, b""
-        if not (store and os.path.exists(target)):
-            tmp = f"{target}.{os.getpid()}.tmp.o" if store else out
+        if target is None:
+            tmp = os.path.join(store, f"{key}.{who}.{os.getpid()}.tmp.o") if store else out
             argv = [*self.cfg["compilers"][who], *common, "-c", src, "-o", tmp]
             status, err = self.run(argv)
             sys.stderr.buffer.write(err)
             if status == 0 and store:
-                if dep and os.path.exists(dep):
-                    shutil.copyfile(dep, f"{target}.d")
-                os.replace(tmp, target)
-        if status == 0 and store:
+                target = self.keep(store, key, who, tmp, src, common, dep)
+                if target is None:
+                    shutil.move(tmp, out)  # its headers could not be listed: this build's, never stored
+            elif store:
+                with contextlib.suppress(OSError):
+                    os.unlink(tmp)
+        if status == 0 and store and target:
             shutil.copyfile(target, out)
             if dep and os.path.exists(f"{target}.d"):
                 shutil.copyfile(f"{target}.d", dep)

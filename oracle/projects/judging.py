@@ -77,7 +77,7 @@ class ProjectCase:
         ref_only = dataclasses.replace(self.tools, cand=self.tools.ref,
                                        compile_timeout=max(self.cfg.ref_compile_timeout, TU_TIMEOUT))
         return pb.build_once(self.ref_folder(), self.recipe, self.src, ref_only, self.ref_cflags,
-                             compile="ref", link="ref")
+                             compile="ref", link="ref", run_id=self.cfg.run_id)
 
     def reference_runs(self, refresh: bool = False) -> tuple[tuple[proc.ProcResult, proc.ProcResult], bool]:
         """The reference's two runs of the test (stored with the build unless a timeout decided
@@ -109,7 +109,7 @@ class ProjectCase:
     def candidate_build(self) -> pb.BuildOutcome:
         scratch.hold_shared(self.cand_folder())  # a run killed outright leaves it for the next to sweep
         return pb.build_once(self.cand_folder(), self.recipe, self.src, self.tools, self.cand_cflags,
-                             compile="cand", link="cand")
+                             compile="cand", link="cand", run_id=self.cfg.run_id)
 
     def candidate_run(self, test: Test | None = None) -> proc.ProcResult:
         return pb.run_test(self.cand_folder(), self.recipe, test or self.test, self.tools, self.cand_cflags,

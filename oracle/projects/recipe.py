@@ -16,6 +16,7 @@ from pathlib import Path
 from ..corpus import REPO_CORPORA
 from ..errors import RecipeError
 from ..targets import TARGETS
+from .trees import tree_hash
 
 RECIPES = REPO_CORPORA / "projects"
 _NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*$")
@@ -60,8 +61,7 @@ class Recipe:
         """The recipe and every file of its data folder: what a build and its tests depend on."""
         h = hashlib.sha256(self.path.read_bytes())
         if self.data_dir.is_dir():
-            for f in sorted(p for p in self.data_dir.rglob("*") if p.is_file()):
-                h.update(str(f.relative_to(self.data_dir)).encode() + b"\0" + f.read_bytes())
+            h.update(tree_hash(self.data_dir).encode())
         return h.hexdigest()
 
 

@@ -5,7 +5,6 @@ after that: they only read the cached tree (each build copies it)."""
 
 from __future__ import annotations
 
-import hashlib
 import os
 import shutil
 import subprocess
@@ -15,6 +14,7 @@ from pathlib import Path
 from ..corpus import cache_root
 from ..errors import CorpusMissing, UsageError
 from .recipe import Recipe, load, names
+from .trees import ignore_own, tree_hash
 
 
 def src_root() -> Path:
@@ -41,7 +41,7 @@ def require(recipe: Recipe) -> tuple[Path, str]:
     if recipe.local_dir is not None:
         if not recipe.local_dir.is_dir():
             raise CorpusMissing(f"{recipe.path}: source.dir {recipe.local_dir} is not a folder")
-        return recipe.local_dir, f"dir {recipe.local_dir} {_tree_hash(recipe.local_dir)[:16]}"
+        return recipe.local_dir, f"dir {recipe.local_dir} {tree_hash(recipe.local_dir)[:16]}"
     got = origin(recipe)
     want = wanted_origin(recipe)
     fix = f"run 'oracle corpus fetch project {recipe.name}'"
@@ -83,15 +83,8 @@ def _copy(source: Path, tree: Path) -> str:
     source = source.resolve()
     if not source.is_dir():
         raise UsageError(f"--from {source}: not a folder; pass the project's source tree")
-    shutil.copytree(source, tree, symlinks=True)
-    return f"local {source} sha256:{_tree_hash(tree)[:16]}"
-
-
-def _tree_hash(tree: Path) -> str:
-    h = hashlib.sha256()
-    for f in sorted(p for p in tree.rglob("*") if p.is_file() and not p.is_symlink()):
-        h.update(str(f.relative_to(tree)).encode() + b"\0" + f.read_bytes())
-    return h.hexdigest()
+    shutil.copytree(source, tree, symlinks=True, ignore=ignore_own)
+    return f"local {source} sha256:{tree_hash(tree)[:16]}"
 
 
 def _apt_source(recipe: Recipe, staging: Path) -> str:

@@ -55,3 +55,52 @@ def test_resume_drops_the_cases_the_suite_no_longer_has(tmp_path):
     assert "1 case(s) the interrupted run judged are no longer in the suite" in res.stdout
     junit = (tmp_path / "out" / "junit.xml").read_text()
     assert "gone" not in junit
+
+
+# Class 1: a build that compiles one path twice with other contents (the source, or a header it
+# reads): the object store must not give the first object again. The candidate miscompiles only
+# the second contents (it defines VALUE2), so a store keyed by path hides its failure.
+TWICE_BUILD = r"""set -e
+printf 'int f(void){return 1;}\n' > v.c; $CC -c v.c -o v1.o
+printf '#ifndef VALUE2\n#define VALUE2 2\n#endif\nint f(void){return VALUE2;}\n' > v.c; $CC -c v.c -o v2.o
+printf 'int f(void); int main(void){return f();}\n' > m.c; $CC -c m.c -o m.o; $CC m.o v2.o -o src
+printf '#define H 1\n' > h.h; printf '#include "h.h"\nint g(void){return H;}\n' > u.c; $CC -c u.c -o u1.o
+printf '#ifndef VALUE2\n#define VALUE2 2\n#endif\n#define H VALUE2\n' > h.h; $CC -c u.c -o u2.o
+printf 'int g(void); int main(void){return g();}\n' > n.c; $CC -c n.c -o n.o; $CC n.o u2.o -o hdr
+"""
+TWICE_RECIPE = """[source]
+dir = "twice"
+
+[build]
+build = "sh ./build.sh"
+
+[[tests]]
+name = "src"
+run = "$EMU ./src"
+
+[[tests]]
+name = "hdr"
+run = "$EMU ./hdr"
+"""
+
+
+def test_a_path_compiled_twice_with_other_contents_is_compiled_again(tmp_path):
+    tree = tmp_path / "twice"
+    tree.mkdir()
+    (tree / "build.sh").write_text(TWICE_BUILD)
+    recipe = tmp_path / "twice.toml"
+    recipe.write_text(TWICE_RECIPE)
+    cand = tmp_path / "value2-cc"
+    cand.write_text('#!/bin/sh\nexec gcc -DVALUE2=99 "$@"\n')
+    cand.chmod(0o755)
+    # The run's own output is in the source tree: it is no part of the tree's identity (a new
+    # identity per case would build the reference again for every test).
+    res = subprocess.run([*ORACLE, "run", "--compiler", str(cand), "--suite", f"project:{recipe}", "--arch", "x86_64",
+                          "--opt", "-O0", "--no-history", "--cache", str(tmp_path / "cache"), "-j", "1",
+                          "--out", str(tree / "out")], capture_output=True, text=True, timeout=600,
+                         stdin=subprocess.DEVNULL, cwd=tmp_path)
+    cases = json.loads((tree / "out" / "results.json").read_text())["cases"]
+    verdicts = {c["test"]: c["verdict"] for c in cases}
+    assert verdicts == {"twice/src": "wrong-exit", "twice/hdr": "wrong-exit"}, res.stdout + res.stderr
+    assert res.returncode == 1
+    assert len(list((tmp_path / "cache" / "projects").glob("ref-twice-x86_64-*"))) == 1

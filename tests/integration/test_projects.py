@@ -197,3 +197,27 @@ def test_project_builds_and_tests_run_in_the_sandbox(tmp_path):
                       "--sandbox", mode, env=env, timeout=900)
         assert res.returncode == 0, res.stdout + res.stderr
         assert bool(list(marks.iterdir())) == (mode == "none"), mode
+
+
+def test_a_build_that_timed_out_is_not_tried_again_in_the_same_run(tmp_path):
+    # Issue 23 class 10: a candidate TU that hangs costs the compile timeout once per run, not
+    # once per test of the project (300 s x 149 tests for SQLite); another run tries again.
+    count = tmp_path / "count"
+    cc = tmp_path / "hang-on-a"
+    cc.write_text(f'#!/bin/sh\ncase " $* " in *" a.c "*) echo x >> {count}; exec sleep 60;; esac\nexec gcc "$@"\n')
+    cc.chmod(0o755)
+    recipe = R.load_path(MINI)
+    tools = pb.Toolset("x86_64", (str(cc),), ("gcc",), compile_timeout=1)
+    folder = tmp_path / "cand"
+
+    def build(run_id: str) -> pb.BuildOutcome:
+        return pb.build_once(folder, recipe, recipe.local_dir, tools, "-O0", compile="cand", link="cand",
+                             run_id=run_id)
+
+    first = build("r1")
+    assert not first.ok and pb.timed_out(first) and count.read_text().count("x") == 1
+    second = build("r1")  # the next test, or another worker of this run: no second compile
+    assert second == first and count.read_text().count("x") == 1
+    assert not (folder / "outcome.json").exists()  # never stored for later runs
+    third = build("r2")
+    assert pb.timed_out(third) and count.read_text().count("x") == 2

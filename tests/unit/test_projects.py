@@ -185,3 +185,10 @@ def test_two_recipes_with_one_name_by_path_are_refused(tmp_path):
     pa, pb = write(a, local), write(b, local)
     with pytest.raises(SuiteError, match="two recipes are named"):
         ProjectSuite([str(pa), str(pb)])
+
+
+def test_the_folders_oracle_writes_are_known_to_the_tree_hash():
+    from oracle import recorder, scratch
+    from oracle.projects import trees
+
+    assert recorder.LOCK in trees.OWN_MARKS and scratch.LOCK in trees.OWN_MARKS
