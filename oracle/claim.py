@@ -27,18 +27,26 @@ import os
 import re
 import secrets
 import socket
-import stat
+import signal
 import subprocess
+import time
 from dataclasses import dataclass
 from pathlib import Path
 
 from .errors import ClaimRefused, FeedError, OracleError, UsageError
-from .tasks import CLAIM_SUFFIX, claim_path, task_id
+from .text import clean
+from .tasks import CLAIM_SUFFIX, MAX_CLAIM_BYTES, claim_path, read_small, task_id, written_by_oracle
+from .tasks import entry as _entry
 
 DEFAULT_STALE_HOURS = 2.0
 PUSH_ATTEMPTS = 20
-GIT_TIMEOUT = 120
-MAX_CLAIM_BYTES = 64 << 10  # a claim is a few lines: anything bigger was not written by oracle
+GIT_TIMEOUT = 120.0  # seconds one git call may take (ORACLE_GIT_TIMEOUT): a remote that stalls is given up on
+GIT_TIMEOUT_ENV = "ORACLE_GIT_TIMEOUT"
+# What a clone is in the middle of, by the file git keeps while it is: no claim is pushed from there.
+_IN_PROGRESS = (("rebase-merge", "rebase", "git rebase --abort"), ("rebase-apply", "rebase", "git rebase --abort"),
+                ("MERGE_HEAD", "merge", "git merge --abort"), ("CHERRY_PICK_HEAD", "cherry-pick",
+                                                               "git cherry-pick --abort"),
+                ("REVERT_HEAD", "revert", "git revert --abort"), ("BISECT_LOG", "bisect", "git bisect reset"))
 
 
 @dataclass(frozen=True, slots=True)
@@ -106,22 +114,6 @@ def resolve_task(folder: Path, task: str) -> tuple[str, Path | None]:
     for p in files:
         _entry(p)
     return cid, (files[0] if files else None)
-
-
-def _entry(path: Path) -> os.stat_result | None:
-    """The lstat of a task-folder entry (None: absent). A symlink or a special file is refused:
-    a committed link would make a claim write, or `done` delete, whatever it points to."""
-    try:
-        st = os.lstat(path)
-    except (FileNotFoundError, NotADirectoryError):
-        return None
-    if stat.S_ISLNK(st.st_mode):
-        raise FeedError(f"{path} is a symlink: oracle never reads, writes or deletes through one; "
-                        f"remove it (git rm) and try again")
-    if not stat.S_ISREG(st.st_mode):
-        raise FeedError(f"{path} is not a regular file: oracle never reads, writes or deletes it; "
-                        f"remove it and try again")
-    return st
 
 
 # ---------------------------------------------------------------- the commands
@@ -244,22 +236,7 @@ def _read_lock(path: Path) -> Lock | None:
 
 def _read_claim(path: Path) -> str | None:
     """A claim file's text: a regular file, never through a link, at most MAX_CLAIM_BYTES."""
-    st = _entry(path)
-    if st is None:
-        return None
-    if st.st_size > MAX_CLAIM_BYTES:
-        raise FeedError(f"{path} is too big for a claim ({st.st_size} bytes; oracle writes a few lines): "
-                        f"remove it and try again")
-    try:
-        fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK)
-    except FileNotFoundError:
-        return None
-    except OSError as exc:
-        raise FeedError(f"{path} cannot be read as a claim ({exc.strerror}): remove it and try again") from None
-    with os.fdopen(fd, "rb") as f:
-        if not stat.S_ISREG(os.fstat(f.fileno()).st_mode):  # swapped since the lstat
-            raise FeedError(f"{path} is not a regular file: remove it and try again")
-        return f.read(MAX_CLAIM_BYTES).decode(errors="replace")
+    return read_small(path, MAX_CLAIM_BYTES, "a claim")
 
 
 def _write_lock(path: Path, text: str) -> None:
@@ -299,9 +276,7 @@ class Git:
         top = _git_out(probe, "rev-parse", "--show-toplevel")
         if top is None:
             return None
-        branch = _git_out(probe, "symbolic-ref", "--short", "-q", "HEAD")
-        if not branch:
-            return None
+        branch = _ready(Path(top))
         remote = _git_out(probe, "config", f"branch.{branch}.remote")
         merge = _git_out(probe, "config", f"branch.{branch}.merge")
         if not remote or not merge:
@@ -309,9 +284,7 @@ class Git:
         return cls(Path(top), remote, merge)
 
     def run(self, *args: str, check: bool = True) -> subprocess.CompletedProcess:
-        env = {**os.environ, "GIT_TERMINAL_PROMPT": "0", "GIT_EDITOR": "true"}
-        res = subprocess.run(["git", "-C", str(self.root), *args], capture_output=True, text=True,
-                             timeout=GIT_TIMEOUT, env=env, stdin=subprocess.DEVNULL)
+        res = _git(self.root, *args)
         if check and res.returncode != 0:
             raise OracleError(f"git {' '.join(args[:2])} failed in {self.root}: {_first(res)}")
         return res
@@ -353,12 +326,15 @@ class Git:
         onto unrelated commits and try again. None: pushed. `mine`: our lock's token ('' when we
         remove the lock); `replaced`: the token of the lock our commit replaces."""
         for _ in range(PUSH_ATTEMPTS):
-            res = self.run("push", "-q", self.remote, f"HEAD:{self.merge}", check=False)
-            if res.returncode == 0:
+            try:
+                res = self.try_push()
+            except GitStalled as exc:
+                if self._landed(rel, mine):
+                    return None  # the remote took it, then stopped answering
+                raise GitStalled(f"{exc}: nothing was claimed or released there; run the same command again "
+                                 "later (a push that still lands late is yours)") from None
+            if res is None:
                 return None
-            if not re.search(r"rejected|non-fast-forward|fetch first|failed to update ref|cannot lock ref",
-                             res.stderr):
-                raise OracleError(f"git push failed in {self.root}: {_first(res)}")
             self.run("fetch", "-q", self.remote, check=False)
             there = self.upstream_lock(rel)
             token = there.token if there else None
@@ -369,6 +345,36 @@ class Git:
                 self.run("rebase", "--abort", check=False)
                 return there or Lock("another agent", _now(), "")
         raise OracleError(f"git push kept being rejected in {self.root} ({PUSH_ATTEMPTS} tries): try again")
+
+    def try_push(self) -> subprocess.CompletedProcess | None:
+        """Push HEAD upstream: None when it landed, the result when it lost a race (someone pushed
+        first). FeedError when the remote refuses it by policy (a hook, a protected branch: trying
+        again cannot help), with the remote's own words; OracleError for any other failure."""
+        res = self.run("push", "-q", "--porcelain", self.remote, f"HEAD:{self.merge}", check=False)
+        if res.returncode == 0:
+            return None
+        text = res.stderr + res.stdout
+        if re.search(r"failed to update ref|cannot lock ref|\[rejected\]|non-fast-forward|fetch first", text):
+            return res
+        if "[remote rejected]" in text or re.search(r"\bhook declined\b|\bprotected branch\b", text):
+            why = re.search(r"\[remote rejected\][^(\n]*\(([^)\n]*)\)", text)
+            said = [clean(ln.strip(), 200) for ln in text.splitlines() if ln.startswith("remote:")
+                    and ln.removeprefix("remote:").strip()]
+            raise FeedError(f"the remote {self.remote} refused the push ({why.group(1) if why else 'by policy'})"
+                            + (f": {' | '.join(said[:5])}" if said else "")
+                            + ": nothing was pushed; ask the remote's owner, or use a shared folder (--dir)")
+        raise OracleError(f"git push failed in {self.root}: {_first(res)}")
+
+    def _landed(self, rel: str, mine: str) -> bool:
+        """After a push that got no answer: is our lock (or its removal, mine == '') upstream?"""
+        try:
+            self.run("fetch", "-q", self.remote)
+        except (GitStalled, OracleError):
+            raise GitStalled(f"git push to {self.remote} did not answer in {_git_timeout():g} s, nor did a "
+                             "fetch after it: whether it landed is not known; run the same command again "
+                             "later (it says so if the claim is yours)") from None
+        there = self.upstream_lock(rel)
+        return (there.token if there else "") == (mine or "")
 
     def claim(self, folder: Path, task: str, agent: str, stale_hours: float) -> str:
         self.pull()
@@ -447,6 +453,7 @@ def publish_tasks(folder: str | Path, update) -> list[str]:
     top = _git_out(probe, "rev-parse", "--show-toplevel")
     if top is None:
         raise UsageError(f"--commit: {folder} is not in a git work tree")
+    _ready(Path(top))
     folder.mkdir(parents=True, exist_ok=True)
     upstream = Git.of(folder)
     git = upstream or Git(Path(top), "", "")
@@ -458,35 +465,51 @@ def publish_tasks(folder: str | Path, update) -> list[str]:
             upstream.pull()
         rep = update()
         line = rep.line(folder)
-        paths = _changed(git, folder)
+        paths = [rel for rel, _ in _changed(git, folder)]
         if not paths:
             return [line, "tasks: nothing to commit"]
         git.run("add", "-A", "--", *paths)
         git.commit(agent, f"oracle tasks: {rep.open_tasks} open, {len(rep.claimed)} claimed ({where}/)", paths)
         if upstream is None:
             return [line, f"tasks: committed {len(paths)} changed files in {where}/"]
-        res = git.run("push", "-q", upstream.remote, f"HEAD:{upstream.merge}", check=False)
-        if res.returncode == 0:
+        try:
+            lost = upstream.try_push()
+        except GitStalled:
+            git.undo()  # a late landing is harmless: the next update is made on top of it
+            raise
+        except OracleError:
+            git.undo()
+            raise
+        if lost is None:
             return [line, f"tasks: committed {len(paths)} changed files in {where}/ and pushed to {upstream.upstream}"]
         git.undo()
-        if not re.search(r"rejected|non-fast-forward|fetch first", res.stderr):
-            raise OracleError(f"git push failed in {git.root}: {_first(res)}")
     raise OracleError(f"git push kept being rejected in {git.root} ({PUSH_ATTEMPTS} tries): try again")
 
 
-def _changed(git: "Git", folder: Path) -> list[str]:
-    """Paths oracle writes that differ from HEAD in the task folder (never claims, never the flock)."""
-    res = git.run("status", "--porcelain=v1", "-z", "--untracked-files=all", "--", str(folder))
-    entries = [e for e in res.stdout.split("\0") if len(e) > 3]
-    return sorted({e[3:] for e in entries if not e[3:].endswith((CLAIM_SUFFIX, "/.lock"))})
+def _changed(git: "Git", folder: Path) -> list[tuple[str, bool]]:
+    """(path, tracked) of the task folder's entries that differ from HEAD and that oracle's update
+    writes (tasks.written_by_oracle): never a claim, the flock, a claimed task's files or an
+    agent's own files (its notes, its edits of a task it holds)."""
+    res = git.run("status", "--porcelain=v1", "-z", "--untracked-files=all", "--no-renames", "--", str(folder))
+    out = []
+    for e in res.stdout.split("\0"):
+        if len(e) <= 3:
+            continue
+        rel, tracked = e[3:], not e.startswith("??")
+        path = git.root / rel
+        if path.parent.resolve() != folder.resolve():
+            continue
+        if path.name == ".gitignore" and not tracked or written_by_oracle(folder, path.name, os.path.lexists(path)):
+            out.append((rel, tracked))
+    return sorted(out)
 
 
 def _discard(git: "Git", folder: Path) -> None:
-    for rel in _changed(git, folder):
-        tracked = git.run("ls-files", "--error-unmatch", "--", rel, check=False).returncode == 0
+    """Drop oracle's own uncommitted changes in the task folder (the update makes them again)."""
+    for rel, tracked in _changed(git, folder):
         if tracked:
             git.run("checkout", "-q", "HEAD", "--", rel)
-        else:
+        elif _entry(git.root / rel) is not None:
             (git.root / rel).unlink(missing_ok=True)
 
 
@@ -497,11 +520,81 @@ def _restore(path: Path, before: str | None) -> None:
         _write_lock(path, before)
 
 
+class GitStalled(OracleError):
+    """A git call that did not end within ORACLE_GIT_TIMEOUT (a remote that stalls): killed."""
+
+
+def _git_timeout() -> float:
+    raw = os.environ.get(GIT_TIMEOUT_ENV, "").strip()
+    if not raw:
+        return GIT_TIMEOUT
+    try:
+        value = float(raw)
+    except ValueError:
+        value = float("nan")
+    if not 0 < value <= 86400:
+        raise UsageError(f"{GIT_TIMEOUT_ENV}={raw!r}: give the seconds one git call may take (e.g. 120)")
+    return value
+
+
+def _git(where: Path, *args: str) -> subprocess.CompletedProcess:
+    """git -C where ARGS, bounded: after ORACLE_GIT_TIMEOUT seconds its whole process group (the
+    transport, ssh, the hooks of a local remote) is killed and GitStalled raised."""
+    env = {**os.environ, "GIT_TERMINAL_PROMPT": "0", "GIT_EDITOR": "true", "GIT_ASKPASS": "true",
+           "GIT_SSH_COMMAND": os.environ.get("GIT_SSH_COMMAND", "ssh -o BatchMode=yes")}
+    limit = _git_timeout()
+    argv = ["git", "-C", str(where), *args]
+    try:
+        proc = subprocess.Popen(argv, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                                text=True, errors="replace", env=env, start_new_session=True)
+    except OSError as exc:
+        raise OracleError(f"git cannot be started ({exc.strerror}): install git") from None
+    try:
+        out, err = proc.communicate(timeout=limit)
+    except subprocess.TimeoutExpired:
+        _kill(proc)
+        raise GitStalled(f"git {args[0]} did not answer in {limit:g} s in {where} (a remote that stalls?); "
+                         f"{GIT_TIMEOUT_ENV} sets the limit") from None
+    except BaseException:
+        _kill(proc)
+        raise
+    return subprocess.CompletedProcess(argv, proc.returncode, out, err)
+
+
+def _kill(proc: subprocess.Popen) -> None:
+    try:
+        os.killpg(proc.pid, signal.SIGKILL)
+    except (ProcessLookupError, PermissionError):
+        pass
+    deadline = time.monotonic() + 5
+    for stream in (proc.stdout, proc.stderr):
+        if stream is not None:
+            stream.close()
+    while proc.poll() is None and time.monotonic() < deadline:
+        time.sleep(0.01)
+
+
+def _ready(top: Path) -> str:
+    """The branch checked out in the work tree at top; FeedError when a claim or a commit made
+    there would not be pushed (a detached HEAD) or would be mixed into an operation in progress."""
+    paths = _git_out(top, "rev-parse", *(a for name, *_ in _IN_PROGRESS for a in ("--git-path", name)))
+    for rel, (_, what, undo) in zip((paths or "").splitlines(), _IN_PROGRESS):
+        if os.path.lexists(top / rel):
+            raise FeedError(f"{top}: a {what} in progress: a claim or a commit made now would be mixed into it; "
+                            f"finish it, or end it ({undo}), and try again")
+    branch = _git_out(top, "symbolic-ref", "--short", "-q", "HEAD")
+    if not branch:
+        raise FeedError(f"{top} has a detached HEAD: a claim made here would not be pushed to any branch; "
+                        "check out the branch the tasks are on (git switch main) and try again")
+    return branch
+
+
 def _git_out(where: Path, *args: str) -> str | None:
     try:
-        res = subprocess.run(["git", "-C", str(where), *args], capture_output=True, text=True, timeout=GIT_TIMEOUT,
-                             stdin=subprocess.DEVNULL)
-    except (OSError, subprocess.SubprocessError):
+        res = _git(where, *args)
+    except GitStalled:
+        raise
+    except OracleError:
         return None
     return res.stdout.strip() if res.returncode == 0 else None
 

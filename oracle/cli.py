@@ -56,6 +56,7 @@ environment:
                               --backend docker: each container's memory (512m) and CPUs (1)
   ORACLE_IMAGE_REPO, ORACLE_IMAGE_TMP
                               oracle images: the tag's name (oracle), the build folder (/var/tmp)
+  ORACLE_GIT_TIMEOUT=S        claim, release, done, tasks --commit: seconds one git call may take (120)
   Set by oracle for its own child processes, not settings: ORACLE_PROGRAM, ORACLE_RERUN,
   ORACLE_CCWRAP, ORACLE_SANDBOX_MODE, ORACLE_SANDBOX_ROOT, ORACLE_SANDBOX_UID.
 """

@@ -28,6 +28,7 @@ import os
 import re
 import shlex
 import shutil
+import stat
 import subprocess
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -36,6 +37,7 @@ from typing import Iterator
 
 from . import verdict as V
 from .cluster import ID_LEN, Cluster, clusters, key
+from .errors import FeedError
 from .evidence import code_only
 from .record import CaseRecord
 from .reports import atomic_write, refuse_special
@@ -51,9 +53,14 @@ MAX_OUTPUT_LINES = 8
 LOCK = ".lock"
 IDEAS = "ideas.txt"
 CLAIM_SUFFIX = ".claim"
+MAX_CLAIM_BYTES = 64 << 10  # a claim is a few lines: anything bigger was not written by oracle
+MAX_TASK_BYTES = 1 << 20  # a task file (a few hundred lines), ideas.txt, an older format's id list
+MAX_STATE_BYTES = 64 << 20  # a task's state: every case it holds
 FAILS = "fails"
 PASSES = "passes"
 _CID = re.compile(rf"(?:--|^)([0-9a-f]{{{ID_LEN}}})(?![0-9a-f])")
+_TASK_NAME = re.compile(rf"^[a-z0-9-]+--([0-9a-f]{{{ID_LEN}}})\.txt$")
+_STATE_NAME = re.compile(rf"^\.([0-9a-f]{{{ID_LEN}}})\.(?:json|cases)$")
 _CLAIM = re.compile(r"^Claimed-by:", re.M)
 _RESOLVED = re.compile(r"^Resolved:", re.M)
 # An absolute path's folders ("/root/.cache/oracle/corpora/torture/", "/dev/shm/oracle-x/7/src/"):
@@ -117,10 +124,77 @@ def task_id(text: str) -> str | None:
     return m.group(1) if m else None
 
 
+def entry(path: Path) -> os.stat_result | None:
+    """The lstat of a task-folder entry (None: absent). A symlink or a special file is refused:
+    a committed link would make a claim write, or `done` delete, whatever it points to, and a
+    FIFO or a device would block or exhaust the reader."""
+    try:
+        st = os.lstat(path)
+    except (FileNotFoundError, NotADirectoryError):
+        return None
+    if stat.S_ISLNK(st.st_mode):
+        raise FeedError(f"{path} is a symlink: oracle never reads, writes or deletes through one; "
+                        f"remove it (git rm) and try again")
+    if not stat.S_ISREG(st.st_mode):
+        raise FeedError(f"{path} is not a regular file: oracle never reads, writes or deletes it; "
+                        f"remove it and try again")
+    return st
+
+
+def read_small(path: Path, cap: int, what: str = "a task-folder file") -> str | None:
+    """A task-folder file's text (None: absent): a regular file, never through a link, at most
+    `cap` bytes (bigger: FeedError, it was not written by oracle)."""
+    st = entry(path)
+    if st is None:
+        return None
+    if st.st_size > cap:
+        raise FeedError(f"{path} is too big for {what} ({st.st_size} bytes; oracle writes at most {cap}): "
+                        f"remove it and try again")
+    try:
+        fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK | os.O_CLOEXEC)
+    except FileNotFoundError:
+        return None
+    except OSError as exc:
+        raise FeedError(f"{path} cannot be read as {what} ({exc.strerror}): remove it and try again") from None
+    with os.fdopen(fd, "rb") as f:
+        if not stat.S_ISREG(os.fstat(f.fileno()).st_mode):  # swapped since the lstat
+            raise FeedError(f"{path} is not a regular file: remove it and try again")
+        data = f.read(cap + 1)
+    if len(data) > cap:  # grew since the lstat
+        raise FeedError(f"{path} is too big for {what}: remove it and try again")
+    return data.decode(errors="replace")
+
+
+def is_claimed(folder: Path, cid: str) -> bool:
+    """Whether task cid is claimed: its claim file, or (the older protocol) a Claimed-by: line in
+    or a rename of one of its files."""
+    if entry(claim_path(folder, cid)) is not None:
+        return True
+    return any(_old_style_claim(p) for p in folder.glob(f"*--{cid}*") if not p.name.startswith("."))
+
+
+def written_by_oracle(folder: Path, name: str, exists: bool) -> bool:
+    """Whether this task-folder entry is one oracle's update writes or deletes (so `tasks --commit`
+    may commit or reset it): ideas.txt, the files of unclaimed tasks by the names their states
+    give. Never a claim, the flock, a claimed task's files or anything an agent made."""
+    if name == IDEAS:
+        return True
+    m = _STATE_NAME.match(name) or _TASK_NAME.match(name)
+    if not m or is_claimed(folder, m.group(1)):
+        return False
+    if name.startswith("."):
+        return True
+    state = _load_state(folder, m.group(1))
+    if state is None:
+        return not exists  # a task oracle removed (its state went with it); else an older or an agent's file
+    return name == file_name(state)
+
+
 @contextmanager
 def locked(folder: Path) -> Iterator[None]:
     folder.mkdir(parents=True, exist_ok=True)
-    with open(folder / LOCK, "a") as f:
+    fd = os.open(folder / LOCK, os.O_WRONLY | os.O_CREAT | os.O_APPEND | os.O_NOFOLLOW | os.O_CLOEXEC, 0o644)
+    with os.fdopen(fd, "a") as f:
         fcntl.flock(f, fcntl.LOCK_EX)
         try:
             yield
@@ -197,10 +271,7 @@ def _legacy(folder: Path, existing: dict[str, list[Path]], known: set[str], by_c
     for cid, files in existing.items():
         if cid in known:
             continue
-        try:
-            ids = (folder / f".{cid}.cases").read_text().split()
-        except OSError:
-            continue
+        ids = (read_small(folder / f".{cid}.cases", MAX_TASK_BYTES, "a list of case ids") or "").split()
         if ids and all(i in by_case and by_case[i].verdict.counted for i in ids):
             for p in files:
                 p.unlink(missing_ok=True)
@@ -211,30 +282,38 @@ def _legacy(folder: Path, existing: dict[str, list[Path]], known: set[str], by_c
 def _scan(folder: Path) -> dict[str, list[Path]]:
     out: dict[str, list[Path]] = {}
     for p in sorted(folder.iterdir()):
-        if p.name.startswith(".") or not p.is_file() or p.name.endswith(CLAIM_SUFFIX) or p.name == IDEAS:
+        if p.name.startswith(".") or p.name.endswith(CLAIM_SUFFIX) or p.name == IDEAS:
             continue
         m = _CID.search(p.name)
         if m and "--" in p.name:
+            if p.is_dir() and not p.is_symlink():
+                continue  # an agent's folder
+            entry(p)
             out.setdefault(m.group(1), []).append(p)
     return out
 
 
 def _claimed(folder: Path, cid: str, files: list[Path]) -> bool:
-    return claim_path(folder, cid).exists() or any(_old_style_claim(p) for p in files)
+    return entry(claim_path(folder, cid)) is not None or any(_old_style_claim(p) for p in files)
 
 
 def _old_style_claim(path: Path) -> bool:
     if not path.name.endswith(".txt"):
         return True  # renamed by an agent
     try:
-        return bool(_CLAIM.search(path.read_text(errors="replace")))
+        return bool(_CLAIM.search(read_small(path, MAX_TASK_BYTES, "a task file") or ""))
+    except FeedError:
+        raise
     except OSError:
         return True  # unreadable: not ours to touch
 
 
 def _load_state(folder: Path, cid: str) -> dict | None:
+    text = read_small(folder / f".{cid}.json", MAX_STATE_BYTES, "a task's state")
+    if text is None:
+        return None
     try:
-        state = json.loads((folder / f".{cid}.json").read_text())
+        state = json.loads(text)
         if isinstance(state, dict) and state.get("format") == FORMAT and isinstance(state.get("cases"), dict):
             return state
     except (OSError, ValueError):
@@ -246,10 +325,7 @@ def _claimed_case_ids(folder: Path, cid: str) -> list[str]:
     state = _load_state(folder, cid)
     if state is not None:
         return sorted(i for i, c in state["cases"].items() if c["state"] == FAILS)
-    try:
-        return (folder / f".{cid}.cases").read_text().split()
-    except OSError:
-        return []
+    return (read_small(folder / f".{cid}.cases", MAX_TASK_BYTES, "a list of case ids") or "").split()
 
 
 def _dump(state: dict) -> str:
@@ -295,7 +371,9 @@ def _merge(state: dict, cl: Cluster, ctx: "_Context") -> dict:
 def _write_if_changed(path: Path, text: str, rep: SyncReport | None) -> None:
     refuse_special(path)  # a FIFO would block the read; a link or a device is never replaced
     try:
-        same = path.read_text() == text
+        same = read_small(path, len(text.encode()) + 1) == text
+    except FeedError:
+        same = False  # bigger than what replaces it
     except OSError:
         same = False
     if not same:
@@ -305,7 +383,7 @@ def _write_if_changed(path: Path, text: str, rep: SyncReport | None) -> None:
 
 
 def _mark_resolved(path: Path, n: int) -> bool:
-    text = path.read_text(errors="replace")
+    text = read_small(path, MAX_TASK_BYTES, "a task file") or ""
     if _RESOLVED.search(text):
         return False
     # Appended in place rather than replaced: the agent may hold the file open.
@@ -319,13 +397,10 @@ def _update_ideas(folder: Path, extra: list[Cluster], tasks: set[str]) -> int:
     cluster is a task, removed: a partial run never drops one."""
     path = folder / IDEAS
     lines: dict[str, str] = {}
-    try:
-        for ln in path.read_text().splitlines():
-            m = _CID.match(ln)
-            if m:
-                lines[m.group(1)] = ln
-    except OSError:
-        pass
+    for ln in (read_small(path, MAX_TASK_BYTES, IDEAS) or "").splitlines():
+        m = _CID.match(ln)
+        if m:
+            lines[m.group(1)] = ln
     for cl in extra:
         lines.setdefault(cl.id, f"{cl.id}  {cl.verdict}  {clean(cl.cause or cl.title, 200)}  e.g. {cl.case_ids[0]}")
     lines = {cid: ln for cid, ln in lines.items() if cid not in tasks}
