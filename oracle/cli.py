@@ -17,7 +17,7 @@ from pathlib import Path
 from . import __version__, scratch
 from .config import OPTIONS
 from .configure import build
-from .errors import EXIT_INCOMPLETE, EXIT_OK, EXIT_USAGE, OracleError, UsageError
+from .errors import EXIT_INCOMPLETE, EXIT_OK, EXIT_USAGE, FeedError, OracleError, UsageError
 from .proc import children
 
 EPILOG = """\
@@ -383,6 +383,9 @@ def cmd_run(args: argparse.Namespace) -> int:
                 lines.append(f"error: could not write the task files in {tasks_dir}: "
                              f"{exc.filename + ': ' if exc.filename else ''}{exc.strerror or exc}")
                 code = getattr(exc, "exit_code", EXIT_INCOMPLETE)  # 2: not a regular file (NotAFile)
+            except FeedError as exc:  # a link, a special or a huge file in the task folder: not read
+                lines.append(f"error: the task files in {tasks_dir} were not updated: {exc}")
+                code = exc.exit_code
     last = recorder.closing_line()
     if last:  # what oracle could not judge stays the last line
         lines = [ln for ln in lines if ln != last] + [last]

@@ -133,7 +133,7 @@ def entry(path: Path) -> os.stat_result | None:
     except (FileNotFoundError, NotADirectoryError):
         return None
     if stat.S_ISLNK(st.st_mode):
-        raise FeedError(f"{path} is a symlink: oracle never reads, writes or deletes through one; "
+        raise FeedError(f"{path} is a symlink, not a regular file: oracle never reads, writes or deletes through one; "
                         f"remove it (git rm) and try again")
     if not stat.S_ISREG(st.st_mode):
         raise FeedError(f"{path} is not a regular file: oracle never reads, writes or deletes it; "

@@ -213,6 +213,12 @@ def test_a_task_file_that_is_not_a_regular_file_is_never_replaced(tmp_path, kind
     res = run_cli("tasks", "--run", str(tmp_path / "out"), "--dir", str(tasks), timeout=60)
     one_line_exit_2(res, task)
     assert node_state(task) == before
+    (tmp_path / "out" / "results.json").unlink()
+    res = run_cli("run", "--compiler", str(COMPILERS / "gcc-bug"), "--suite", str(suite), "--out",
+                  str(tmp_path / "out"), "--no-history", "--no-cache", "-j", "1", "--tasks", str(tasks), timeout=120)
+    assert res.returncode == 2 and "Traceback" not in res.stderr, res.stdout + res.stderr
+    assert "task files in" in res.stdout + res.stderr and (tmp_path / "out" / "results.json").exists()
+    assert node_state(task) == before
 
 
 # ---------------------------------------------------------------- class 7: settings and runs from elsewhere
