@@ -18,6 +18,7 @@ import hashlib
 import json
 import os
 import sqlite3
+import stat
 import time
 from pathlib import Path
 
@@ -66,7 +67,7 @@ def open_cache(where: str, log_dir: str | None = None):
         return Cache(resolve_path(where))
     try:
         local = Cache(default_path())
-    except (OSError, sqlite3.Error):
+    except (OSError, sqlite3.Error, UsageError):
         local = None  # no local fallback: a server that goes away costs rebuilds, nothing else
     return cache_redis.RedisCache(where, local=local, log_dir=log_dir)
 
@@ -122,11 +123,60 @@ def command(option: str | None, action: str) -> str:
         c.close()
 
 
+def _single_owner(path: Path) -> None:
+    """UsageError unless the cache at path is this user's alone: its folder and files owned by
+    this user and writable by nobody else, the files regular and never links. The local cache's
+    checksums are not keyed: anyone who could write it could turn a candidate failure into a
+    reused pass. A fleet shares a reference through --cache redis:// (signed entries) instead.
+    A missing folder is created 0700; the database and its journals are made 0600."""
+    me = os.geteuid()
+    folder = path.parent
+    if not os.path.lexists(folder):
+        folder.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            folder.mkdir(mode=0o700)
+        except FileExistsError:
+            pass
+    fix = ("use a cache folder of your own (--cache DIR), or share one through --cache redis://… "
+           "(signed entries)")
+    st = os.stat(folder)
+    if st.st_uid != me:
+        raise UsageError(f"--cache: the folder {folder} is owned by uid {st.st_uid}, not by you: anyone who can "
+                         f"write a local cache can turn a failure into a reused pass; {fix}")
+    if st.st_mode & 0o022:
+        raise UsageError(f"--cache: the folder {folder} is writable by others (mode {st.st_mode & 0o7777:04o}): "
+                         f"they could turn a failure into a reused pass; chmod go-w {folder}, or {fix}")
+    for suffix in ("", "-wal", "-shm"):
+        f = Path(str(path) + suffix)
+        try:
+            fst = os.lstat(f)
+        except FileNotFoundError:
+            continue
+        if not stat.S_ISREG(fst.st_mode):
+            raise UsageError(f"--cache: {f} is not a regular file (a symlink or a special file): remove it, or {fix}")
+        if fst.st_uid != me or fst.st_mode & 0o022:
+            raise UsageError(f"--cache: {f} is owned by uid {fst.st_uid} or writable by others (mode "
+                             f"{fst.st_mode & 0o7777:04o}): a cache only you can write is trusted; remove it, "
+                             f"or {fix}")
+
+
+def _private(path: Path) -> None:
+    for suffix in ("", "-wal", "-shm"):
+        try:
+            os.chmod(Path(str(path) + suffix), 0o600, follow_symlinks=False)
+        except (FileNotFoundError, NotImplementedError):
+            pass
+        except PermissionError:
+            pass  # not ours to change: _single_owner refused it already if it mattered
+
+
 class Cache:
     def __init__(self, path: Path):
         self.path = path
         self.hits = self.misses = self.dropped = 0
+        _single_owner(path)
         self._db = self._open()
+        _private(path)
 
     def _open(self) -> sqlite3.Connection:
         return open_db(self.path, "CREATE TABLE IF NOT EXISTS reference (key TEXT PRIMARY KEY, "

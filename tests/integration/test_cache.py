@@ -165,3 +165,43 @@ def test_a_row_moved_to_another_key_is_not_trusted(tmp_path):
     db.close()
     assert c.get("a" * 64) is None and c.get("b" * 64) is None and c.dropped == 2
     c.close()
+
+
+# ---------------------------------------------------------------- issue 23 class 8: one owner
+
+def _cli(*args: str, cwd: Path) -> subprocess.CompletedProcess:
+    return subprocess.run([*ORACLE, *args], cwd=cwd, capture_output=True, text=True, timeout=120,
+                          env={**__import__("os").environ, "PYTHONPATH": str(Path(__file__).resolve().parents[2])})
+
+
+def test_a_new_cache_is_private(tmp_path):
+    c = Cache(tmp_path / "fresh" / "reference.sqlite")
+    c.put("k", {"x": 1})
+    c.close()
+    assert (tmp_path / "fresh").stat().st_mode & 0o777 == 0o700
+    assert (tmp_path / "fresh" / "reference.sqlite").stat().st_mode & 0o777 == 0o600
+
+
+@pytest.mark.parametrize("how", ["world-writable folder", "group-writable db", "db of another user", "db symlink"])
+def test_a_cache_others_can_write_is_refused(tmp_path, how):
+    import os
+
+    folder = tmp_path / "shared"
+    Cache(folder / "reference.sqlite").close()
+    db = folder / "reference.sqlite"
+    if how == "world-writable folder":
+        folder.chmod(0o777)
+    elif how == "group-writable db":
+        db.chmod(0o660)
+    elif how == "db of another user":
+        os.chown(db, 12345, 12345)
+    else:
+        db.rename(folder / "real.sqlite")
+        db.symlink_to(folder / "real.sqlite")
+    with pytest.raises(Exception) as exc:
+        Cache(db)
+    assert "UsageError" in type(exc.value).__name__
+    res = _cli("cache", "stats", "--cache", str(folder), cwd=tmp_path)
+    err = [ln for ln in res.stderr.splitlines() if not ln.startswith("oracle: settings from ")]
+    assert res.returncode == 2 and len(err) == 1 and "Traceback" not in res.stderr, res.stderr
+    assert ("others" in err[0] or "owned by" in err[0] or "not a regular file" in err[0]), err
