@@ -45,6 +45,9 @@ CLAIM_S = 90  # how long a claim holds; a reference build rarely takes longer (i
 RETRY_S = 5.0  # after a failure, the server is tried again after this, then twice as long each time
 RETRY_MAX_S = 60.0
 CHUNK = 500  # keys per MGET
+SCAN_MAX_S = 120.0  # `cache stats` / `clear`: a SCAN that has not ended by then never will
+SCAN_MAX_STEPS = 1_000_000
+CLAIM_WAITS = 3  # claims a run waits out in vain (the holder never stored its entry) before it stops waiting
 KEY_ENV, PASSWORD_ENV, TTL_ENV = "ORACLE_CACHE_KEY", "ORACLE_CACHE_PASSWORD", "ORACLE_CACHE_TTL"
 _DOWN = object()  # what a call returns when the server did not answer
 LOG = "cache.log"  # in the run's folder: when the shared cache went away and came back
@@ -148,6 +151,7 @@ class RedisCache:
         self._backoff = RETRY_S
         self._warned = False
         self._me = f"{socket.gethostname()}:{os.getpid()}:{os.environ.get('AGENT_ID', '')}".encode()
+        self._vain_waits = 0  # claims waited out with no entry coming: after CLAIM_WAITS, no more waiting
 
     # ---------------------------------------------------------------- the cache interface
 
@@ -212,8 +216,8 @@ class RedisCache:
 
     def stats(self) -> dict:
         def gather():
-            n = sum(1 for _ in self._client.scan_iter(match=PREFIX + b"*", count=1000))
-            j = sum(1 for _ in self._client.scan_iter(match=PREFIX + JUDGEMENT_PREFIX.encode() + b"*", count=1000))
+            n = sum(len(batch) for batch in self._scan(PREFIX + b"*"))
+            j = sum(len(batch) for batch in self._scan(PREFIX + JUDGEMENT_PREFIX.encode() + b"*"))
             return (n - j, j), self._client.info("memory")
 
         got = self._call(gather)
@@ -228,8 +232,8 @@ class RedisCache:
         def wipe():
             n = 0
             batch = []
-            for k in self._client.scan_iter(match=PREFIX + b"*", count=1000):
-                batch.append(k)
+            for keys in self._scan(PREFIX + b"*"):
+                batch.extend(keys)
                 if len(batch) >= 1000:
                     n += self._client.delete(*batch)
                     batch = []
@@ -239,6 +243,22 @@ class RedisCache:
         if got is _DOWN:
             raise UsageError(f"--cache {self.url}: the server does not answer: start it, or check the URL")
         return got
+
+    def _scan(self, match: bytes):
+        """SCAN's batches, bounded: a server whose cursor never ends (or comes back to one it gave)
+        ends the scan with UsageError after SCAN_MAX_S seconds or SCAN_MAX_STEPS steps."""
+        deadline = time.monotonic() + SCAN_MAX_S
+        cursor, seen = 0, set()
+        for _ in range(SCAN_MAX_STEPS):
+            cursor, keys = self._client.scan(cursor=cursor, match=match, count=1000)
+            yield keys
+            if not cursor:
+                return
+            if cursor in seen or time.monotonic() > deadline:
+                break
+            seen.add(cursor)
+        raise UsageError(f"--cache {self.url}: the server's SCAN does not end (a cursor repeats, or it went on "
+                         f"past {SCAN_MAX_S:g} s): it is no Redis oracle can count or clear; check the server")
 
     def close(self) -> None:
         for key in list(self._claimed):
@@ -285,17 +305,20 @@ class RedisCache:
         claim, entry = CLAIM_PREFIX + key.encode(), PREFIX + key.encode()
         deadline = time.monotonic() + CLAIM_S
 
+        mine = self._claim_value(key)
+
         def attempt():
             pipe = self._client.pipeline(transaction=False)
-            pipe.set(claim, self._me, nx=True, ex=CLAIM_S)
+            pipe.set(claim, mine, nx=True, ex=CLAIM_S)
             pipe.get(entry)
+            pipe.get(claim)
             return pipe.execute()
 
         while True:
             got = self._call(attempt)
             if got is _DOWN:
                 return self._local_get(key, counted=False)
-            claimed, raw = got
+            claimed, raw, holder = got
             data = self._decode(key, raw, count=False) if raw is not None else None
             if data is not None:
                 if claimed:
@@ -304,9 +327,28 @@ class RedisCache:
             if claimed:
                 self._claimed.add(key)
                 return None
+            if not self._genuine_claim(key, holder) or self._vain_waits >= CLAIM_WAITS:
+                return None  # a claim nobody with the key made (or too many waits in vain): build it here
             if time.monotonic() >= deadline:
+                self._vain_waits += 1
                 return None  # the holder is gone or slow: build it here
             time.sleep(0.2)
+
+    def _claim_value(self, key: str) -> bytes:
+        """A claim's value: who, since when, signed with the fleet's key over the claim's key."""
+        body = self._me + b" " + str(int(time.time())).encode()
+        return body + b" " + self._mac("claim:" + key, body).encode()
+
+    def _genuine_claim(self, key: str, value: bytes | None) -> bool:
+        """Whether a claim was made by an agent with the key, and lately: a planted claim (no HMAC, or
+        an old one replayed with a long expiry) is not waited for."""
+        if not value or len(value) > 1024:
+            return False
+        body, _, mac = value.rpartition(b" ")
+        stamp = body.rpartition(b" ")[2]
+        if not hmac.compare_digest(mac, self._mac("claim:" + key, body).encode()) or not stamp.isdigit():
+            return False
+        return abs(time.time() - int(stamp)) <= CLAIM_S + 5
 
     def _local_get(self, key: str, counted: bool = True) -> dict | None:
         data = self.local.get(key) if self.local is not None else None

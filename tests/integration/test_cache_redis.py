@@ -332,3 +332,26 @@ def test_two_agents_never_build_one_reference_twice(redis_server, monkeypatch):
     a.close()
     b.close()
     assert not redis_server.client().exists(b"oracle:claim:slow")  # closing releases what it held
+
+
+# ---------------------------------------------------------------- issue 23 class 6: a server that misbehaves
+
+def test_planted_claims_are_not_waited_for_genuine_ones_are(redis_server, monkeypatch):
+    monkeypatch.setenv(cache_redis.PASSWORD_ENV, PASSWORD)
+    url = f"redis://127.0.0.1:{redis_server.port}/0"
+    raw = cache_redis.client(url)
+    for k in ("k1", "k2", "k3", "k4"):
+        raw.set(b"oracle:claim:" + k.encode(), b"planted-by-someone-without-the-key", ex=3600)
+    c = RedisCache(url, key=KEY.encode())
+    start = time.monotonic()
+    for k in ("k1", "k2", "k3", "k4"):
+        assert c._claim_or_wait(k) is None  # not waited for: this agent builds it
+    assert time.monotonic() - start < 10, "an unsigned claim was waited out"
+    holder, waiter = RedisCache(url, key=KEY.encode()), RedisCache(url, key=KEY.encode())
+    assert holder._claim_or_wait("k9") is None  # claimed
+    import threading
+    threading.Timer(1.0, lambda: holder.put("k9", {"answer": 42})).start()
+    assert waiter._claim_or_wait("k9") == {"answer": 42}  # a genuine claim is waited for
+    for x in (c, holder, waiter):
+        x.close()
+    raw.close()
