@@ -164,10 +164,8 @@ def _private(path: Path) -> None:
     for suffix in ("", "-wal", "-shm"):
         try:
             os.chmod(Path(str(path) + suffix), 0o600, follow_symlinks=False)
-        except (FileNotFoundError, NotImplementedError):
-            pass
-        except PermissionError:
-            pass  # not ours to change: _single_owner refused it already if it mattered
+        except (FileNotFoundError, NotImplementedError, PermissionError):
+            pass  # gone, or not ours to change: _single_owner refused it already if it mattered
 
 
 class Cache:

@@ -27,12 +27,11 @@ import os
 import re
 import secrets
 import socket
-import signal
 import subprocess
-import time
 from dataclasses import dataclass
 from pathlib import Path
 
+from . import proc
 from .errors import ClaimRefused, FeedError, OracleError, UsageError
 from .text import clean
 from .tasks import CLAIM_SUFFIX, MAX_CLAIM_BYTES, claim_path, read_small, task_id, written_by_oracle
@@ -42,6 +41,7 @@ DEFAULT_STALE_HOURS = 2.0
 PUSH_ATTEMPTS = 20
 GIT_TIMEOUT = 120.0  # seconds one git call may take (ORACLE_GIT_TIMEOUT): a remote that stalls is given up on
 GIT_TIMEOUT_ENV = "ORACLE_GIT_TIMEOUT"
+GIT_OUTPUT_LIMIT = 64 << 20  # what one git call may print (a status of a huge task folder)
 # What a clone is in the middle of, by the file git keeps while it is: no claim is pushed from there.
 _IN_PROGRESS = (("rebase-merge", "rebase", "git rebase --abort"), ("rebase-apply", "rebase", "git rebase --abort"),
                 ("MERGE_HEAD", "merge", "git merge --abort"), ("CHERRY_PICK_HEAD", "cherry-pick",
@@ -474,10 +474,7 @@ def publish_tasks(folder: str | Path, update) -> list[str]:
             return [line, f"tasks: committed {len(paths)} changed files in {where}/"]
         try:
             lost = upstream.try_push()
-        except GitStalled:
-            git.undo()  # a late landing is harmless: the next update is made on top of it
-            raise
-        except OracleError:
+        except OracleError:  # stalled too: a late landing is harmless, the next update is made on top of it
             git.undo()
             raise
         if lost is None:
@@ -538,40 +535,25 @@ def _git_timeout() -> float:
 
 
 def _git(where: Path, *args: str) -> subprocess.CompletedProcess:
-    """git -C where ARGS, bounded: after ORACLE_GIT_TIMEOUT seconds its whole process group (the
-    transport, ssh, the hooks of a local remote) is killed and GitStalled raised."""
+    """git -C where ARGS, bounded like every process oracle starts (proc.run): after
+    ORACLE_GIT_TIMEOUT seconds its whole process group (the transport, ssh, the hooks of a local
+    remote) is killed and GitStalled raised."""
     env = {**os.environ, "GIT_TERMINAL_PROMPT": "0", "GIT_EDITOR": "true", "GIT_ASKPASS": "true",
            "GIT_SSH_COMMAND": os.environ.get("GIT_SSH_COMMAND", "ssh -o BatchMode=yes")}
     limit = _git_timeout()
-    argv = ["git", "-C", str(where), *args]
-    try:
-        proc = subprocess.Popen(argv, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                                text=True, errors="replace", env=env, start_new_session=True)
-    except OSError as exc:
-        raise OracleError(f"git cannot be started ({exc.strerror}): install git") from None
-    try:
-        out, err = proc.communicate(timeout=limit)
-    except subprocess.TimeoutExpired:
-        _kill(proc)
+    res = proc.run(["git", "-C", str(where), *args], timeout=limit, env=env, stdout_limit=GIT_OUTPUT_LIMIT,
+                   stderr_limit=proc.MiB, limits=proc.Limits(file_size=None, open_files=None))
+    if res.status.kind == proc.TIMEOUT:
         raise GitStalled(f"git {args[0]} did not answer in {limit:g} s in {where} (a remote that stalls?); "
-                         f"{GIT_TIMEOUT_ENV} sets the limit") from None
-    except BaseException:
-        _kill(proc)
-        raise
-    return subprocess.CompletedProcess(argv, proc.returncode, out, err)
-
-
-def _kill(proc: subprocess.Popen) -> None:
-    try:
-        os.killpg(proc.pid, signal.SIGKILL)
-    except (ProcessLookupError, PermissionError):
-        pass
-    deadline = time.monotonic() + 5
-    for stream in (proc.stdout, proc.stderr):
-        if stream is not None:
-            stream.close()
-    while proc.poll() is None and time.monotonic() < deadline:
-        time.sleep(0.01)
+                         f"{GIT_TIMEOUT_ENV} sets the limit")
+    if res.status.kind == proc.NOSTART:
+        raise OracleError(f"git cannot be started ({res.error}): install git")
+    if res.stdout_truncated:
+        raise OracleError(f"git {args[0]} wrote more than {GIT_OUTPUT_LIMIT >> 20} MiB in {where}: not a clone "
+                          "oracle can work in")
+    code = res.status.code if res.status.kind == proc.EXIT else -res.status.code
+    return subprocess.CompletedProcess(res.argv, code, res.stdout.decode(errors="replace"),
+                                       res.stderr.decode(errors="replace"))
 
 
 def _ready(top: Path) -> str:

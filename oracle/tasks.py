@@ -165,12 +165,14 @@ def read_small(path: Path, cap: int, what: str = "a task-folder file") -> str | 
     return data.decode(errors="replace")
 
 
-def is_claimed(folder: Path, cid: str) -> bool:
+def is_claimed(folder: Path, cid: str, files: list[Path] | None = None) -> bool:
     """Whether task cid is claimed: its claim file, or (the older protocol) a Claimed-by: line in
-    or a rename of one of its files."""
+    or a rename of one of its files (`files`: found in the folder when not given)."""
     if entry(claim_path(folder, cid)) is not None:
         return True
-    return any(_old_style_claim(p) for p in folder.glob(f"*--{cid}*") if not p.name.startswith("."))
+    if files is None:
+        files = [p for p in folder.glob(f"*--{cid}*") if not p.name.startswith(".")]
+    return any(_old_style_claim(p) for p in files)
 
 
 def written_by_oracle(folder: Path, name: str, exists: bool) -> bool:
@@ -217,7 +219,7 @@ def sync(run: Run, folder: str | Path, max_tasks: int | None = None,
         if not ignore.exists():  # the flock file and temp files are no part of a committed folder
             atomic_write(ignore, f"{LOCK}\n.*.tmp\n.*.old\n")
         existing = _scan(folder)
-        claimed = {cid for cid, files in existing.items() if _claimed(folder, cid, files)}
+        claimed = {cid for cid, files in existing.items() if is_claimed(folder, cid, files)}
         claimed |= {p.name[: -len(CLAIM_SUFFIX)] for p in folder.glob(f"*{CLAIM_SUFFIX}")}
         states = {cid: s for cid in existing if cid not in claimed and (s := _load_state(folder, cid))}
         new = [c for c in cls if c.id not in states and c.id not in claimed]
@@ -293,17 +295,11 @@ def _scan(folder: Path) -> dict[str, list[Path]]:
     return out
 
 
-def _claimed(folder: Path, cid: str, files: list[Path]) -> bool:
-    return entry(claim_path(folder, cid)) is not None or any(_old_style_claim(p) for p in files)
-
-
 def _old_style_claim(path: Path) -> bool:
     if not path.name.endswith(".txt"):
         return True  # renamed by an agent
     try:
         return bool(_CLAIM.search(read_small(path, MAX_TASK_BYTES, "a task file") or ""))
-    except FeedError:
-        raise
     except OSError:
         return True  # unreadable: not ours to touch
 

@@ -146,13 +146,14 @@ class Wrapper:
                                timeout=self.cfg.get("timeout", 60), start_new_session=True)
         except (OSError, subprocess.TimeoutExpired):
             return None
-        if p.returncode != 0:
-            return None
-        text = p.stdout.decode(errors="surrogateescape").replace("\\\n", " ")
-        words = text.partition(":")[2].replace("\\ ", "\0").split()
+        return self.rule_files(p.stdout, src) if p.returncode == 0 else None
+
+    def rule_files(self, rule, src):
+        """The prerequisites of a make rule (`x: a.c a.h …`) but src, sorted, tree paths relative."""
+        text = rule.decode(errors="surrogateescape").replace("\\\n", " ").split("\n", 1)[0]  # -MP adds more rules
+        words = [w.replace("\0", " ") for w in text.partition(":")[2].replace("\\ ", "\0").split()]
         own = os.path.realpath(src)
-        files = sorted({self.rel(w.replace("\0", " ")) for w in words if os.path.realpath(w.replace("\0", " ")) != own})
-        return files
+        return sorted({self.rel(w) for w in words if os.path.realpath(w) != own})
 
     def digest(self, files):
         """The bytes of files (relative ones under the tree); None when one is gone."""
@@ -176,8 +177,17 @@ class Wrapper:
         return target if target and os.path.exists(target) else None
 
     def keep(self, store, key, who, tmp, src, common, dep):
-        """Put a fresh object in the store, named by its headers' bytes; its path, None if not kept."""
-        files = self.headers(src, common)
+        """Put a fresh object in the store, named by its headers' bytes; its path, None if not kept.
+        The headers are those the reference's own -MD -MF rule lists when it compiled the TU (no
+        second process), else the reference's -M (a candidate's dependency file is never trusted, nor
+        -MMD's, which leaves system headers out)."""
+        files = None
+        if who == "ref" and "-MF" in common and "-MD" in common and "-MMD" not in common:  # written just now
+            with contextlib.suppress(OSError):
+                with open(dep, "rb") as f:
+                    files = self.rule_files(f.read(), src)
+        if files is None:
+            files = self.headers(src, common)
         d = self.digest(files) if files is not None else None
         if d is None:
             return None

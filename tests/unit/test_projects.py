@@ -192,3 +192,26 @@ def test_the_folders_oracle_writes_are_known_to_the_tree_hash():
     from oracle.projects import trees
 
     assert recorder.LOCK in trees.OWN_MARKS and scratch.LOCK in trees.OWN_MARKS
+
+
+def test_the_references_own_dependency_rule_lists_the_headers_its_minus_m_lists(tmp_path, monkeypatch):
+    """A reference compile with -MD -MF names its headers itself: the same list the extra -M would
+    give (so that process is saved), whatever -MP adds and however the names are spelled."""
+    import shutil
+    import subprocess
+
+    if not shutil.which("gcc"):
+        pytest.skip("gcc not installed")
+    (tmp_path / "inc").mkdir()
+    (tmp_path / "inc" / "b c.h").write_text("#define B 2\n")
+    (tmp_path / "a.h").write_text('#include "inc/b c.h"\n#include <stdio.h>\n')
+    (tmp_path / "a.c").write_text('#include "a.h"\nint main(void) { return B; }\n')
+    monkeypatch.chdir(tmp_path)
+    w = ccwrap.Wrapper({"root": str(tmp_path), "compilers": {"ref": ["gcc"]}})
+    common = ["-O2", "-MT", "a.o", "-MD", "-MP", "-MF", ".deps/a.Tpo"]
+    (tmp_path / ".deps").mkdir()
+    subprocess.run(["gcc", *common, "-c", "a.c", "-o", "a.o"], check=True)
+    from_rule = w.rule_files((tmp_path / ".deps" / "a.Tpo").read_bytes(), "a.c")
+    assert from_rule == w.headers("a.c", common)
+    assert "a.h" in from_rule and "inc/b c.h" in from_rule and "a.c" not in from_rule
+    assert any(f.endswith("/stdio.h") for f in from_rule)
