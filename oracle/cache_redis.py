@@ -35,6 +35,7 @@ import time
 from pathlib import Path
 from urllib.parse import unquote, urlsplit, urlunsplit
 
+from . import resp
 from .entries import FORMAT, JUDGEMENT_PREFIX, checksum
 from .errors import UsageError
 
@@ -49,6 +50,7 @@ SCAN_MAX_S = 120.0  # `cache stats` / `clear`: a SCAN that has not ended by then
 SCAN_MAX_STEPS = 1_000_000
 CLAIM_WAITS = 3  # claims a run waits out in vain (the holder never stored its entry) before it stops waiting
 KEY_ENV, PASSWORD_ENV, TTL_ENV = "ORACLE_CACHE_KEY", "ORACLE_CACHE_PASSWORD", "ORACLE_CACHE_TTL"
+FORBIDDEN = ("NOPERM", "READONLY")  # error replies that lose one command, not the server
 _DOWN = object()  # what a call returns when the server did not answer
 LOG = "cache.log"  # in the run's folder: when the shared cache went away and came back
 
@@ -100,34 +102,31 @@ def ttl() -> int:
         return DEFAULT_TTL_S
 
 
-def client(url: str, password: str | None = None, timeout: float = 5.0):
-    import redis
-    from redis.backoff import NoBackoff
-    from redis.retry import Retry
+def client(url: str, password: str | None = None, timeout: float = 5.0) -> resp.Client:
+    """A connection to the server: every call has one deadline (timeout seconds) and bounded
+    replies (resp.py), and nothing retries inside it: RedisCache retries by itself (_call)."""
+    return resp.Client(url, password=password or os.environ.get(PASSWORD_ENV) or None, timeout=timeout)
 
-    # No retries inside the client: a dead server must cost one refused connection, not a backoff
-    # of seconds per case. RedisCache retries by itself (_call).
-    return redis.Redis.from_url(url, password=password or os.environ.get(PASSWORD_ENV) or None,
-                                socket_connect_timeout=min(2.0, timeout), socket_timeout=timeout,
-                                retry=Retry(NoBackoff(), 0), health_check_interval=0)
+
+def _refused_password(exc: resp.ReplyError) -> bool:
+    text = str(exc).lower()
+    return exc.code in ("WRONGPASS", "NOAUTH") or "password" in text or text.startswith("err auth")
 
 
 def check(url: str, password: str | None) -> str | None:
     """Before the run: UsageError when the server refuses us (wrong password, no such db); the
     reason it is unreachable as a string (the run then goes on with the local cache); else None."""
-    import redis
-
     c = client(url, password)
     try:
         c.ping()
         return None
-    except redis.AuthenticationError as exc:
-        raise UsageError(f"--cache {url}: the server refused the password ({exc}): give the right one in the "
-                         f"URL (redis://:PASSWORD@…) or in ${PASSWORD_ENV}") from None
-    except redis.ResponseError as exc:
+    except resp.ReplyError as exc:
+        if _refused_password(exc):
+            raise UsageError(f"--cache {url}: the server refused the password ({exc}): give the right one in the "
+                             f"URL (redis://:PASSWORD@…) or in ${PASSWORD_ENV}") from None
         raise UsageError(f"--cache {url}: the server refused oracle ({exc}): check the URL's db and the ACL "
                          "user (it needs GET, SET, MGET, DEL)") from None
-    except redis.RedisError as exc:
+    except resp.Broken as exc:
         return str(exc) or type(exc).__name__
     finally:
         c.close()
@@ -169,10 +168,11 @@ class RedisCache:
             return pipe.execute()
 
         answers = self._call(fetch)
-        if answers is _DOWN:
+        if answers is _DOWN or answers is None:
             return 0
         for chunk, values in zip(chunks, answers):
-            self._memo.update(zip(chunk, values))
+            if values is not None:
+                self._memo.update(zip(chunk, values))
         return len(todo)
 
     def get(self, key: str) -> dict | None:
@@ -362,28 +362,35 @@ class RedisCache:
     # ---------------------------------------------------------------- the server coming and going
 
     def _call(self, fn):
-        """fn() against the server, or _DOWN: a server that failed is left alone a while (_went_down)."""
-        import redis
-
+        """fn() against the server, or _DOWN: a server that failed is left alone a while (_went_down).
+        A command the server forbids (an ACL, a read-only replica) is lost: its reply is None."""
         if self._down and time.monotonic() < self._retry_at:
             return _DOWN
         self.round_trips += 1
         try:
             result = fn()
-        except redis.ResponseError as exc:
-            # An ACL that forbids a command (a read-only user writing, say): that command is lost.
-            if "NOPERM" in str(exc) or "READONLY" in str(exc):
+            if isinstance(result, list):  # a pipeline's replies: errors come back in place
+                result = [self._forbidden(r) if isinstance(r, resp.ReplyError) else r for r in result]
+        except resp.ReplyError as exc:
+            if exc.code in FORBIDDEN:
                 self._note(f"the server refused a command: {exc}")
                 return None
             self._went_down(exc)
             return _DOWN
-        except (redis.RedisError, OSError) as exc:
+        except OSError as exc:  # resp.Broken: no server, a timeout, a reply out of bounds
             self._went_down(exc)
             return _DOWN
         if self._down:
             self._down = False
             self._note(f"{self.url} answers again: using it")
         return result
+
+    def _forbidden(self, exc: resp.ReplyError) -> None:
+        """None for a command the server forbids (noted); any other error reply is raised again."""
+        if exc.code not in FORBIDDEN:
+            raise exc
+        self._note(f"the server refused a command: {exc}")
+        return None
 
     def _went_down(self, exc: Exception) -> None:
         # A server that is unreachable (not refusing: silent) costs a connect timeout per try,
