@@ -572,7 +572,7 @@ def cmd_fuzz(args: argparse.Namespace) -> int:
 
     from .select import select_cases
     from .stream import Stream, parse_budget
-    from .suites.generated import GENERATORS
+    from .suites.kinds import GENERATORS
 
     if args.jobs < 1:
         raise UsageError("--jobs must be at least 1")

@@ -24,8 +24,7 @@ PLAIN_OPTS = ("-O0", "-O1", "-O2", "-O3", "-Os", "-Og", "-Oz")
 def build(values: dict, *, probe_toolchains: bool = True) -> RunConfig:
     """Option values (keyed by Option.dest) into a RunConfig; UsageError on any problem."""
     s = parse(values)
-    from .suites import NAMED, generators_of, is_generated, open_suite
-    from .suites.projects import canonical as canonical_projects, is_projects
+    from .suites import canonical as canonical_suite, is_generated, open_suite
     from .suites.generated import GenOptions, int_seed
 
     generated = is_generated(s.suite)
@@ -58,9 +57,7 @@ def build(values: dict, *, probe_toolchains: bool = True) -> RunConfig:
         raise UsageError(f"--history {s.history} is a folder: pass the history database file, or --no-history")
     _check_files(out, s)
     cfg = RunConfig(
-        suite=s.suite if s.suite in NAMED else ",".join(generators_of(s.suite)) if generated
-        else canonical_projects(s.suite) if is_projects(s.suite)
-        else str(Path(s.suite).resolve()),  # re-judged from anywhere
+        suite=canonical_suite(s.suite),
         arches=s.arches,
         opts=s.opts,
         candidates=candidates,

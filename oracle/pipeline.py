@@ -34,8 +34,8 @@ from .model import Case, source_files
 from .record import REF_BUILT, REF_CACHED, REF_STALE, RUN_REUSED, CaseRecord
 from .errors import GenerationFailed, InfraError
 from .suites import open_generator
-from .suites.generated import GENERATORS, Programs, materialise, seed_of
-from .suites.projects import SUITE as PROJECT_SUITE
+from .suites.generated import Programs, materialise, seed_of
+from .suites.kinds import kind_of
 from .projects import judging as projects
 from .proc import ProcResult, Status
 from .targets import HOST_ARCH, TARGETS
@@ -215,7 +215,7 @@ class Judge:
 
     def prefetch(self, case: Case) -> None:
         """Start generating a generated case's program in the background (the next case, usually)."""
-        if case.suite in GENERATORS and not case.sources:
+        if kind_of(case.suite).generated and not case.sources:
             self._programs_for(case.suite).prefetch(seed_of(case))
 
     def _programs_for(self, suite: str) -> Programs:
@@ -240,9 +240,10 @@ class Judge:
     def _judge(self, case: Case) -> Result:
         if case.unsupported:
             return Result(case, V.UNSUPPORTED, case.unsupported)
-        if case.suite == PROJECT_SUITE:
+        kind = kind_of(case.suite)
+        if kind.project:
             return self._judge_project(case)
-        if case.suite in GENERATORS and not case.sources:
+        if kind.generated and not case.sources:
             try:
                 case = materialise(case, self._programs_for(case.suite))
             except GenerationFailed as exc:
@@ -348,7 +349,7 @@ class Judge:
             return self._refs[key]
         program = (case.suite, case.test, case.sources)
         slow_on = self._too_slow.get(program)
-        if slow_on is not None and case.suite in GENERATORS and slow_on != case.arch:
+        if slow_on is not None and kind_of(case.suite).generated and slow_on != case.arch:
             # A generated program is the same computation on every arch: one that ran past the
             # reference's timeout on one arch is not run again (up to 20 s under qemu) on another.
             outcome = RefOutcome(V.REF_INVALID, f"reference timed out on {slow_on}: too slow to be a test "
@@ -380,7 +381,7 @@ class Judge:
         """Ask a remote cache for these cases' reference outcomes in one batch (a warm run then
         makes one round trip, not one per case); a local cache ignores it."""
         if self.cfg.cache_path and cache.is_remote(self.cfg.cache_path):
-            groups = {c.group: c for c in cases if c.sources and not c.unsupported and c.suite != PROJECT_SUITE}
+            groups = {c.group: c for c in cases if c.sources and not c.unsupported and not kind_of(c.suite).project}
             self._open_cache().prefetch([self._reference_key(c) for c in groups.values()])
 
     def _cached_reference(self, case: Case, refresh: bool = False) -> RefOutcome:

@@ -18,6 +18,7 @@ from .errors import EXIT_FAILURES, EXIT_INCOMPLETE, EXIT_OK, UsageError
 from .model import Case
 from .targets import TARGETS
 from .text import clean
+from .suites.kinds import kind_of
 
 _ID = re.compile(r"(?P<suite>[^/]+)/(?P<test>.+)@(?P<arch>[A-Za-z0-9_]+?)(?P<opt>-.*)?$")
 
@@ -57,16 +58,15 @@ def parse_id(case_id: str) -> tuple[str, str, str, str]:
 def configure(case_id: str, values: dict, out_dir: str):
     """The RunConfig that judges exactly this case, from the run options in `values`."""
     from .configure import build
-    from .suites import NAMED, is_generated
+    from .suites import is_generated
     from .suites.generated import SEED_PREFIX
-    from .suites.projects import SUITE as PROJECT_SUITE
 
     suite, test, arch, opt = parse_id(case_id)
     given = values.get("suite")
     if not given or given == "torture" and suite != "torture":  # "torture" is --suite's default
-        if suite == PROJECT_SUITE:  # project/NAME/TEST: the recipe NAME
+        if kind_of(suite).project:  # project/NAME/TEST: the recipe NAME
             given = f"project:{test.partition('/')[0]}"
-        elif suite not in NAMED:
+        elif not kind_of(suite).named:
             raise UsageError(f"{case_id} is from the folder suite {suite!r}: pass --suite PATH (the folder, "
                              "relative to the repository root)")
         else:

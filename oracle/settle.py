@@ -17,8 +17,8 @@ from .model import Case
 from .pipeline import Judge
 from .record import CaseRecord
 from .reports import casedir
+from .suites.kinds import kind_of
 
-SHRINKABLE = ("hypothesis",)  # generated suites whose failing programs can be made smaller
 
 
 def settle(judge: Judge, case: Case, cfg: RunConfig, *, deadline: float | None = None,
@@ -31,7 +31,7 @@ def settle(judge: Judge, case: Case, cfg: RunConfig, *, deadline: float | None =
     if casedir.wanted(res):
         original = res
         budget = cfg.shrink_timeout if deadline is None else min(cfg.shrink_timeout, deadline - time.monotonic())
-        if res.verdict.is_failure and case.suite in SHRINKABLE and budget > 0:
+        if res.verdict.is_failure and kind_of(case.suite).shrinkable and budget > 0:
             from .shrink import shrink
 
             try:

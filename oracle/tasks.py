@@ -44,6 +44,7 @@ from .reports import atomic_write, refuse_special
 from .results import Run
 from .targets import HOST_ARCH
 from .text import clean
+from .suites.kinds import kind_of
 
 DEFAULT_DIR = "current_tasks"
 FORMAT = "oracle-task/1"
@@ -479,17 +480,7 @@ class _Context:
         }
 
     def where(self, r: CaseRecord) -> str:
-        if r.suite == "torture":
-            return f"GCC's torture suite (oracle corpus where), {r.test}"
-        if r.suite == "smoke":
-            return f"oracle's corpora/smoke/{r.test}"
-        if r.suite in ("csmith", "hypothesis"):
-            return f"{r.suite} program {r.test} (made again from its seed)"
-        if r.suite == "project":
-            project, _, test = r.test.partition("/")
-            return f"project {project} (its recipe {project}.toml), its test {test}"
-        folder = self._suite_folder()
-        return f"{folder}/{r.test}" if folder else r.test
+        return kind_of(r.suite).where(r.suite, r.test, self._suite_folder())
 
     def _suite_folder(self) -> str | None:
         spec = str(self.cfg.get("suite") or "")
@@ -526,8 +517,9 @@ class _Context:
         folder = self._suite_folder()
         if folder is not None:
             argv += ["--suite", folder]
-        if r.suite == "csmith" and self.cfg.get("csmith_args"):
-            argv += ["--csmith-args", self.cfg["csmith_args"]]
+        for option in kind_of(r.suite).options:
+            if self.cfg.get(option):
+                argv += ["--" + option.replace("_", "-"), self.cfg[option]]
         return shlex.join(argv)
 
 

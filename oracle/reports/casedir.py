@@ -17,6 +17,7 @@ from ..config import RunConfig
 from ..model import source_files
 from ..pipeline import Result
 from ..text import clean
+from ..suites.kinds import kind_of
 
 _ROOT = Path(__file__).resolve().parents[2]  # where `python -m oracle.cli` finds this oracle
 
@@ -111,10 +112,10 @@ def project_repro_script(d: Path, res: Result) -> str:
 def _write_generator_notes(d: Path, res: Result, cfg: RunConfig, original: Result | None) -> None:
     """For generated programs: how to regenerate the program from its seed, and the unshrunk one."""
     from ..suites import open_generator
-    from ..suites.generated import GENERATORS, seed_of
+    from ..suites.generated import seed_of
 
     case = res.case
-    if case.suite not in GENERATORS:
+    if not kind_of(case.suite).generated:
         return
     hint = open_generator(case.suite, cfg.gen).regenerate_hint(seed_of(case))
     (d / "generator.txt").write_text(f"{case.suite} seed {seed_of(case)}\n{hint}\n")

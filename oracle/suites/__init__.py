@@ -9,7 +9,8 @@ from ..corpus import REPO_CORPORA, require_torture
 from ..errors import SuiteError, UsageError
 from .base import Suite
 from .files import FileSuite
-from .generated import GENERATORS, GeneratedSuite, Generator, GenOptions
+from .generated import GeneratedSuite, Generator, GenOptions
+from .kinds import GENERATORS
 from .projects import ProjectSuite, is_projects
 from .torture import TortureSuite
 
@@ -24,6 +25,20 @@ def generators_of(spec: str) -> list[str] | None:
 
 def is_generated(spec: str) -> bool:
     return generators_of(spec) is not None
+
+
+def canonical(spec: str) -> str:
+    """The suite spec as a run records it: a name, the generators, the projects, or the folder's
+    absolute path (so the run can be judged again from anywhere)."""
+    if spec in NAMED:
+        return spec
+    if is_generated(spec):
+        return ",".join(generators_of(spec))
+    if is_projects(spec):
+        from .projects import canonical as canonical_projects
+
+        return canonical_projects(spec)
+    return str(Path(spec).resolve())
 
 
 def open_generator(name: str, opts: GenOptions) -> Generator:

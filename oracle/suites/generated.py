@@ -137,4 +137,3 @@ def materialise(case: Case, programs: Programs) -> Case:
     return replace(case, sources=(str(programs.get(seed_of(case))),))
 
 
-GENERATORS = ("csmith", "hypothesis")

@@ -9,11 +9,12 @@ from pathlib import Path
 from typing import Iterator
 
 from ..errors import SuiteError
+from .kinds import PROJECT
 from ..model import Case, case_id
 from ..projects import recipe as R
 from ..projects import sources
 
-SUITE = "project"
+SUITE = PROJECT
 
 
 class ProjectSuite:
