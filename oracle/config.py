@@ -13,7 +13,7 @@ import math
 import os
 import re
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from typing import TYPE_CHECKING
 
 
@@ -112,6 +112,9 @@ def fresh_run_id() -> str:
     return time.strftime("%Y%m%d-%H%M%S") + f"-{os.getpid()}" + (f"-{n}" if n else "")
 
 
+NOT_RESUMED = {"resume": False}  # a RunConfig field a --resume may change: where things go, not what a case is
+
+
 @dataclass(frozen=True)
 class RunConfig:
     """Everything a worker needs to judge cases; plain data, JSON round-trips."""
@@ -122,15 +125,16 @@ class RunConfig:
     candidates: dict[str, Toolchain]
     references: dict[str, Toolchain]
     emulators: dict[str, Emulator]
-    out_dir: str
+    out_dir: str = field(metadata=NOT_RESUMED)
     seed: str = "0"
     ratio: float | None = None
     at_least_one: bool = False
     shard: tuple[int, int] | None = None
-    shard_history: int = 0  # balance the shards with the history's durations up to this run (0: by count)
+    # balance the shards with the history's durations up to this run (0: by count)
+    shard_history: int = field(default=0, metadata=NOT_RESUMED)
     filter: str | None = None
-    json_copy: str | None = None
-    junit_copy: str | None = None
+    json_copy: str | None = field(default=None, metadata=NOT_RESUMED)
+    junit_copy: str | None = field(default=None, metadata=NOT_RESUMED)
     compile_timeout: float = 60.0
     ref_compile_timeout: float = 120.0
     run_timeout: float = 10.0
@@ -141,20 +145,25 @@ class RunConfig:
     csmith_include: str | None = None
     gen_timeout: float = 30.0
     ub_check: bool = False
-    ub_reference: tuple[str, ...] = ()  # the x86_64 reference that builds the sanitizer binary
+    # the x86_64 reference that builds the sanitizer binary
+    ub_reference: tuple[str, ...] = field(default=(), metadata=NOT_RESUMED)
     shrink_timeout: float = 120.0
     stdout_limit: int = 1 << 20
-    cache_path: str | None = None  # None: no reference cache
-    history_path: str | None = None  # None: the run is not recorded
+    cache_path: str | None = field(default=None, metadata=NOT_RESUMED)  # None: no reference cache
+    history_path: str | None = field(default=None, metadata=NOT_RESUMED)  # None: the run is not recorded
     sandbox: str = "none"  # "bwrap" or "none", decided once at start
-    resume: bool = False  # out_dir holds an interrupted run's results.json to complete
-    started: str = field(default_factory=lambda: time.strftime("%Y-%m-%dT%H:%M:%S%z"))
-    warnings: tuple[str, ...] = ()
+    # out_dir holds an interrupted run's results.json to complete
+    resume: bool = field(default=False, metadata=NOT_RESUMED)
+    started: str = field(default_factory=lambda: time.strftime("%Y-%m-%dT%H:%M:%S%z"), metadata=NOT_RESUMED)
+    warnings: tuple[str, ...] = field(default=(), metadata=NOT_RESUMED)
     backend: str = "local"
-    run_id: str = field(default_factory=lambda: fresh_run_id())
-    owner: str = ""  # the controller process (docker: whose containers these are)
-    images: dict = field(default_factory=dict)  # docker: per arch, the image's tag, id and toolchain versions
-    suite_root: str | None = None  # the folder the suite's programs are in (what a container mounts)
+    run_id: str = field(default_factory=lambda: fresh_run_id(), metadata=NOT_RESUMED)
+    # the controller process (docker: whose containers these are)
+    owner: str = field(default="", metadata=NOT_RESUMED)
+    # docker: per arch, the image's tag, id and toolchain versions
+    images: dict = field(default_factory=dict, metadata=NOT_RESUMED)
+    # the folder the suite's programs are in (what a container mounts)
+    suite_root: str | None = field(default=None, metadata=NOT_RESUMED)
 
     def to_dict(self) -> dict:
         """Every field, as JSON data: what results.json records, so the run can be judged again."""
@@ -304,3 +313,8 @@ def parse(given: dict) -> Settings:
 
 def default_out_dir() -> str:
     return os.path.join(".oracle", "runs", time.strftime("%Y%m%d-%H%M%S") + f"-{os.getpid()}")
+
+
+# What a --resume must not change (it would judge the rest of the run differently): every field
+# not marked NOT_RESUMED.
+RESUME_KEYS = tuple(f.name for f in fields(RunConfig) if f.metadata.get("resume", True))

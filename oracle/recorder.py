@@ -24,7 +24,7 @@ from typing import Container, Iterable, Iterator
 
 from . import cache_redis, history
 from . import verdict as V
-from .config import RunConfig
+from .config import RESUME_KEYS, RunConfig
 from .errors import EXIT_FAILURES, EXIT_INCOMPLETE, EXIT_OK, UsageError
 from .model import Case
 from .record import CaseRecord, missing
@@ -39,10 +39,6 @@ RETRIED_ON_RESUME = (V.NOT_RUN, V.INFRA_ERROR)
 
 LOCK = ".oracle-run.lock"
 # What a --resume must share with the run it finishes: otherwise two runs would be mixed under one label.
-RESUME_KEYS = ("suite", "arches", "opts", "candidates", "references", "emulators", "seed", "ratio", "at_least_one",
-               "shard", "filter", "compile_timeout", "ref_compile_timeout", "run_timeout", "ref_run_timeout", "count",
-               "gen_seed", "csmith_args", "csmith_include", "gen_timeout", "ub_check", "shrink_timeout",
-               "stdout_limit", "sandbox", "backend")
 
 
 def _results_doc(out: Path) -> dict:
