@@ -17,7 +17,6 @@ import json
 import os
 import shutil
 import sqlite3
-import sys
 from collections import Counter
 from pathlib import Path
 from typing import Container, Iterable, Iterator
