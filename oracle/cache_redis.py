@@ -162,7 +162,7 @@ class RedisCache:
         chunks = [todo[i:i + CHUNK] for i in range(0, len(todo), CHUNK)]
 
         def fetch():
-            pipe = self._client.pipeline(transaction=False)
+            pipe = self._client.pipeline()
             for chunk in chunks:
                 pipe.mget([PREFIX + k.encode() for k in chunk])
             return pipe.execute()
@@ -198,7 +198,7 @@ class RedisCache:
         blob = f"{FORMAT} {checksum(key, value)} {self._mac(key, value)}\n".encode() + value
 
         def store():
-            pipe = self._client.pipeline(transaction=False)
+            pipe = self._client.pipeline()
             pipe.set(PREFIX + key.encode(), blob, ex=self._ttl)
             if key in self._claimed:
                 pipe.delete(CLAIM_PREFIX + key.encode())
@@ -308,7 +308,7 @@ class RedisCache:
         mine = self._claim_value(key)
 
         def attempt():
-            pipe = self._client.pipeline(transaction=False)
+            pipe = self._client.pipeline()
             pipe.set(claim, mine, nx=True, ex=CLAIM_S)
             pipe.get(entry)
             pipe.get(claim)
@@ -371,12 +371,11 @@ class RedisCache:
             result = fn()
             if isinstance(result, list):  # a pipeline's replies: errors come back in place
                 result = [self._forbidden(r) if isinstance(r, resp.ReplyError) else r for r in result]
-        except resp.ReplyError as exc:
-            if exc.code in FORBIDDEN:
-                self._note(f"the server refused a command: {exc}")
-                return None
-            self._went_down(exc)
-            return _DOWN
+        except resp.ReplyError as exc:  # one command's, or a pipeline's that _forbidden raised again
+            if exc.code not in FORBIDDEN:
+                self._went_down(exc)
+                return _DOWN
+            result = self._forbidden(exc)
         except OSError as exc:  # resp.Broken: no server, a timeout, a reply out of bounds
             self._went_down(exc)
             return _DOWN

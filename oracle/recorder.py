@@ -37,7 +37,6 @@ RETRIED_ON_RESUME = (V.NOT_RUN, V.INFRA_ERROR)
 
 
 LOCK = ".oracle-run.lock"
-# What a --resume must share with the run it finishes: otherwise two runs would be mixed under one label.
 
 
 def _results_doc(out: Path) -> dict:

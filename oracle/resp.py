@@ -131,13 +131,13 @@ class _Reader:
 
 
 def _expect(value, *kinds):
-    """A reply of one of these types (or an error reply, left for the caller), else Broken."""
-    if isinstance(value, ReplyError) or type(value) in kinds:
+    """The reply, when it is of one of these types; else Broken (error replies never come here)."""
+    if type(value) in kinds:
         return value
     raise Broken(f"the server answered {type(value).__name__} where Redis answers {kinds[0].__name__}")
 
 
-# What each command's reply must look like (None: any).
+# What each command's reply must look like.
 def _bulk(v):
     return _expect(v, bytes, type(None))
 
@@ -147,29 +147,18 @@ def _int(v):
 
 
 def _bulks(v):
-    _expect(v, list)
-    if isinstance(v, list):
-        for x in v:
-            _bulk(x)
-    return v
+    return [_bulk(x) for x in _expect(v, list)]
 
 
 def _scan(v):
-    _expect(v, list)
-    if isinstance(v, list):
-        if len(v) != 2 or type(v[0]) is not bytes or not v[0].isdigit():
-            raise Broken("the server's SCAN reply is no cursor and keys")
-        _bulks(v[1])
-        return int(v[0]), v[1]
-    return v
+    if type(v) is not list or len(v) != 2 or type(v[0]) is not bytes or not v[0].isdigit():
+        raise Broken("the server's SCAN reply is no cursor and keys")
+    return int(v[0]), _bulks(v[1])
 
 
 def _info(v):
-    _expect(v, bytes)
-    if isinstance(v, ReplyError):
-        return v
     out = {}
-    for line in v.decode(errors="replace").splitlines():
+    for line in _expect(v, bytes).decode(errors="replace").splitlines():
         if ":" in line and not line.startswith("#"):
             k, _, val = line.partition(":")
             out[k] = int(val) if val.isdigit() else val
@@ -241,7 +230,7 @@ class Client(_Commands):
             raise value
         return value
 
-    def pipeline(self, transaction: bool = False) -> Pipeline:
+    def pipeline(self) -> Pipeline:
         return Pipeline(self)
 
     def execute(self, commands) -> list:
@@ -252,7 +241,8 @@ class Client(_Commands):
             sock = self._connect(deadline)
             self._send(sock, b"".join(encode(*args) for _, args in commands), deadline)
             reader = _Reader(sock, deadline)
-            return [shape(reader.reply()) for shape, _ in commands]
+            replies = [reader.reply() for _ in commands]
+            return [r if isinstance(r, ReplyError) else shape(r) for r, (shape, _) in zip(replies, commands)]
         except OSError as exc:  # Broken, a refused connection, a timeout, TLS
             self.close()
             if isinstance(exc, Broken):

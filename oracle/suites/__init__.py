@@ -11,7 +11,7 @@ from .base import Suite
 from .files import FileSuite
 from .generated import GeneratedSuite, Generator, GenOptions
 from .kinds import GENERATORS
-from .projects import ProjectSuite, is_projects
+from .projects import ProjectSuite, canonical as canonical_projects, is_projects
 from .torture import TortureSuite
 
 NAMED = ("torture", "smoke", *GENERATORS)
@@ -35,8 +35,6 @@ def canonical(spec: str) -> str:
     if is_generated(spec):
         return ",".join(generators_of(spec))
     if is_projects(spec):
-        from .projects import canonical as canonical_projects
-
         return canonical_projects(spec)
     return str(Path(spec).resolve())
 
