@@ -43,8 +43,8 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent))
 
-from oracle import scratch  # noqa: E402
-from oracle.corpus import torture_dir  # noqa: E402
+from oracle.infra import scratch  # noqa: E402
+from oracle.discover.corpus import torture_dir  # noqa: E402
 
 ORACLE = [sys.executable, "-m", "oracle.cli"]
 CANDIDATES = ["--compiler", "tcc", "--compiler", "aarch64=aarch64-linux-gnu-gcc"]

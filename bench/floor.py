@@ -15,14 +15,14 @@ import sys
 import tempfile
 import time
 
-from oracle import config, configure
-from oracle import scratch
-from oracle.pipeline import compile_argv, run_argv
-from oracle.select import select_cases
-from oracle.targets import TARGETS
+from oracle.config import options, machine
+from oracle.infra import scratch
+from oracle.judge.judging import compile_argv, run_argv
+from oracle.discover.select import select_cases
+from oracle.config.targets import TARGETS
 
 
-def case_script(cfg: config.RunConfig, case, work: str) -> str:
+def case_script(cfg: options.RunConfig, case, work: str) -> str:
     """One case as oracle runs it: reference at each level (+ a rerun when it prints), candidate."""
     ref, cand = cfg.references[case.arch].argv, cfg.candidates[case.arch].argv
     emu = cfg.emulators[case.arch].argv
@@ -48,7 +48,7 @@ def main() -> int:
     ap.add_argument("-j", "--jobs", type=int, default=os.cpu_count())
     ap.add_argument("--ratio", type=float, help="the same sample as oracle's --ratio P (with its default seed)")
     args = ap.parse_args()
-    cfg = configure.build({"compiler": args.compiler, "suite": args.suite, "arch": args.arch, "ratio": args.ratio})
+    cfg = machine.build({"compiler": args.compiler, "suite": args.suite, "arch": args.arch, "ratio": args.ratio})
     cases = [c for c in select_cases(cfg) if not c.unsupported]
     # The same scratch filesystem as oracle's Judges (RAM when /dev/shm is usable): the floor
     # is the commands' cost, not the cost of where their files go.

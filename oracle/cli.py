@@ -14,11 +14,12 @@ import sqlite3
 import sys
 from pathlib import Path
 
-from . import __version__, scratch
-from .config import OPTIONS
-from .configure import build
-from .errors import EXIT_INCOMPLETE, EXIT_OK, EXIT_USAGE, FeedError, OracleError, UsageError
-from .proc import children
+from oracle import __version__
+from oracle.infra import scratch
+from oracle.config.options import OPTIONS
+from oracle.config.machine import build
+from oracle.model.errors import EXIT_INCOMPLETE, EXIT_OK, EXIT_USAGE, FeedError, OracleError, UsageError
+from oracle.infra.proc import children
 
 EPILOG = """\
 examples:
@@ -196,14 +197,14 @@ def make_parser() -> argparse.ArgumentParser:
     csub.add_parser("where", help="print where the torture corpus lives")
 
     hist = sub.add_parser("history", help="pass rate per suite and arch over the last runs")
-    hist.add_argument("--history", metavar="FILE", default=".oracle/history.db",
-                      help="the run history database (default .oracle/history.db)")
+    hist.add_argument("--history", metavar="FILE", default=".oracle/report/history.db",
+                      help="the run history database (default .oracle/report/history.db)")
     hist.add_argument("--last", type=_whole(1, 1_000_000), default=10, metavar="N", help="how many runs (default 10)")
 
     report = sub.add_parser("report", help="write the run history as one self-contained HTML page")
     report.add_argument("--html", metavar="FILE", required=True, help="where to write the page")
-    report.add_argument("--history", metavar="FILE", default=".oracle/history.db",
-                        help="the run history database (default .oracle/history.db)")
+    report.add_argument("--history", metavar="FILE", default=".oracle/report/history.db",
+                        help="the run history database (default .oracle/report/history.db)")
 
     comp = sub.add_parser("completion", help="print a shell completion script (bash or zsh)",
                           description="Print a completion script for oracle's commands and options: "
@@ -279,8 +280,8 @@ def glue_free_values(argv: list[str]) -> list[str]:
 
 def main(argv: list[str] | None = None) -> int:
     parser = make_parser()
-    try:  # [tool.oracle] in pyproject.toml, or oracle.toml: the team's defaults (oracle/settings.py)
-        from .settings import apply
+    try:  # [tool.oracle] in pyproject.toml, or oracle.toml: the team's defaults (oracle/config/settings.py)
+        from oracle.config.settings import apply
 
         repeated = apply(parser, say=lambda line: print(f"oracle: {line}", file=sys.stderr))
     except OracleError as exc:
@@ -342,7 +343,7 @@ def cmd_run(args: argparse.Namespace) -> int:
     if args.update_baseline and not args.baseline:
         raise UsageError("--update-baseline needs --baseline FILE")
     if args.update_baseline:
-        from .reports import refuse_special
+        from oracle.report import refuse_special
 
         refuse_special(args.baseline, "--baseline")  # before the run, not after it
     agent = args.agent or (bool(os.environ.get("AGENT_ID")) and not sys.stdout.isatty())
@@ -356,18 +357,18 @@ def cmd_run(args: argparse.Namespace) -> int:
     signal.signal(signal.SIGTERM, _interrupt)
     signal.signal(signal.SIGINT, _interrupt)
     progress = sys.stderr.isatty() and not args.no_progress and not agent
-    from .run import run
+    from oracle.engine.run import run
 
     recorder = run(cfg, args.jobs, progress)
     lines = recorder.summary_lines()
     code = recorder.exit_code
     # A complete run is gated and tasked, also when some cases could not be judged (exit 3 then).
     if not (recorder.interrupted or recorder.write_error) and (tasks_dir or args.baseline):
-        from .results import load
+        from oracle.report.results import load
 
         run = load(cfg.out_dir)
         if args.baseline:
-            from .gate import gate
+            from oracle.feed.gate import gate
 
             result = gate(args.baseline, [run], reruns=args.reruns, update=args.update_baseline)
             lines += result.lines()
@@ -375,7 +376,7 @@ def cmd_run(args: argparse.Namespace) -> int:
             if code == EXIT_OK and recorder.incomplete:
                 code = EXIT_INCOMPLETE  # cases oracle could not judge: never a clean exit
         if tasks_dir:
-            from .tasks import sync
+            from oracle.feed.tasks import sync
 
             try:
                 lines.append(sync(run, tasks_dir, args.max_tasks).line(Path(tasks_dir).resolve()))
@@ -409,21 +410,21 @@ def _agent_lines(lines: list[str], limit: int = 10) -> list[str]:
 
 
 def _load_run(args: argparse.Namespace):
-    from .results import load
+    from oracle.report.results import load
 
     return load(args.results or args.run)
 
 
 def cmd_tasks(args: argparse.Namespace) -> int:
-    from .cluster import clusters
-    from .tasks import representative, sync
+    from oracle.feed.cluster import clusters
+    from oracle.feed.tasks import representative, sync
 
     if args.max_tasks is not None and args.max_tasks < 0:
         raise UsageError("--max-tasks must be 0 or more")
     run = _load_run(args)
     reduced = {}
     if args.reduce:
-        from .reduce import reduce_case
+        from oracle.feed.reduce import reduce_case
 
         chosen = clusters(run.cases, run.arches)[: args.max_tasks]
         for cl in chosen:
@@ -437,7 +438,7 @@ def cmd_tasks(args: argparse.Namespace) -> int:
                 reduced[cl.id] = r.path
     try:
         if args.commit:
-            from .claim import publish_tasks
+            from oracle.feed.claim import publish_tasks
 
             print("\n".join(publish_tasks(args.dir, lambda: sync(run, args.dir, args.max_tasks, reduced))))
         else:
@@ -450,7 +451,7 @@ def cmd_tasks(args: argparse.Namespace) -> int:
 
 
 def cmd_reduce(args: argparse.Namespace) -> int:
-    from .reduce import reduce_case
+    from oracle.feed.reduce import reduce_case
 
     if args.budget <= 0 or args.n < 1:
         raise UsageError("--budget must be positive and -n at least 1")
@@ -460,8 +461,8 @@ def cmd_reduce(args: argparse.Namespace) -> int:
 
 
 def _task_commands(sub) -> None:
-    """`oracle repro`, `claim`, `release`, `done`: what an agent does with one task (oracle/repro.py,
-    oracle/claim.py)."""
+    """`oracle repro`, `claim`, `release`, `done`: what an agent does with one task (oracle/feed/repro.py,
+    oracle/feed/claim.py)."""
     rep = sub.add_parser("repro", help="judge one case again from its id (exit 1 while it fails, 0 once fixed)",
                          description="Discover CASE-ID in its suite (torture, smoke, a generator; a folder suite "
                          "with --suite PATH) and judge it with the candidate and GCC, exactly as 'oracle run' "
@@ -484,7 +485,7 @@ def _task_commands(sub) -> None:
 
 
 def cmd_repro(args: argparse.Namespace) -> int:
-    from .repro import repro
+    from oracle.feed.repro import repro
 
     values = {opt.dest: getattr(args, opt.dest, None) for opt in OPTIONS}
     out = repro(args.case_id, values)
@@ -493,7 +494,7 @@ def cmd_repro(args: argparse.Namespace) -> int:
 
 
 def cmd_claim(args: argparse.Namespace) -> int:
-    from . import claim
+    from oracle.feed import claim
 
     agent = args.agent or claim.default_agent()
     if args.command == "claim":
@@ -507,8 +508,8 @@ cmd_release = cmd_done = cmd_claim
 
 
 def cmd_gate(args: argparse.Namespace) -> int:
-    from .gate import gate
-    from .results import load
+    from oracle.feed.gate import gate
+    from oracle.report.results import load
 
     if args.reruns < 0:
         raise UsageError("--reruns must be 0 or more")
@@ -519,7 +520,7 @@ def cmd_gate(args: argparse.Namespace) -> int:
 
 
 def cmd_merge(args: argparse.Namespace) -> int:
-    from .merge import merge
+    from oracle.feed.merge import merge
 
     try:
         out = merge(args.out, args.results)
@@ -532,9 +533,9 @@ def cmd_merge(args: argparse.Namespace) -> int:
 
 
 def cmd_history(args: argparse.Namespace) -> int:
-    from . import history
-    from .reports import atomic_write, refuse_special
-    from .reports.html import render
+    from oracle.report import history
+    from oracle.report import atomic_write, refuse_special
+    from oracle.report.html import render
 
     if args.command == "report":
         refuse_special(args.html, "--html")
@@ -560,7 +561,7 @@ def cmd_history(args: argparse.Namespace) -> int:
 
 
 def cmd_cache(args: argparse.Namespace) -> int:
-    from .cache import command
+    from oracle.infra.cache import command
 
     print(command(args.cache, args.action))
     return 0
@@ -570,9 +571,9 @@ def cmd_fuzz(args: argparse.Namespace) -> int:
     """An unbounded generated suite, judged until the deadline."""
     from dataclasses import replace
 
-    from .select import select_cases
-    from .stream import Stream, parse_budget
-    from .suites.kinds import GENERATORS
+    from oracle.discover.select import select_cases
+    from oracle.engine.stream import Stream, parse_budget
+    from oracle.discover.suites.generated import GENERATORS
 
     if args.jobs < 1:
         raise UsageError("--jobs must be at least 1")
@@ -609,10 +610,10 @@ def _interrupt(signum, frame):
 
 
 def cmd_corpus(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
-    from .corpus import fetch_torture, torture_dir
+    from oracle.discover.corpus import fetch_torture, torture_dir
 
     if args.corpus_command == "fetch" and args.name == "project":
-        from .projects.sources import fetch_projects
+        from oracle.discover.projects.sources import fetch_projects
 
         for line in fetch_projects(args.project, Path(args.source) if args.source else None, args.force):
             if not (args.quiet and "already" in line):
@@ -631,9 +632,9 @@ def cmd_corpus(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int
 
 
 def cmd_images(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
-    from . import images
-    from .backends.engine import EngineError
-    from .targets import canonical_arch
+    from oracle.infra import images
+    from oracle.infra.backends.engine import EngineError
+    from oracle.config.targets import canonical_arch
 
     try:
         if args.images_command == "build":

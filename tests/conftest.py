@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from oracle import config, configure
+from oracle.config import options, machine
 
 FIXTURES = Path(__file__).parent / "fixtures"
 COMPILERS = FIXTURES / "compilers"
@@ -46,10 +46,10 @@ def program_dir(tmp_path):
 
 @pytest.fixture
 def make_config(tmp_path):
-    def make(compilers: list[str], suite: Path | str, **values) -> config.RunConfig:
+    def make(compilers: list[str], suite: Path | str, **values) -> options.RunConfig:
         v = {"compiler": compilers, "suite": str(suite), "out": str(tmp_path / "out"), "run_timeout": 2.0,
              "compile_timeout": 5.0, "cache": str(tmp_path / "refcache"), **values}
-        return configure.build(v)
+        return machine.build(v)
 
     return make
 

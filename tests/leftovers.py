@@ -14,7 +14,7 @@ import sys
 import tempfile
 import time
 
-from oracle import scratch
+from oracle.infra import scratch
 
 # Where oracle leaves things if it leaks: the temp folder and the Judges' scratch root (/dev/shm).
 ROOTS = sorted({tempfile.gettempdir(), scratch.root()})

@@ -93,7 +93,7 @@ def test_a_byte_identical_executable_is_judged_once(program_dir, tmp_path):
     assert {k for k, c in warm.items() if c.get("candidate_run") == "reused"} == \
         {k for k in warm if "ok.c" not in k}
     # A reused failure still has its case folder, with the candidate's output.
-    from oracle.results import load
+    from oracle.report.results import load
 
     wrong = next(k for k in warm if "wrong_output" in k)
     folder = load(str(tmp_path / "b")).case_dir(wrong)
@@ -106,8 +106,8 @@ def test_a_byte_identical_executable_is_judged_once(program_dir, tmp_path):
 
 def test_a_judge_told_not_to_reuse_runs_the_binary(make_config, program_dir, tmp_path):
     """Gate reruns ask whether a binary is flaky: a reused judgement would always say the same."""
-    from oracle.pipeline import Judge
-    from oracle.suites import open_suite
+    from oracle.judge.judging import Judge
+    from oracle.discover.suites import open_suite
 
     cfg = make_config([str(COMPILERS / "gcc-bug")], program_dir("wrong_output.c"), cache=str(tmp_path / "cache"))
     (case,) = open_suite(cfg.suite).cases(cfg.arches, cfg.opts)

@@ -8,12 +8,12 @@ from pathlib import Path
 
 import pytest
 
-from oracle import cache
-from oracle import verdict as V
-from oracle.cache import Cache
-from oracle.errors import UsageError
-from oracle.pipeline import Judge
-from oracle.suites import open_suite
+from oracle.infra import cache
+from oracle.model import verdict as V
+from oracle.infra.cache import Cache
+from oracle.model.errors import UsageError
+from oracle.judge.judging import Judge
+from oracle.discover.suites import open_suite
 
 from ..conftest import COMPILERS, ORACLE
 

@@ -13,8 +13,8 @@ from pathlib import Path
 
 import pytest
 
-from oracle import cache, cache_redis
-from oracle.cache_redis import RedisCache
+from oracle.infra import cache, cache_redis
+from oracle.infra.cache_redis import RedisCache
 
 from ..conftest import COMPILERS, ORACLE, have, slow_suite
 

@@ -13,7 +13,7 @@ from ..conftest import ORACLE
 
 COUNTER = textwrap.dedent("""
     import os
-    import oracle.suites as S
+    import oracle.discover.suites as S
 
     _open = S.open_suite
 

@@ -17,14 +17,14 @@ from pathlib import Path
 
 import pytest
 
-from oracle import proc
-from oracle import verdict as V
-from oracle.backends import engine
-from oracle.backends.docker import DockerBackend
-from oracle.backends.local import LocalBackend
-from oracle.errors import UsageError
-from oracle.pipeline import Judge
-from oracle.suites import open_suite
+from oracle.infra import proc
+from oracle.model import verdict as V
+from oracle.infra.backends import engine
+from oracle.infra.backends.docker import DockerBackend
+from oracle.infra.backends.local import LocalBackend
+from oracle.model.errors import UsageError
+from oracle.judge.judging import Judge
+from oracle.discover.suites import open_suite
 
 from ..conftest import (COMPILERS, FIXTURES, ORACLE, needs_aarch64, needs_i686, needs_riscv64, needs_tcc, run_cli,
                         slow_suite)
@@ -34,7 +34,7 @@ IN_CONTAINER = FIXTURES / "in-container"  # hostile fixtures never to be run loc
 
 @functools.cache
 def _docker_problem() -> str | None:
-    from oracle import images
+    from oracle.infra import images
 
     try:
         engine.require_engine()
@@ -227,7 +227,7 @@ def test_a_new_run_sweeps_containers_of_dead_runs(make_config, program_dir):
     dead = subprocess.Popen(["true"])
     dead.wait()
     name = f"oracle-test-dead-{dead.pid}"
-    from oracle import images
+    from oracle.infra import images
 
     engine.docker("run", "-d", "--name", name, "--label", f"{engine.LABEL_RUN}=dead-{dead.pid}",
                   "--label", f"{engine.LABEL_OWNER}={engine.owner_token(os.getpid()).split(':')[0]}:{dead.pid}:1",

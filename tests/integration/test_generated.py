@@ -7,12 +7,12 @@ import time
 
 import pytest
 
-from oracle import verdict as V
-from oracle.model import Case
-from oracle.pipeline import Judge
-from oracle.reports import casedir
-from oracle.shrink import shrink
-from oracle.suites import open_suite
+from oracle.model import verdict as V
+from oracle.model.case import Case
+from oracle.judge.judging import Judge
+from oracle.report import casedir
+from oracle.engine.shrink import shrink
+from oracle.discover.suites import open_suite
 
 from ..conftest import COMPILERS, have, run_cli
 

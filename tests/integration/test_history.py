@@ -8,7 +8,7 @@ import subprocess
 
 import pytest
 
-from oracle import history
+from oracle.report import history
 
 from ..conftest import COMPILERS, run_cli
 
@@ -73,7 +73,7 @@ def test_html_report_renders_in_chromium(three_runs, tmp_path):
     assert '<svg id="passrate-0"' in dom.stdout and dom.stdout.count('class="series"') == 2
     assert dom.stdout.count("<circle") == 3
     assert 'class="failures"' in dom.stdout and "wrong-output" in dom.stdout
-    assert "wrong-output in suite/wrong_output.c (every arch)" in dom.stdout  # oracle/cluster.py's clusters
+    assert "wrong-output in suite/wrong_output.c (every arch)" in dom.stdout  # oracle/feed/cluster.py's clusters
     shot = tmp_path / "report.png"
     subprocess.run([CHROMIUM, *flags, f"--screenshot={shot}", page.as_uri()], capture_output=True, timeout=120)
     assert shot.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n" and shot.stat().st_size > 10_000

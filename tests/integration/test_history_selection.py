@@ -8,10 +8,10 @@ import sqlite3
 import subprocess
 import sys
 
-from oracle import history
-from oracle import verdict as V
-from oracle.model import Case
-from oracle.record import CaseRecord
+from oracle.report import history
+from oracle.model import verdict as V
+from oracle.model.case import Case
+from oracle.model.record import CaseRecord
 
 from ..conftest import COMPILERS, run_cli
 
@@ -162,7 +162,7 @@ def test_two_processes_migrating_at_once_both_succeed(tmp_path):
     old = sqlite3.connect(path)
     old.executescript(OLD_SCHEMA)
     old.close()
-    code = f"from oracle import history; history.open_history({str(path)!r}).close()"
+    code = f"from oracle.report import history; history.open_history({str(path)!r}).close()"
     procs = [subprocess.Popen([sys.executable, "-c", code], stderr=subprocess.PIPE) for _ in range(4)]
     assert [p.wait(timeout=120) for p in procs] == [0, 0, 0, 0], [p.stderr.read() for p in procs]
     assert sqlite3.connect(path).execute("PRAGMA user_version").fetchone()[0] == history.VERSION

@@ -10,10 +10,10 @@ from pathlib import Path
 
 import pytest
 
-from oracle.backends import sandbox
-from oracle import verdict as V
-from oracle.pipeline import Judge
-from oracle.suites import open_suite
+from oracle.infra.backends import sandbox
+from oracle.model import verdict as V
+from oracle.judge.judging import Judge
+from oracle.discover.suites import open_suite
 
 from ..conftest import COMPILERS, run_cli
 

@@ -11,9 +11,9 @@ from pathlib import Path
 
 import pytest
 
-from oracle import proc
-from oracle.backends import sandbox
-from oracle.backends.sandbox import Sandbox
+from oracle.infra import proc
+from oracle.infra.backends import sandbox
+from oracle.infra.backends.sandbox import Sandbox
 
 from ..conftest import COMPILERS, ORACLE, PROGRAMS, run_cli
 

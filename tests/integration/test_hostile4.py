@@ -71,7 +71,7 @@ def test_a_run_of_mostly_ref_invalid_cases_says_so_on_its_last_line(tmp_path):
 @pytest.mark.parametrize("sandbox", ["none", "bwrap"])
 def test_a_dev_null_others_cannot_write_stops_the_run_naming_it(tmp_path, sandbox):
     if sandbox == "bwrap":
-        from oracle.backends import sandbox as sb
+        from oracle.infra.backends import sandbox as sb
 
         if sb.available() is not None:
             pytest.skip("bwrap unusable here")
@@ -134,7 +134,7 @@ int main(void) {
 
 
 def test_no_state_passes_from_one_run_of_a_binary_to_the_next(tmp_path):
-    from oracle.backends import sandbox as sb
+    from oracle.infra.backends import sandbox as sb
 
     if sb.available() is not None:
         pytest.skip("bwrap unusable here")

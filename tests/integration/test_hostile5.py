@@ -26,7 +26,7 @@ def _verdicts(tmp_path: Path) -> dict[str, str]:
 @pytest.mark.parametrize("sandbox", ["none", "bwrap"])
 def test_a_candidate_that_makes_the_next_work_folders_first_hides_nothing(tmp_path, sandbox):
     if sandbox == "bwrap":
-        from oracle.backends import sandbox as sb
+        from oracle.infra.backends import sandbox as sb
 
         if sb.available() is not None:
             pytest.skip("bwrap unusable here")

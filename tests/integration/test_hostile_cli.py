@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from oracle import configure
+from oracle.config import machine
 
 from ..conftest import run_cli
 
@@ -27,7 +27,7 @@ def test_fuzz_with_its_default_generators_runs_from_any_folder(tmp_path):
 
 
 def test_a_generated_suite_of_two_generators_is_recorded_by_name(tmp_path):
-    cfg = configure.build({"compiler": ["gcc"], "suite": "hypothesis,csmith", "out": str(tmp_path / "out")},
+    cfg = machine.build({"compiler": ["gcc"], "suite": "hypothesis,csmith", "out": str(tmp_path / "out")},
                           probe_toolchains=False)
     assert cfg.suite == "hypothesis,csmith"
 
@@ -223,7 +223,7 @@ def test_a_task_file_that_is_not_a_regular_file_is_never_replaced(tmp_path, kind
 
 # ---------------------------------------------------------------- class 7: settings and runs from elsewhere
 
-from oracle.backends import sandbox as _sandbox  # noqa: E402
+from oracle.infra.backends import sandbox as _sandbox  # noqa: E402
 
 BWRAP = _sandbox.available() is None
 

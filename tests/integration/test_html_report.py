@@ -14,10 +14,10 @@ from urllib.parse import unquote, urlparse
 
 import pytest
 
-from oracle import history
-from oracle import verdict as V
-from oracle.model import Case
-from oracle.record import CaseRecord
+from oracle.report import history
+from oracle.model import verdict as V
+from oracle.model.case import Case
+from oracle.model.record import CaseRecord
 
 from ..conftest import COMPILERS, needs_aarch64, run_cli
 

@@ -9,10 +9,10 @@ from pathlib import Path
 import pytest
 import xmlschema
 
-from oracle import verdict as V
-from oracle.model import Case
-from oracle.record import CaseRecord
-from oracle.reports import junit
+from oracle.model import verdict as V
+from oracle.model.case import Case
+from oracle.model.record import CaseRecord
+from oracle.report import junit
 
 from ..conftest import COMPILERS, run_cli
 
@@ -64,7 +64,7 @@ def test_a_run_with_failures_writes_valid_junit_with_bodies(schema, tmp_path, pr
 def test_bodies_stay_valid_and_short_whatever_the_program_printed(schema, tmp_path):
     folder = tmp_path / "cases"
     rec = CaseRecord(Case("s/a.c@x86_64-O0", "s", "a.c", "x86_64", "-O0"), V.WRONG_OUTPUT, "differs\x00", 0.5)
-    from oracle.reports.casedir import slug
+    from oracle.report.casedir import slug
 
     d = folder / "cases" / slug(rec.id)
     d.mkdir(parents=True)

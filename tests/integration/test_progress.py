@@ -10,7 +10,7 @@ import select
 import subprocess
 import time
 
-from oracle.progress import FIXED_WIDTH
+from oracle.engine.progress import FIXED_WIDTH
 
 from ..conftest import ORACLE
 

@@ -12,10 +12,10 @@ from pathlib import Path
 
 import pytest
 
-from oracle import proc
-from oracle.projects import bisect as B
-from oracle.projects import build as pb
-from oracle.projects import recipe as R
+from oracle.infra import proc
+from oracle.judge.projects import bisect as B
+from oracle.judge.projects import build as pb
+from oracle.discover.projects import recipe as R
 
 from ..conftest import needs_aarch64, run_cli
 
@@ -182,7 +182,7 @@ def test_a_real_project_on_both_arches(tmp_path):
 def test_project_builds_and_tests_run_in_the_sandbox(tmp_path):
     """A candidate that writes on the host at every call leaves no mark when the project is built
     in the sandbox (its own folder is all it may write); without the sandbox, it does."""
-    from oracle.backends.sandbox import available
+    from oracle.infra.backends.sandbox import available
 
     if available() is not None:
         pytest.skip("bwrap unusable here")

@@ -77,7 +77,7 @@ def test_deselected_cases_are_in_no_report_and_history_keeps_the_subset_apart(tm
     assert _ids(tmp_path) == want and _junit_ids(tmp_path) == want  # no not-run rows for the rest
     errors = (tmp_path / "out" / "errors.log").read_text()
     assert "ok.c" not in errors and "not-run" not in json.dumps(_ids(tmp_path))
-    from oracle import history
+    from oracle.report import history
 
     db = history.open_history(tmp_path / "h.db")
     [(key, label, _)] = history.selections(db)
@@ -115,7 +115,7 @@ def test_an_empty_selection_exits_5_under_pytest(tmp_path, suite):
 
 
 def test_case_ids_from_node_ids():
-    from oracle.plugin import _case_id, split_id
+    from oracle.engine.plugin import _case_id, split_id
 
     assert split_id("torture/pr1.c@x86_64-O0") == ("torture/pr1.c", "x86_64-O0")
     assert _case_id("torture/pr1.c::x86_64-O0") == "torture/pr1.c@x86_64-O0"

@@ -13,8 +13,8 @@ import time
 
 import pytest
 
-from oracle import cache_redis, resp
-from oracle.cache_redis import RedisCache
+from oracle.infra import cache_redis, resp
+from oracle.infra.cache_redis import RedisCache
 
 from .test_cache_redis import oracle_run, verdicts
 

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from oracle import verdict as V
-from oracle.pipeline import Judge
-from oracle.suites import open_suite
+from oracle.model import verdict as V
+from oracle.judge.judging import Judge
+from oracle.discover.suites import open_suite
 
 from ..conftest import COMPILERS, needs_aarch64
 

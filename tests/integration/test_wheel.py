@@ -65,7 +65,7 @@ def test_the_wheel_holds_the_run_time_files(installed):
 def test_a_fresh_virtualenv_runs_the_smoke_suite(installed, tmp_path):
     bin_dir = installed / "venv" / "bin"
     env = {k: v for k, v in os.environ.items() if k not in ("PYTHONPATH", "VIRTUAL_ENV")}
-    where = subprocess.run([str(bin_dir / "python"), "-c", "import oracle, oracle.images as i, oracle.corpus as c; "
+    where = subprocess.run([str(bin_dir / "python"), "-c", "import oracle, oracle.infra.images as i, oracle.discover.corpus as c; "
                             "print(oracle.__file__); print(i.CONTAINERS); print(c.REPO_CORPORA)"],
                            capture_output=True, text=True, cwd=tmp_path, env=env, timeout=60)
     pkg, containers, corpora = where.stdout.split()

@@ -7,11 +7,11 @@ from __future__ import annotations
 import re
 import signal
 
-from oracle import verdict as V
-from oracle.model import Case
-from oracle.pipeline import Result
-from oracle.proc import EXIT, SIGNAL, ProcResult, Status
-from oracle.record import CaseRecord
+from oracle.model import verdict as V
+from oracle.model.case import Case
+from oracle.judge.outcome import Result
+from oracle.infra.proc import EXIT, SIGNAL, ProcResult, Status
+from oracle.model.record import CaseRecord
 
 _KILLED = re.compile(r"killed by (SIG[A-Z0-9]+)")
 

@@ -9,15 +9,15 @@ from pathlib import Path
 
 import pytest
 
-from oracle import judgements
-from oracle import verdict as V
-from oracle.errors import UsageError
-from oracle.proc import EXIT, ProcResult, Status
-from oracle.reports import summary
-from oracle.suites import dg
-from oracle.suites.torture import TortureSuite
-from oracle.targets import TARGETS, canonical_arch
-from oracle.toolchain import parse_specs
+from oracle.judge import reuse
+from oracle.model import verdict as V
+from oracle.model.errors import UsageError
+from oracle.infra.proc import EXIT, ProcResult, Status
+from oracle.report import summary
+from oracle.discover.suites import dg
+from oracle.discover.suites.torture import TortureSuite
+from oracle.config.targets import TARGETS, canonical_arch
+from oracle.config.toolchain import parse_specs
 
 from ..conftest import have
 
@@ -156,28 +156,28 @@ def _run(out: bytes, code: int = 0) -> ProcResult:
 
 
 def test_a_judgement_key_changes_with_the_executable_the_reference_and_the_limits():
-    base = judgements.key("e" * 64, "r" * 64, _run(b"ok\n"), 10.0, 1 << 20)
-    assert base == judgements.key("e" * 64, "r" * 64, _run(b"ok\n"), 10.0, 1 << 20)
-    assert len({base, judgements.key("f" * 64, "r" * 64, _run(b"ok\n"), 10.0, 1 << 20),
-                judgements.key("e" * 64, "s" * 64, _run(b"ok\n"), 10.0, 1 << 20),
-                judgements.key("e" * 64, "r" * 64, _run(b"ok!\n"), 10.0, 1 << 20),
-                judgements.key("e" * 64, "r" * 64, _run(b"ok\n", 1), 10.0, 1 << 20),
-                judgements.key("e" * 64, "r" * 64, _run(b"ok\n"), 40.0, 1 << 20)}) == 6
+    base = reuse.key("e" * 64, "r" * 64, _run(b"ok\n"), 10.0, 1 << 20)
+    assert base == reuse.key("e" * 64, "r" * 64, _run(b"ok\n"), 10.0, 1 << 20)
+    assert len({base, reuse.key("f" * 64, "r" * 64, _run(b"ok\n"), 10.0, 1 << 20),
+                reuse.key("e" * 64, "s" * 64, _run(b"ok\n"), 10.0, 1 << 20),
+                reuse.key("e" * 64, "r" * 64, _run(b"ok!\n"), 10.0, 1 << 20),
+                reuse.key("e" * 64, "r" * 64, _run(b"ok\n", 1), 10.0, 1 << 20),
+                reuse.key("e" * 64, "r" * 64, _run(b"ok\n"), 40.0, 1 << 20)}) == 6
 
 
 def test_only_repeatable_verdicts_are_stored_and_they_round_trip():
     run = _run(b"\xff\x00out")
-    got = judgements.from_json(judgements.to_json(V.WRONG_OUTPUT, "stdout differs", run))
+    got = reuse.from_json(reuse.to_json(V.WRONG_OUTPUT, "stdout differs", run))
     assert got is not None and got[:2] == (V.WRONG_OUTPUT, "stdout differs") and got[2].stdout == run.stdout
-    assert judgements.storable(V.PASS, run) and not judgements.storable(V.TIMEOUT, run)
-    assert not judgements.storable(V.PASS, _run(b"x" * (judgements.MAX_STDOUT + 1)))
-    assert judgements.from_json({"format": "judgement-v0", "verdict": "pass"}) is None
-    assert judgements.from_json({**judgements.to_json(V.PASS, "", run), "verdict": "timeout"}) is None
+    assert reuse.storable(V.PASS, run) and not reuse.storable(V.TIMEOUT, run)
+    assert not reuse.storable(V.PASS, _run(b"x" * (reuse.MAX_STDOUT + 1)))
+    assert reuse.from_json({"format": "judgement-v0", "verdict": "pass"}) is None
+    assert reuse.from_json({**reuse.to_json(V.PASS, "", run), "verdict": "timeout"}) is None
 
 
 def test_exe_digest_is_of_the_bytes(tmp_path: Path):
     a, b = tmp_path / "a", tmp_path / "b"
     a.write_bytes(b"\x7fELF same")
     b.write_bytes(b"\x7fELF same")
-    assert judgements.exe_digest(str(a)) == judgements.exe_digest(str(b)) is not None
-    assert judgements.exe_digest(str(tmp_path / "missing")) is None
+    assert reuse.exe_digest(str(a)) == reuse.exe_digest(str(b)) is not None
+    assert reuse.exe_digest(str(tmp_path / "missing")) is None

@@ -8,13 +8,13 @@ from pathlib import Path
 
 import pytest
 
-from oracle import configure
-from oracle import verdict as V
-from oracle.errors import EXIT_FAILURES, EXIT_INCOMPLETE, UsageError
-from oracle.gate import Baseline, gate
-from oracle.model import Case
-from oracle.record import CaseRecord
-from oracle.suites.files import FileSuite
+from oracle.config import machine
+from oracle.model import verdict as V
+from oracle.model.errors import EXIT_FAILURES, EXIT_INCOMPLETE, UsageError
+from oracle.feed.gate import Baseline, gate
+from oracle.model.case import Case
+from oracle.model.record import CaseRecord
+from oracle.discover.suites.files import FileSuite
 
 from .test_cluster import rec
 from .test_tasks import results
@@ -74,7 +74,7 @@ def test_an_empty_suite_folder_is_a_usage_error(tmp_path):
     (empty / "sub").mkdir(parents=True)
     (empty / "notes.txt").write_text("no programs here")
     with pytest.raises(UsageError, match="no .c files under"):
-        configure.build(config_values(tmp_path, empty), probe_toolchains=False)
+        machine.build(config_values(tmp_path, empty), probe_toolchains=False)
 
 
 @pytest.mark.parametrize("where", ["inside", "file", "proc"])
@@ -87,7 +87,7 @@ def test_an_output_folder_oracle_cannot_use_is_a_usage_error(tmp_path, where):
         out.write_text("not a folder")
     with pytest.raises(UsageError, match={"inside": "inside the suite folder", "file": "is a file",
                                           "proc": "cannot write in"}[where]):
-        configure.build(config_values(tmp_path, suite, out=str(out)), probe_toolchains=False)
+        machine.build(config_values(tmp_path, suite, out=str(out)), probe_toolchains=False)
     assert not (suite / "runs").exists()
 
 
@@ -102,7 +102,7 @@ def test_a_cache_that_cannot_be_opened_is_a_usage_error(tmp_path, where):
     if where == "folder-db":
         cache.mkdir()
     with pytest.raises(UsageError, match="--cache"):
-        configure.build(config_values(tmp_path, suite, cache=str(cache)), probe_toolchains=False)
+        machine.build(config_values(tmp_path, suite, cache=str(cache)), probe_toolchains=False)
 
 
 def test_a_history_that_is_a_folder_is_a_usage_error(tmp_path):
@@ -111,11 +111,11 @@ def test_a_history_that_is_a_folder_is_a_usage_error(tmp_path):
     (suite / "ok.c").write_text(OK)
     (tmp_path / "hist").mkdir()
     with pytest.raises(UsageError, match="--history .* is a folder"):
-        configure.build(config_values(tmp_path, suite, history=str(tmp_path / "hist")), probe_toolchains=False)
+        machine.build(config_values(tmp_path, suite, history=str(tmp_path / "hist")), probe_toolchains=False)
 
 
 def test_a_run_with_infra_errors_never_exits_0_and_says_how_many_last(make_config, tmp_path):
-    from oracle.recorder import Recorder
+    from oracle.engine.journal import Recorder
 
     suite = tmp_path / "suite"
     suite.mkdir()

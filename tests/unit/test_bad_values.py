@@ -7,12 +7,12 @@ import json
 
 import pytest
 
-from oracle import settings
+from oracle.config import settings
 from oracle.cli import make_parser
-from oracle.config import parse
-from oracle.errors import EXIT_USAGE, RecipeError, UsageError
-from oracle.gate import Baseline, gate
-from oracle.projects import recipe as R
+from oracle.config.options import parse
+from oracle.model.errors import EXIT_USAGE, RecipeError, UsageError
+from oracle.feed.gate import Baseline, gate
+from oracle.discover.projects import recipe as R
 
 from .test_cluster import rec
 from .test_projects import GOOD, write
@@ -97,7 +97,7 @@ def _node(path, kind):
 def test_atomic_write_and_open_regular_refuse_what_is_not_a_regular_file(tmp_path, kind):
     import os
 
-    from oracle.reports import NotAFile, atomic_write, open_regular
+    from oracle.report import NotAFile, atomic_write, open_regular
 
     path = tmp_path / "out.json"
     before = _node(path, kind)
@@ -115,7 +115,7 @@ def test_atomic_write_and_open_regular_refuse_what_is_not_a_regular_file(tmp_pat
 def test_atomic_file_never_renames_over_a_node_put_there_while_it_wrote(tmp_path, kind):
     import os
 
-    from oracle.reports import NotAFile, atomic_file
+    from oracle.report import NotAFile, atomic_file
 
     path = tmp_path / "junit.xml"
     with pytest.raises(NotAFile):

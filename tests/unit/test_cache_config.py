@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import pytest
 
-from oracle import cache, cache_redis
-from oracle.errors import UsageError
+from oracle.infra import cache, cache_redis
+from oracle.model.errors import UsageError
 
 
 @pytest.mark.parametrize("given, url, password", [

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from oracle import verdict as V
-from oracle.cluster import clusters, symbol_family
-from oracle.evidence import constructs, normalise_diagnostic
-from oracle.model import Case
-from oracle.pipeline import Result
-from oracle.record import CaseRecord
+from oracle.model import verdict as V
+from oracle.feed.cluster import clusters, symbol_family
+from oracle.judge.evidence import constructs, normalise_diagnostic
+from oracle.model.case import Case
+from oracle.judge.outcome import Result
+from oracle.model.record import CaseRecord
 
 from .judged import judged
 

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import pytest
 
-from oracle import config, configure
-from oracle.errors import UsageError
-from oracle.targets import HOST_ARCH
-from oracle.toolchain import parse_specs
+from oracle.config import options, machine
+from oracle.model.errors import UsageError
+from oracle.config.targets import HOST_ARCH
+from oracle.config.toolchain import parse_specs
 
 
 def test_compiler_specs():
@@ -26,11 +26,11 @@ def test_bad_compiler_specs(specs):
 @pytest.mark.parametrize("value", ["0/2", "3/2", "a/b", "1", "1/0"])
 def test_bad_shard(value):
     with pytest.raises(UsageError, match="--shard"):
-        config.parse_shard(value)
+        options.parse_shard(value)
 
 
 def test_shard_ok():
-    assert config.parse_shard(" 2/4 ") == (2, 4)
+    assert options.parse_shard(" 2/4 ") == (2, 4)
 
 
 @pytest.mark.parametrize(
@@ -47,7 +47,7 @@ def test_shard_ok():
 )
 def test_usage_errors(values, words):
     with pytest.raises(UsageError, match=words):
-        configure.build(values, probe_toolchains=False)
+        machine.build(values, probe_toolchains=False)
 
 
 def test_free_valued_options_may_start_with_a_dash():

@@ -6,9 +6,9 @@ from pathlib import Path
 
 import pytest
 
-from oracle.suites import dg
-from oracle.suites.files import FileSuite
-from oracle.suites.torture import BUILTINS_FLAGS, TortureSuite
+from oracle.discover.suites import dg
+from oracle.discover.suites.files import FileSuite
+from oracle.discover.suites.torture import BUILTINS_FLAGS, TortureSuite
 
 X86 = dg.Context("x86_64", "x86_64-pc-linux-gnu")
 ARM = dg.Context("aarch64", "aarch64-unknown-linux-gnu")
@@ -179,7 +179,7 @@ def test_a_dot_x_script_cannot_add_a_dangerous_flag():
 
 
 def test_every_flag_the_torture_suite_asks_for_is_allowed():
-    from oracle.corpus import torture_dir
+    from oracle.discover.corpus import torture_dir
 
     root = torture_dir()
     if not root.is_dir():

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from oracle import shards
+from oracle.discover import shards
 
 DOC = Path(__file__).resolve().parents[2] / "docs" / "ci.md"
 BIN = Path(sys.executable).parent

@@ -6,9 +6,9 @@ import json
 
 import pytest
 
-from oracle import verdict as V
-from oracle.errors import UsageError
-from oracle.gate import Baseline, gate
+from oracle.model import verdict as V
+from oracle.model.errors import UsageError
+from oracle.feed.gate import Baseline, gate
 
 from .test_cluster import rec
 from .test_tasks import results

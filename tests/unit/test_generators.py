@@ -9,10 +9,10 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from oracle.suites import open_suite
-from oracle.suites.cprog import TYPES, Env, exprs, programs
-from oracle.suites.generated import GenOptions, int_seed
-from oracle.suites.hyp import draw_program, replay
+from oracle.discover.suites import open_suite
+from oracle.discover.suites.cprog import TYPES, Env, exprs, programs
+from oracle.discover.suites.generated import GenOptions, int_seed
+from oracle.discover.suites.hyp import draw_program, replay
 
 from ..conftest import have
 
@@ -27,7 +27,7 @@ def test_hypothesis_seed_gives_the_same_program_every_time():
 
 def test_hypothesis_seed_is_the_same_in_another_process():
     """Loaded modules must not change what a seed means (Hypothesis mixes in their constants)."""
-    code = "from oracle.suites.hyp import draw_program; import sys; sys.stdout.write(draw_program(77)[0])"
+    code = "from oracle.discover.suites.hyp import draw_program; import sys; sys.stdout.write(draw_program(77)[0])"
     other = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     assert other == draw_program(77)[0]
 

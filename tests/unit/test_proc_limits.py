@@ -5,7 +5,7 @@ from __future__ import annotations
 import resource
 import shutil
 
-from oracle import proc
+from oracle.infra import proc
 
 GiB = 1 << 30
 SH = shutil.which("sh")

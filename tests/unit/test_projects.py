@@ -7,10 +7,10 @@ from pathlib import Path
 
 import pytest
 
-from oracle.errors import EXIT_USAGE, RecipeError
-from oracle.projects import bisect as B
-from oracle.projects import ccwrap
-from oracle.projects import recipe as R
+from oracle.model.errors import EXIT_USAGE, RecipeError
+from oracle.judge.projects import bisect as B
+from oracle.judge.projects import ccwrap
+from oracle.discover.projects import recipe as R
 
 from ..conftest import run_cli
 
@@ -175,8 +175,8 @@ def test_deb_src_entries_are_added_once(tmp_path):
 
 def test_two_recipes_with_one_name_by_path_are_refused(tmp_path):
     """Issue 23 class 2a: a/proj.toml and b/proj.toml would give the same case ids (one vanishes)."""
-    from oracle.errors import SuiteError
-    from oracle.suites.projects import ProjectSuite
+    from oracle.model.errors import SuiteError
+    from oracle.discover.suites.projects import ProjectSuite
 
     local = GOOD.replace('package = "zlib"\nversion = "1:1.2.13.dfsg-1"', 'dir = "src"')
     a, b = tmp_path / "a", tmp_path / "b"
@@ -188,10 +188,11 @@ def test_two_recipes_with_one_name_by_path_are_refused(tmp_path):
 
 
 def test_the_folders_oracle_writes_are_known_to_the_tree_hash():
-    from oracle import recorder, scratch
-    from oracle.projects import trees
+    from oracle.engine import journal
+    from oracle.infra import scratch
+    from oracle.discover.projects import trees
 
-    assert recorder.LOCK in trees.OWN_MARKS and scratch.LOCK in trees.OWN_MARKS
+    assert journal.LOCK in trees.OWN_MARKS and scratch.LOCK in trees.OWN_MARKS
 
 
 def test_the_references_own_dependency_rule_lists_the_headers_its_minus_m_lists(tmp_path, monkeypatch):

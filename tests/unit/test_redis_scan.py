@@ -6,8 +6,8 @@ from __future__ import annotations
 
 import pytest
 
-from oracle.cache_redis import RedisCache
-from oracle.errors import UsageError
+from oracle.infra.cache_redis import RedisCache
+from oracle.model.errors import UsageError
 
 
 class EndlessScan:

@@ -5,11 +5,11 @@ from __future__ import annotations
 import json
 import xml.etree.ElementTree as ET
 
-from oracle import verdict as V
-from oracle.model import Case
-from oracle.record import CaseRecord
-from oracle.reports import errors_log, junit, summary
-from oracle.text import clean, describe_diff, show
+from oracle.model import verdict as V
+from oracle.model.case import Case
+from oracle.model.record import CaseRecord
+from oracle.report import errors_log, junit, summary
+from oracle.model.text import clean, describe_diff, show
 
 NASTY = "bad \x00\x01\x1b[31m \udcff \ufffe ]]> <tag> & \"quote\"\n second line"
 
@@ -72,8 +72,8 @@ def test_verdict_set_is_closed():
 def test_a_stream_recorder_keeps_records_on_disk_and_writes_valid_reports(make_config, tmp_path):
     from junitparser import JUnitXml
 
-    from oracle import history
-    from oracle.recorder import Recorder
+    from oracle.report import history
+    from oracle.engine.journal import Recorder
 
     cfg = make_config(["gcc"], "csmith", out=str(tmp_path / "out"), history=str(tmp_path / "history.db"))
     rec = Recorder(cfg, stream=True)

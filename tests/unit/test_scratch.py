@@ -8,7 +8,7 @@ import sys
 import tempfile
 import time
 
-from oracle import scratch
+from oracle.infra import scratch
 
 
 def test_oracle_scratch_chooses(monkeypatch, tmp_path):
@@ -52,7 +52,7 @@ def test_abandoned_scratch_is_swept_and_live_scratch_is_not(monkeypatch, tmp_pat
         d.mkdir()
     fd = scratch.hold(live)
     # The dead run's Judge was another process that took the lock and was killed.
-    subprocess.run([sys.executable, "-c", "import os, sys; from oracle import scratch; "
+    subprocess.run([sys.executable, "-c", "import os, sys; from oracle.infra import scratch; "
                     f"scratch.hold({str(dead)!r}); os.kill(os.getpid(), 9)"])
     assert (dead / scratch.LOCK).exists()
     past = time.time() - scratch.ABANDONED_AFTER_S - 60
@@ -76,7 +76,7 @@ def test_a_project_build_folder_of_a_killed_run_is_swept(monkeypatch, tmp_path):
     scratch.hold_shared(live)
     scratch.hold_shared(live)  # once per process, however often a worker asks
     for _ in range(2):  # two workers of a killed run
-        subprocess.run([sys.executable, "-c", "import os; from oracle import scratch; "
+        subprocess.run([sys.executable, "-c", "import os; from oracle.infra import scratch; "
                         f"scratch.hold_shared({str(dead)!r}); os.kill(os.getpid(), 9)"])
     try:
         assert scratch.sweep_abandoned() == [str(dead)]

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from oracle.model import Case, case_id
-from oracle.select import select as select_stream
+from oracle.model.case import Case, case_id
+from oracle.discover.select import select as select_stream
 
 
 def select(cs, **kw):
@@ -91,7 +91,7 @@ def test_selection_is_lazy():
 
 
 def test_case_id_from_node_id_with_and_without_loadgroup_suffix():
-    from oracle.plugin import _case_id
+    from oracle.engine.plugin import _case_id
 
     cid = "torture/pr1.c@x86_64-O0"
     assert _case_id(f"out::oracle::{cid}") == cid

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 
-from oracle import settings
+from oracle.config import settings
 from oracle.cli import glue_free_values, make_parser
 
 from ..conftest import PROGRAMS, run_cli
@@ -88,12 +88,12 @@ def test_a_settings_file_not_owned_by_the_user_or_root_or_writable_by_anyone_is_
 def test_rejudging_decides_the_sandbox_here(tmp_path):
     from dataclasses import replace
 
-    from oracle import configure
-    from oracle.backends.sandbox import available
+    from oracle.config import machine
+    from oracle.infra.backends.sandbox import available
 
-    cfg = configure.build({"compiler": ["gcc"], "suite": "smoke", "out": str(tmp_path / "out"), "sandbox": "none"},
+    cfg = machine.build({"compiler": ["gcc"], "suite": "smoke", "out": str(tmp_path / "out"), "sandbox": "none"},
                           probe_toolchains=False)
     assert cfg.sandbox == "none"
-    assert configure.rejudging(cfg, str(tmp_path / "again")).sandbox == ("bwrap" if available() is None else "none")
+    assert machine.rejudging(cfg, str(tmp_path / "again")).sandbox == ("bwrap" if available() is None else "none")
     if available() is None:
-        assert configure.rejudging(replace(cfg, sandbox="bwrap"), str(tmp_path)).sandbox == "bwrap"
+        assert machine.rejudging(replace(cfg, sandbox="bwrap"), str(tmp_path)).sandbox == "bwrap"

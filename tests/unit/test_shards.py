@@ -8,11 +8,12 @@ import subprocess
 
 import pytest
 
-from oracle import history, shards
-from oracle.config import parse_shard
-from oracle.errors import EXIT_USAGE, UsageError
-from oracle.model import Case, case_id
-from oracle.select import select, time_plan
+from oracle.report import history
+from oracle.discover import shards
+from oracle.config.options import parse_shard
+from oracle.model.errors import EXIT_USAGE, UsageError
+from oracle.model.case import Case, case_id
+from oracle.discover.select import select, time_plan
 
 from ..conftest import ORACLE
 
@@ -152,8 +153,8 @@ def test_history_durations_balance_the_shards(tmp_path):
 
 
 def test_a_run_configured_with_history_balances_its_shards(tmp_path):
-    from oracle import configure
-    from oracle.select import select_cases
+    from oracle.config import machine
+    from oracle.discover.select import select_cases
 
     suite = tmp_path / "suite"
     suite.mkdir()
@@ -162,7 +163,7 @@ def test_a_run_configured_with_history_balances_its_shards(tmp_path):
     hist = tmp_path / "history.db"
 
     def cfg(shard: str, by: str = "time"):
-        return configure.build({"compiler": ["gcc"], "suite": str(suite), "out": str(tmp_path / f"out{shard[0]}"),
+        return machine.build({"compiler": ["gcc"], "suite": str(suite), "out": str(tmp_path / f"out{shard[0]}"),
                                 "shard": shard, "shard_by": by, "history": str(hist), "no_cache": True},
                                probe_toolchains=False)
 
@@ -184,7 +185,7 @@ def test_a_run_configured_with_history_balances_its_shards(tmp_path):
     loads = sorted([sum(seconds[i] for i in a), sum(seconds[i] for i in b)])
     assert loads == [10.0, 11.0]
     # --no-history: by count.
-    assert configure.build({"compiler": ["gcc"], "suite": str(suite), "out": str(tmp_path / "o3"), "shard": "1/2",
+    assert machine.build({"compiler": ["gcc"], "suite": str(suite), "out": str(tmp_path / "o3"), "shard": "1/2",
                             "shard_by": "time", "history": str(hist), "no_history": True, "no_cache": True},
                            probe_toolchains=False).shard_history == 0
     # A shard's own run, appended to the history, does not move the mark: the next shard agrees.

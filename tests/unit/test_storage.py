@@ -6,7 +6,7 @@ import multiprocessing
 import os
 from pathlib import Path
 
-from oracle import storage
+from oracle.infra import storage
 
 SCHEMA = "CREATE TABLE IF NOT EXISTS t (k TEXT PRIMARY KEY, v TEXT);"
 

@@ -7,8 +7,8 @@ import subprocess
 import sys
 from pathlib import Path
 
-from oracle.results import load
-from oracle.tasks import sync
+from oracle.report.results import load
+from oracle.feed.tasks import sync
 
 from .test_cluster import rec
 
@@ -120,8 +120,8 @@ def test_names_from_tests_never_become_paths(tmp_path):
 
 WRITER = """
 import sys
-from oracle.results import load
-from oracle.tasks import sync
+from oracle.report.results import load
+from oracle.feed.tasks import sync
 for _ in range(int(sys.argv[3])):
     sync(load(sys.argv[1]), sys.argv[2])
 """
@@ -151,7 +151,7 @@ def test_two_writers_at_once_leave_a_consistent_folder(tmp_path):
 def test_a_writer_waits_for_the_lock(tmp_path):
     import time
 
-    from oracle.tasks import locked
+    from oracle.feed.tasks import locked
 
     folder = tmp_path / "current_tasks"
     run = failing_run(tmp_path)
@@ -164,9 +164,9 @@ def test_a_writer_waits_for_the_lock(tmp_path):
 
 
 def test_a_project_task_names_its_recipe_and_culprits_not_a_missing_program(tmp_path):
-    from oracle import verdict as V
-    from oracle.model import Case
-    from oracle.record import CaseRecord
+    from oracle.model import verdict as V
+    from oracle.model.case import Case
+    from oracle.model.record import CaseRecord
 
     r = CaseRecord(Case("project/zlib/roundtrip-binary@x86_64-O2", "project", "zlib/roundtrip-binary", "x86_64",
                         "-O2"), V.WRONG_OUTPUT, "stdout differs at line 1", culprits=("deflate.c",))

@@ -8,13 +8,13 @@ import re
 
 import pytest
 
-from oracle.cluster import clusters, symbol_family
-from oracle.evidence import missing_symbols
-from oracle.model import Case
-from oracle.record import CaseRecord
-from oracle.select import select
-from oracle import verdict as V
-from oracle.tasks import gcc_only, scrub, sync
+from oracle.feed.cluster import clusters, symbol_family
+from oracle.judge.evidence import missing_symbols
+from oracle.model.case import Case
+from oracle.model.record import CaseRecord
+from oracle.discover.select import select
+from oracle.model import verdict as V
+from oracle.feed.tasks import gcc_only, scrub, sync
 
 from .judged import judged
 from .test_tasks import results, state, task_files
@@ -154,14 +154,14 @@ def test_runtime_task_key_does_not_depend_on_the_arches_judged():
 
 
 def test_representative_prefers_the_host_arch(tmp_path):
-    from oracle.targets import HOST_ARCH
+    from oracle.config.targets import HOST_ARCH
 
     other = "aarch64" if HOST_ARCH == "x86_64" else "x86_64"
     run = results(tmp_path, "r", [rec("a.c", other, "crash"), rec("a.c", HOST_ARCH, "crash")])
     for name in ("a.c@" + other, "a.c@" + HOST_ARCH):  # both have a case folder with the same program
         d = run.case_dir(f"s/{name}-O0")
         assert d is None
-    from oracle.reports.casedir import slug
+    from oracle.report.casedir import slug
 
     for arch in (other, HOST_ARCH):
         src = run.folder / "cases" / slug(f"s/a.c@{arch}-O0") / "src"
@@ -236,7 +236,7 @@ def test_compile_errors_on_one_missing_gcc_feature_are_one_task(tmp_path):
 
 
 def test_related_lines_and_a_claim_changes_no_other_file(tmp_path):
-    from oracle.reports.casedir import slug
+    from oracle.report.casedir import slug
 
     bitfield = "struct s { unsigned a : 3; int b : 5; } x;\nint main(void){ return x.a; }\n"
     plain = "int main(void){ return 0; }\n"

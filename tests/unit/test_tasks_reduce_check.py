@@ -1,11 +1,11 @@
-"""Reduction acceptance (oracle/reduce_check.py) for task programs: K&R functions whose missing
+"""Reduction acceptance (oracle/feed/reduce_check.py) for task programs: K&R functions whose missing
 return value nobody reads are fine; compile-time undefined behaviour a variant adds is not."""
 
 from __future__ import annotations
 
 import subprocess
 
-from oracle.reduce_check import judge_warnings, value_unused
+from oracle.feed.reduce_check import judge_warnings, value_unused
 
 FLAGS = ["-c", "-O2", "-Wall", "-Wuninitialized", "-Wmaybe-uninitialized", "-Wreturn-type",
          "-Wshift-negative-value", "-Woverflow", "-x", "c", "-", "-o", "/dev/null"]

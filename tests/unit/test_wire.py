@@ -11,8 +11,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from oracle import proc
-from oracle.backends import wire
+from oracle.infra import proc
+from oracle.infra.backends import wire
 
 
 def _read_frame(stream: io.BytesIO) -> dict:

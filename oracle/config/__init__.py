@@ -1,0 +1,1 @@
+"""What a run is told: the option table, settings files, the probed toolchains and targets."""

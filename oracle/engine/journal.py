@@ -1,0 +1,394 @@
+"""The last stage: case records as they come, kept durably, and every report at the end.
+
+Each record is appended to `journal.jsonl` in the output folder the moment it arrives,
+so a run killed outright (or out of disk) keeps every case it judged, and `--resume`
+carries on from there whatever the suite kind. A stream of generated programs is read
+back from the journal for the reports (constant memory); a finite run also keeps its
+records in memory, to write them sorted. The journal goes once results.json is written.
+
+The recorder never discovers the suite: the scheduler tells it which cases were
+selected (`expect`) or which were never judged (`add_missing`).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import shutil
+import sqlite3
+from collections import Counter
+from pathlib import Path
+from typing import Container, Iterable, Iterator
+
+from oracle.infra import cache_redis
+from oracle.report import history
+from oracle.model import verdict as V
+from oracle.config.options import RESUME_KEYS, RunConfig
+from oracle.model.errors import EXIT_FAILURES, EXIT_INCOMPLETE, EXIT_OK, UsageError
+from oracle.model.case import Case
+from oracle.model.record import CaseRecord, missing
+from oracle.report import atomic_file, errors_log, json_report, junit, summary
+from oracle.report.casedir import slug
+from oracle.model.text import clean
+
+JOURNAL = "journal.jsonl"
+# Verdicts --resume judges again: the case was not (fully) judged.
+RETRIED_ON_RESUME = (V.NOT_RUN, V.INFRA_ERROR)
+
+
+LOCK = ".oracle-run.lock"
+
+
+def _results_doc(out: Path) -> dict:
+    try:
+        doc = json.loads((out / "results.json").read_text())
+        return doc if isinstance(doc, dict) else {}
+    except (OSError, ValueError):
+        return {}
+
+
+def previous_records(out_dir: str | Path) -> dict[str, CaseRecord]:
+    """What an earlier run into out_dir judged (its results.json, then its journal), less what
+    --resume judges again: cases not (fully) judged, and failures whose folder is missing (a
+    full disk): never lose a judged case's folder."""
+    out = Path(out_dir)
+    found: dict[str, CaseRecord] = {}
+    rows = _results_doc(out).get("cases")
+    for row in rows if isinstance(rows, list) else ():
+        with contextlib.suppress(ValueError, AttributeError):
+            rec = CaseRecord.from_json(row)
+            found[rec.id] = rec
+    for rec in _read_journal(out / JOURNAL):
+        found[rec.id] = rec
+    return {k: r for k, r in found.items() if r.verdict not in RETRIED_ON_RESUME
+            and not (r.verdict.is_failure and not (out / "cases" / slug(k)).is_dir())}
+
+
+def recorded_config(out_dir: str | Path) -> dict | None:
+    """The configuration an earlier run into out_dir recorded (results.json, else its journal)."""
+    out = Path(out_dir)
+    cfg = _results_doc(out).get("config")
+    if isinstance(cfg, dict):
+        return cfg
+    try:
+        with open(out / JOURNAL, "rb") as f:
+            first = json.loads(f.readline())
+        return first["run"] if isinstance(first.get("run"), dict) else None
+    except (OSError, ValueError, KeyError, TypeError, AttributeError):
+        return None
+
+
+def resume_difference(cfg: RunConfig, recorded: dict) -> str | None:
+    """The first setting a --resume changes from the run it finishes, in words; None if none."""
+    now = json.loads(json.dumps(cfg.to_dict()))  # the same JSON shapes as recorded
+    for key in RESUME_KEYS:
+        if now.get(key) != recorded.get(key):
+            return f"{key.replace('_', '-')} was {recorded.get(key)!r}, now {now.get(key)!r}"
+    return None
+
+
+def _read_journal(path: Path) -> Iterator[CaseRecord]:
+    try:
+        f = open(path, "rb")
+    except OSError:
+        return
+    with f:
+        for line in f:
+            try:
+                yield CaseRecord.from_json(json.loads(line))
+            except ValueError:
+                continue  # the run's configuration (first line), or a line cut short by a kill or a full disk
+
+
+def _lock(out: Path) -> int:
+    """Hold out_dir for this run: a second run into the same folder would mix or lose results."""
+    import fcntl
+
+    out.mkdir(parents=True, exist_ok=True)
+    fd = os.open(out / LOCK, os.O_RDWR | os.O_CREAT | os.O_NOFOLLOW | os.O_NONBLOCK, 0o644)
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except OSError:
+        os.close(fd)
+        raise UsageError(f"another oracle run is writing into {out}: wait for it to end, or pass another --out")
+    return fd
+
+
+class Recorder:
+    """Collects case records on the controller and writes every report at the end."""
+
+    def __init__(self, cfg: RunConfig, progress: bool = False, on_stopped=None, stream: bool = False,
+                 to_terminal: bool = False, still: Container[str] | None = None):
+        self.cfg = cfg
+        self.progress = progress
+        self.to_terminal = to_terminal  # under plain pytest: the summary goes to pytest's terminal
+        self.stream = stream  # records read back from the journal, not held in memory
+        self.out = Path(cfg.out_dir)
+        self.records: dict[str, CaseRecord] = {}
+        self.verdicts: Counter = Counter()
+        self._infra_why: Counter = Counter()  # infra-error reasons: the closing line names the usual one
+        self.count = 0
+        self.expected: list[Case] | None = None
+        self.lost: dict[str, str] = {}
+        self.added = 0  # results received in this run (a resumed run starts with the earlier ones)
+        self.exit_code = EXIT_OK
+        self.write_error: str | None = None
+        self.interrupted = False
+        self.warnings: list[str] = []
+        self.finished = False
+        self.on_stopped = on_stopped  # called once the reports of an interrupted run are written
+        self.selection_extra: dict = {}  # what else narrowed the selection (pytest's -k), for the history
+        self._bar = None
+        self._overflow: list[CaseRecord] = []  # a stream's records the journal could not take
+        self._journal_path: Path | None = None
+        self.tally = summary.Tally()
+        self._held = self._hold()
+        earlier = list(previous_records(self.out).values()) if cfg.resume else []
+        if still is not None:  # the suite lost cases since the interrupted run: not this run's
+            gone = [r for r in earlier if r.id not in still]
+            earlier = [r for r in earlier if r.id in still]
+            if gone:
+                self.warnings.append(f"--resume: {len(gone)} case(s) the interrupted run judged are no longer "
+                                     f"in the suite (e.g. {gone[0].id}): left out of this run's results")
+        self._journal = self._open_journal(earlier)  # the earlier records first, so the journal is whole
+        if self._journal is None and stream:
+            self._overflow.extend(earlier)
+        for rec in earlier:
+            self._count(rec)
+
+    # ---------------------------------------------------------------- the journal
+
+    def _hold(self) -> int | None:
+        """Lock the output folder; with --resume, check the run it finishes was this one; without,
+        clear an earlier run's case folders (a case folder exists iff its latest verdict failed)."""
+        try:
+            fd = _lock(self.out)
+        except OSError as exc:
+            self._disk_error(exc)
+            return None
+        if self.cfg.resume:
+            recorded = recorded_config(self.out)
+            why = resume_difference(self.cfg, recorded) if recorded is not None else None
+            if why:
+                os.close(fd)
+                raise UsageError(f"--resume would mix two runs in {self.out}: {why}; give the interrupted run's "
+                                 "arguments, or run without --resume")
+        elif (self.out / "results.json").exists() or (self.out / JOURNAL).exists():
+            shutil.rmtree(self.out / "cases", ignore_errors=True)
+        return fd
+
+    def _open_journal(self, earlier: list[CaseRecord]):
+        try:
+            self.out.mkdir(parents=True, exist_ok=True)
+            with atomic_file(self.out / JOURNAL) as f:
+                f.write(json.dumps({"run": self.cfg.to_dict()}, ensure_ascii=True).encode() + b"\n")
+                for rec in earlier:
+                    f.write(rec.line().encode() + b"\n")
+            self._journal_path = self.out / JOURNAL
+            return open(self._journal_path, "ab", buffering=0)
+        except OSError as exc:
+            self._disk_error(exc)
+            return None
+
+    def _disk_error(self, exc: OSError) -> None:
+        if self.write_error is None:
+            self.write_error = (f"could not write in {exc.filename or self.out}: {exc.strerror or exc}; "
+                                "free some space or pass --out elsewhere, then run again with --resume")
+
+    def _keep(self, rec: CaseRecord) -> None:
+        if self._journal is not None:
+            try:
+                self._journal.write(rec.line().encode() + b"\n")
+            except OSError as exc:  # a full disk: the run goes on, and ends incomplete (exit 3)
+                self._disk_error(exc)
+                with contextlib.suppress(OSError):
+                    self._journal.close()
+                self._journal = None
+        if self.stream and self._journal is None:
+            self._overflow.append(rec)
+        self._count(rec)
+
+    def _count(self, rec: CaseRecord) -> None:
+        if not self.stream:
+            self.records[rec.id] = rec
+        self.verdicts[rec.verdict.name] += 1
+        if rec.verdict is V.INFRA_ERROR and len(self._infra_why) < 1000:
+            self._infra_why[rec.reason] += 1
+        self.tally.add(rec)
+        self.count += 1
+
+    # ---------------------------------------------------------------- what the schedulers call
+
+    def expect(self, cases: list[Case] | None = None, total: int | None = None) -> None:
+        """The cases this run selected (a finite run), or just how many (xdist's workers)."""
+        if cases is not None and self.expected is None:
+            self.expected = cases
+        total = len(cases) if cases is not None else total
+        if self.progress and self._bar is None and total is not None:
+            from oracle.engine.progress import bar
+
+            self._bar = bar(total)
+
+    def add(self, rec: CaseRecord) -> None:
+        self._keep(rec)
+        self.added += 1
+        if self._bar is not None:
+            self._bar.update(1)
+
+    def add_lost(self, case_id: str, why: str) -> None:
+        """A case whose worker died before it could send a record."""
+        if case_id not in self.records:
+            self.lost[case_id] = why
+            self.added += 1
+            if self._bar is not None:
+                self._bar.update(1)
+
+    def add_missing(self, cases: Iterable[Case]) -> None:
+        """Cases the run selected and never judged (a stream stopped early)."""
+        for case in cases:
+            self._keep(missing(case, V.NOT_RUN, "the run stopped before this case"))
+
+    def finish(self, interrupted: bool = False) -> None:
+        if self.finished:
+            return
+        self.finished = True
+        if self._bar is not None:
+            self._bar.close()
+        self.interrupted = interrupted
+        for case in self.expected or ():
+            if case.id in self.records:
+                continue
+            if case.id in self.lost and not interrupted:
+                self._keep(missing(case, V.INFRA_ERROR, f"worker lost: {self.lost[case.id]}"))
+            else:
+                self._keep(missing(case, V.NOT_RUN, "the run stopped before this case"))
+        records = self.ordered()
+        complete = not interrupted
+        try:
+            json_report.write(self.out / "results.json", self.cfg, records, complete)
+            junit.write(self.out / "junit.xml", records)
+            errors_log.write(self.out / "errors.log", records)
+            if self.cfg.json_copy:
+                json_report.write(self.cfg.json_copy, self.cfg, records, complete)
+            if self.cfg.junit_copy:
+                junit.write(self.cfg.junit_copy, records, cases_root=self.out)
+            _link_latest(self.out)
+        except OSError as exc:
+            self._disk_error(exc)
+        if self._journal is not None:
+            with contextlib.suppress(OSError):
+                self._journal.close()
+        if self.cfg.cache_path and cache_redis.is_url(self.cfg.cache_path):
+            lost = cache_redis.run_warning(self.out)  # the workers' cache.log, as one line
+            if lost:
+                self.warnings.append(lost)
+        if self.cfg.history_path and not self.write_error:
+            try:
+                history.record_run(self.cfg.history_path, self.cfg, records, complete, self.selection_extra)
+            except (OSError, sqlite3.Error) as exc:
+                self.warnings.append(f"the run was not added to the history {self.cfg.history_path}: {exc}")
+        if not self.write_error:  # results.json holds every record now
+            with contextlib.suppress(OSError):
+                (self.out / JOURNAL).unlink()
+        if self.write_error or interrupted:
+            self.exit_code = EXIT_INCOMPLETE
+        else:
+            failed = any(self.verdicts[v.name] for v in V.FAILURES)
+            # Cases oracle could not judge are no pass: such a run never exits 0.
+            self.exit_code = EXIT_FAILURES if failed else EXIT_INCOMPLETE if self.incomplete else EXIT_OK
+        if self._held is not None:
+            os.close(self._held)
+            self._held = None
+        if interrupted and self.on_stopped is not None:
+            self.on_stopped(self)
+
+    def ordered(self) -> Iterable[CaseRecord]:
+        """Every record, for the reports: sorted (a finite run), or in the order judged (a stream)."""
+        if not self.stream:
+            return [self.records[k] for k in sorted(self.records)]
+        return _Replay(self._journal_path, self._overflow)
+
+    def summary_lines(self) -> list[str]:
+        lines = [f"warning: {w}" for w in (*self.cfg.warnings, *self.warnings)]
+        if not self.count:
+            lines.append("no case selected: check --suite, --filter, --shard and --ratio")
+        lines += self.tally.lines(self.cfg.arches)
+        if self.interrupted:
+            lines.append("interrupted: reports hold the cases finished so far (the rest are not-run)")
+        if self.write_error:
+            lines.append(f"error: {self.write_error}")
+        else:
+            out = self.cfg.out_dir
+            lines.append(f"reports: {out}/results.json · {out}/junit.xml · {out}/errors.log")
+        last = self.closing_line()
+        if last:
+            lines.append(last)
+        return lines
+
+    @property
+    def infra_errors(self) -> int:
+        """How many cases oracle could not judge (infra-error)."""
+        return self.verdicts[V.INFRA_ERROR.name]
+
+    @property
+    def unjudged(self) -> int:
+        """Cases no verdict was reached on: the reference could not say, or oracle could not."""
+        return sum(self.verdicts[v.name] for v in UNJUDGED)
+
+    @property
+    def incomplete(self) -> bool:
+        """The run cannot exit 0: oracle failed on some case, or could judge none."""
+        return bool(self.infra_errors) or bool(self.count) and self.unjudged == self.count
+
+    def closing_line(self) -> str | None:
+        """The summary's last line when the run judged less than it seems: infra-errors (with
+        their usual cause), no case judged at all, or mostly ref-invalid."""
+        if self.infra_errors:
+            why, n = self._infra_why.most_common(1)[0] if self._infra_why else ("", 0)
+            return infra_line(self.infra_errors, why if n * 2 > self.infra_errors else "")
+        ref_invalid = self.verdicts[V.REF_INVALID.name]
+        if self.count and self.unjudged == self.count:
+            parts = ", ".join(f"{self.verdicts[v.name]} {v.name}" for v in UNJUDGED if self.verdicts[v.name])
+            return (f"error: no case could be judged ({parts}): see errors.log; "
+                    "a reference that cannot build or run anything is the machine's or the toolchain's problem")
+        if ref_invalid * 2 > self.count:
+            return (f"warning: {ref_invalid} of {self.count} cases are ref-invalid (the reference cannot build "
+                    "or run them here): check the reference toolchain and errors.log")
+        return None
+
+
+# Verdicts that judge nothing about the candidate.
+UNJUDGED = (V.REF_INVALID, V.UNSUPPORTED, V.INFRA_ERROR)
+
+
+def infra_line(n: int, why: str = "") -> str:
+    """The summary's last line when oracle could not judge some cases (`why`: their usual cause)."""
+    cause = f"; {clean(why, 200)}" if why else ""
+    return f"{n} infra-error case{'s' if n != 1 else ''}: oracle could not judge them{cause} (see errors.log INFRA lines)"
+
+
+class _Replay:
+    """A stream's records, re-iterable: the journal's, then those it could not take."""
+
+    def __init__(self, journal: Path | None, overflow: list[CaseRecord]):
+        self.journal = journal
+        self.overflow = overflow
+
+    def __iter__(self) -> Iterator[CaseRecord]:
+        if self.journal is not None:
+            yield from _read_journal(self.journal)
+        yield from self.overflow
+
+
+def _link_latest(out: Path) -> None:
+    if out.parent.name != "runs":
+        return
+    link = out.parent / "latest"
+    if os.path.lexists(link) and not os.path.islink(link):
+        return  # not oracle's link: never renamed over
+    tmp = out.parent / f".latest-{os.getpid()}"
+    with contextlib.suppress(OSError):
+        tmp.unlink()
+    os.symlink(out.name, tmp)
+    os.replace(tmp, link)

@@ -1,0 +1,159 @@
+"""Running a whole suite: `run` picks the scheduler, `execute` is the pytest one.
+
+A finite suite runs as pytest items, fanned out by pytest-xdist; a generated suite streams
+through stream.py's pool. Both settle each case the same way (settle.py) and hand records
+to the same Recorder.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import io
+import itertools
+import os
+import shutil
+import signal
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from oracle.infra import proc, scratch
+from oracle.infra.backends import finish_run
+from oracle.config.options import RunConfig
+from oracle.model.errors import UsageError
+from oracle.engine.journal import Recorder, previous_records
+from oracle.discover.select import select_cases
+from oracle.discover.suites import is_generated
+from oracle.engine.stream import Stream
+from oracle.report import open_regular
+
+
+def run(cfg: RunConfig, jobs: int, progress: bool) -> Recorder:
+    """Judge the run's cases (--resume: those an interrupted run left) and write the reports.
+
+    The suite is discovered here, once: a finite suite's selection goes to every worker as
+    data (workers never open the suite); a generated one streams from this one iterator."""
+    skip = set(previous_records(cfg.out_dir)) if cfg.resume else set()
+    still = None  # --resume of a finite suite: the ids it has now (an earlier record of another is dropped)
+    if skip and not is_generated(cfg.suite):
+        selected = list(select_cases(cfg, ()))
+        still = {c.id for c in selected}
+        cases = iter([c for c in selected if c.id not in skip])
+    else:
+        cases = select_cases(cfg, skip)
+    head = list(itertools.islice(cases, jobs))  # no more workers than cases (each is a process)
+    if not head and not cfg.resume:
+        # Nothing to judge is a mistake in the arguments (a -k that matches nothing, say), not a pass.
+        raise UsageError("no case selected: check --suite, --filter (-k), --shard, --ratio and --count")
+    jobs = max(1, min(jobs, len(head)))
+    cases = itertools.chain(head, cases)
+    if is_generated(cfg.suite):
+        return Stream(cfg, cases, jobs, progress=progress).run()
+    return execute(cfg, jobs, progress, list(cases), skip, still)
+
+
+def execute(cfg: RunConfig, jobs: int, progress: bool, cases: list | None = None,
+            skip: set[str] | None = None, still: set[str] | None = None) -> Recorder:
+    """Run the cases through pytest (and xdist when jobs > 1); returns the finished recorder.
+    `cases`: the selection (None: the runner selects, once); `skip`: what --resume left out;
+    `still`: the ids the suite selects now (--resume keeps no earlier record of another)."""
+    # pytest (and the plugin, which needs it) only here: a generated suite streams without it, and
+    # importing it costs every other command a third of a second.
+    import pytest
+
+    from oracle.engine.plugin import Runner
+
+    # pytest and xdist want a base temp folder (pytest may remove and remake it): ours is inside a
+    # folder locked for the run's life, so a run killed outright leaves it unlocked and the next
+    # run removes it; otherwise it goes away with the run.
+    basetemp = tempfile.mkdtemp(prefix="oracle-pytest-")
+    scratch.hold(basetemp)  # (the lock is the process's until it exits)
+
+    def stopped(rec: Recorder) -> None:
+        # The reports are written. Waiting for xdist to take its workers down politely
+        # takes seconds; they were told to stop (and kill what they started) already.
+        for line in rec.summary_lines():
+            print(line, file=sys.__stdout__)
+        sys.__stdout__.flush()
+        _end_children(grace=2.0)
+        shutil.rmtree(basetemp, ignore_errors=True)
+        scratch.sweep_run(cfg.run_id)  # os._exit skips the plugin's end-of-run sweep
+        os._exit(rec.exit_code)
+
+    recorder = Recorder(cfg, progress=progress, on_stopped=stopped if jobs > 1 else None, still=still)
+    runner = Runner(cfg, recorder, skip=sorted(skip) if skip is not None else None, cases=cases)
+    out = Path(cfg.out_dir)
+    out.mkdir(parents=True, exist_ok=True)
+    # --assert=plain: pytest would otherwise rewrite the asserts of every module of every installed
+    # plugin's package (oracle's and hypothesis's included) as it imports them, in the controller
+    # and again in each worker: about 1.5 s of CPU per process at every start. --tb=no: pytest's
+    # failure summary pairs every failure with every report (quadratic; 0.6 s for 266 failures
+    # of 1,707, minutes for a 20,000-case run); the failures are in oracle's own reports.
+    args = ["-c", os.devnull, "--rootdir", str(out), "--noconftest", "-q", "--assert=plain", "--tb=no",
+            "-p", "no:cacheprovider", "-p", "no:stepwise", "-p", "no:warnings", "-p", "no:logging",
+            "-p", "no:junitxml", "-p", "no:hypothesispytest"]
+    if jobs > 1:
+        args += ["-n", str(jobs), "--max-worker-restart", "1000"]
+        if len(cfg.opts) > 1:
+            args += ["--dist", "loadgroup"]
+    else:
+        args += ["-p", "no:xdist"]
+    args += ["--basetemp", os.path.join(basetemp, "pytest")]
+    try:
+        with _Log(out / "pytest.log") as log, contextlib.redirect_stdout(log):
+            pytest.main(args, plugins=[runner])
+    finally:
+        shutil.rmtree(basetemp, ignore_errors=True)
+        finish_run(cfg)  # again, in case pytest stopped before its session finished
+    if not recorder.finished:  # pytest stopped before collection: still leave reports behind
+        recorder.finish(interrupted=True)
+    return recorder
+
+
+class _Log(io.TextIOBase):
+    """pytest's own output, kept in a file; a full disk loses the log, not the run."""
+
+    def __init__(self, path: Path):
+        try:
+            self._f = open(open_regular(path), "w")  # never through a symlink, into a FIFO or a device
+        except OSError:
+            self._f = None
+
+    def write(self, s: str) -> int:
+        if self._f is not None:
+            try:
+                self._f.write(s)
+            except OSError:
+                self._f = None
+        return len(s)
+
+    def flush(self) -> None:
+        if self._f is not None:
+            try:
+                self._f.flush()
+            except (OSError, ValueError):
+                self._f = None
+
+    def isatty(self) -> bool:
+        return False
+
+    def close(self) -> None:
+        f, self._f = self._f, None
+        if f is not None:
+            with contextlib.suppress(OSError):
+                f.close()
+        super().close()
+
+
+def _end_children(grace: float) -> None:
+    """Give children `grace` seconds to finish leaving, then kill what is left."""
+    deadline = time.monotonic() + grace
+    while time.monotonic() < deadline and proc.children(live=True):
+        time.sleep(0.05)
+    for pid in proc.children():
+        with contextlib.suppress(OSError):
+            os.kill(pid, signal.SIGKILL)
+
+
+__all__ = ["run", "execute"]

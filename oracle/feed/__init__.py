@@ -1,0 +1,1 @@
+"""What agents and CI take from a run: clusters, task files, claims, repro, reduction, the gate, merging shards."""

@@ -1,0 +1,1 @@
+"""The project kind's steps: builds through the compiler wrapper, running a recipe's tests, bisection over TUs."""

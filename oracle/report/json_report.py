@@ -1,0 +1,57 @@
+"""results.json: run metadata, toolchain identities, a summary and every case."""
+
+from __future__ import annotations
+
+import json
+from collections import Counter
+
+from oracle import __version__
+from oracle.model import verdict as V
+from oracle.config.options import RunConfig
+from oracle.report import atomic_file
+
+
+def summary(records) -> dict:
+    by_verdict: Counter = Counter()
+    by_arch: dict[str, Counter] = {}
+    for r in records:
+        by_verdict[r.verdict.name] += 1
+        by_arch.setdefault(r.arch, Counter())[r.verdict.name] += 1
+    order = [v.name for v in V.ALL]
+    return {
+        "total": sum(by_verdict.values()),
+        "failures": sum(n for name, n in by_verdict.items() if V.by_name(name).is_failure),
+        "by_verdict": {v: by_verdict[v] for v in order if by_verdict[v]},
+        "by_arch": {a: {v: c[v] for v in order if c[v]} for a, c in sorted(by_arch.items())},
+    }
+
+
+def header(cfg: RunConfig, records, complete: bool = True) -> dict:
+    return {
+        "oracle_version": __version__,
+        "started": cfg.started,
+        "complete": complete,
+        "suite": cfg.suite,
+        "arches": list(cfg.arches),
+        "opts": list(cfg.opts),
+        "selection": {"seed": cfg.seed, "ratio": cfg.ratio, "shard": cfg.shard and f"{cfg.shard[0]}/{cfg.shard[1]}",
+                      "filter": cfg.filter},
+        "toolchains": cfg.toolchains_record(),
+        "config": cfg.to_dict(),
+        "timeouts": {"compile": cfg.compile_timeout, "ref_compile": cfg.ref_compile_timeout, "run": cfg.run_timeout,
+                     "ref_run": cfg.ref_run_timeout},
+        "warnings": list(cfg.warnings),
+        "summary": summary(records),
+    }
+
+
+def write(path, cfg: RunConfig, records, complete: bool = True) -> None:
+    """The run's metadata, then "cases": one case a line (greppable), written as they come."""
+    head = json.dumps(header(cfg, records, complete), indent=1, ensure_ascii=True)
+    with atomic_file(path) as f:
+        f.write(head[:-2].encode() + b',\n "cases": [')
+        sep = b"\n  "
+        for r in records:
+            f.write(sep + r.line().encode())
+            sep = b",\n  "
+        f.write(b"\n ]\n}\n")
