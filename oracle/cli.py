@@ -18,7 +18,7 @@ from oracle import __version__
 from oracle.infra import scratch
 from oracle.config.options import OPTIONS
 from oracle.config.machine import build
-from oracle.model.errors import EXIT_INCOMPLETE, EXIT_OK, EXIT_USAGE, FeedError, OracleError, UsageError
+from oracle.model.errors import EXIT_INCOMPLETE, EXIT_USAGE, OracleError, UsageError
 from oracle.infra.proc import children
 
 EPILOG = """\
@@ -357,44 +357,17 @@ def cmd_run(args: argparse.Namespace) -> int:
     signal.signal(signal.SIGTERM, _interrupt)
     signal.signal(signal.SIGINT, _interrupt)
     progress = sys.stderr.isatty() and not args.no_progress and not agent
-    from oracle.engine.run import run
+    from oracle.engine.run import After, session
 
-    recorder = run(cfg, args.jobs, progress)
-    lines = recorder.summary_lines()
-    code = recorder.exit_code
-    # A complete run is gated and tasked, also when some cases could not be judged (exit 3 then).
-    if not (recorder.interrupted or recorder.write_error) and (tasks_dir or args.baseline):
-        from oracle.report.results import load
-
-        run = load(cfg.out_dir)
-        if args.baseline:
-            from oracle.feed.gate import gate
-
-            result = gate(args.baseline, [run], reruns=args.reruns, update=args.update_baseline)
-            lines += result.lines()
-            code = result.exit_code
-            if code == EXIT_OK and recorder.incomplete:
-                code = EXIT_INCOMPLETE  # cases oracle could not judge: never a clean exit
-        if tasks_dir:
-            from oracle.feed.tasks import sync
-
-            try:
-                lines.append(sync(run, tasks_dir, args.max_tasks).line(Path(tasks_dir).resolve()))
-            except OSError as exc:
-                lines.append(f"error: could not write the task files in {tasks_dir}: "
-                             f"{exc.filename + ': ' if exc.filename else ''}{exc.strerror or exc}")
-                code = getattr(exc, "exit_code", EXIT_INCOMPLETE)  # 2: not a regular file (NotAFile)
-            except FeedError as exc:  # a link, a special or a huge file in the task folder: not read
-                lines.append(f"error: the task files in {tasks_dir} were not updated: {exc}")
-                code = exc.exit_code
-    last = recorder.closing_line()
-    if last:  # what oracle could not judge stays the last line
-        lines = [ln for ln in lines if ln != last] + [last]
+    ending = session(cfg, args.jobs, progress, After(baseline=args.baseline, reruns=args.reruns,
+                                                     update_baseline=args.update_baseline,
+                                                     tasks_dir=tasks_dir, max_tasks=args.max_tasks))
+    lines = ending.lines
     if agent:
         lines = _agent_lines(lines)
     for line in lines:
         print(line)
-    return code
+    return ending.code
 
 
 def _agent_lines(lines: list[str], limit: int = 10) -> list[str]:
@@ -589,12 +562,15 @@ def cmd_fuzz(args: argparse.Namespace) -> int:
     signal.signal(signal.SIGINT, _interrupt)
     fuzzer = Stream(cfg, select_cases(cfg), args.jobs, budget_s=budget, progress=sys.stderr.isatty(),
                     echo_failures=True)
+    from oracle.engine.ending import exit_status, finish, summary_lines
+
     recorder = fuzzer.run()
-    for line in recorder.summary_lines():
+    finish(recorder)
+    for line in summary_lines(recorder):
         print(line)
     if fuzzer.interrupted:
         print("interrupted: every failure found so far is kept")
-    return recorder.exit_code
+    return exit_status(recorder)
 
 
 def _interrupt(signum, frame):

@@ -1,10 +1,11 @@
-"""The last stage: case records as they come, kept durably, and every report at the end.
+"""A run's records as they come, kept durably, and the output folder's lock: nothing else.
 
 Each record is appended to `journal.jsonl` in the output folder the moment it arrives,
 so a run killed outright (or out of disk) keeps every case it judged, and `--resume`
 carries on from there whatever the suite kind. A stream of generated programs is read
-back from the journal for the reports (constant memory); a finite run also keeps its
-records in memory, to write them sorted. The journal goes once results.json is written.
+back from the journal (constant memory); a finite run also keeps its records in memory,
+to be reported sorted. The reports, the history and the exit status are the run's end's
+(engine/ending.py); the journal goes once results.json holds every record.
 
 The recorder never discovers the suite: the scheduler tells it which cases were
 selected (`expect`) or which were never judged (`add_missing`).
@@ -16,21 +17,18 @@ import contextlib
 import json
 import os
 import shutil
-import sqlite3
 from collections import Counter
 from pathlib import Path
 from typing import Container, Iterable, Iterator
 
-from oracle.infra import cache_redis
-from oracle.report import history
 from oracle.model import verdict as V
 from oracle.config.options import RESUME_KEYS, RunConfig
-from oracle.model.errors import EXIT_FAILURES, EXIT_INCOMPLETE, EXIT_OK, UsageError
+from oracle.model.errors import UsageError
 from oracle.model.case import Case
 from oracle.model.record import CaseRecord, missing
-from oracle.report import atomic_file, errors_log, json_report, junit, summary
+from oracle.report import atomic_file, summary
 from oracle.report.casedir import slug
-from oracle.model.text import clean
+from oracle.engine.progress import Progress
 
 JOURNAL = "journal.jsonl"
 # Verdicts --resume judges again: the case was not (fully) judged.
@@ -116,30 +114,28 @@ def _lock(out: Path) -> int:
 
 
 class Recorder:
-    """Collects case records on the controller and writes every report at the end."""
+    """Collects case records on the controller: journalled as they come, counted, kept in order."""
 
-    def __init__(self, cfg: RunConfig, progress: bool = False, on_stopped=None, stream: bool = False,
+    def __init__(self, cfg: RunConfig, progress: Progress | None = None, stream: bool = False,
                  to_terminal: bool = False, still: Container[str] | None = None):
         self.cfg = cfg
-        self.progress = progress
+        self.progress = progress or Progress(False)  # told of each record; draws nothing off a terminal
         self.to_terminal = to_terminal  # under plain pytest: the summary goes to pytest's terminal
         self.stream = stream  # records read back from the journal, not held in memory
         self.out = Path(cfg.out_dir)
         self.records: dict[str, CaseRecord] = {}
         self.verdicts: Counter = Counter()
-        self._infra_why: Counter = Counter()  # infra-error reasons: the closing line names the usual one
+        self.infra_why: Counter = Counter()  # infra-error reasons: the closing line names the usual one
         self.count = 0
         self.expected: list[Case] | None = None
         self.lost: dict[str, str] = {}
         self.added = 0  # results received in this run (a resumed run starts with the earlier ones)
-        self.exit_code = EXIT_OK
         self.write_error: str | None = None
         self.interrupted = False
         self.warnings: list[str] = []
-        self.finished = False
-        self.on_stopped = on_stopped  # called once the reports of an interrupted run are written
+        self.closed = False
+        self.finished = False  # the run's end is written (engine/ending.py)
         self.selection_extra: dict = {}  # what else narrowed the selection (pytest's -k), for the history
-        self._bar = None
         self._overflow: list[CaseRecord] = []  # a stream's records the journal could not take
         self._journal_path: Path | None = None
         self.tally = summary.Tally()
@@ -165,7 +161,7 @@ class Recorder:
         try:
             fd = _lock(self.out)
         except OSError as exc:
-            self._disk_error(exc)
+            self.disk_error(exc)
             return None
         if self.cfg.resume:
             recorded = recorded_config(self.out)
@@ -188,10 +184,11 @@ class Recorder:
             self._journal_path = self.out / JOURNAL
             return open(self._journal_path, "ab", buffering=0)
         except OSError as exc:
-            self._disk_error(exc)
+            self.disk_error(exc)
             return None
 
-    def _disk_error(self, exc: OSError) -> None:
+    def disk_error(self, exc: OSError) -> None:
+        """Something of the run could not be written: it ends incomplete (exit 3), saying so."""
         if self.write_error is None:
             self.write_error = (f"could not write in {exc.filename or self.out}: {exc.strerror or exc}; "
                                 "free some space or pass --out elsewhere, then run again with --resume")
@@ -201,7 +198,7 @@ class Recorder:
             try:
                 self._journal.write(rec.line().encode() + b"\n")
             except OSError as exc:  # a full disk: the run goes on, and ends incomplete (exit 3)
-                self._disk_error(exc)
+                self.disk_error(exc)
                 with contextlib.suppress(OSError):
                     self._journal.close()
                 self._journal = None
@@ -213,8 +210,8 @@ class Recorder:
         if not self.stream:
             self.records[rec.id] = rec
         self.verdicts[rec.verdict.name] += 1
-        if rec.verdict is V.INFRA_ERROR and len(self._infra_why) < 1000:
-            self._infra_why[rec.reason] += 1
+        if rec.verdict is V.INFRA_ERROR and len(self.infra_why) < 1000:
+            self.infra_why[rec.reason] += 1
         self.tally.add(rec)
         self.count += 1
 
@@ -224,37 +221,33 @@ class Recorder:
         """The cases this run selected (a finite run), or just how many (xdist's workers)."""
         if cases is not None and self.expected is None:
             self.expected = cases
-        total = len(cases) if cases is not None else total
-        if self.progress and self._bar is None and total is not None:
-            from oracle.engine.progress import bar
-
-            self._bar = bar(total)
+        self.progress.expect(len(cases) if cases is not None else total)
 
     def add(self, rec: CaseRecord) -> None:
         self._keep(rec)
         self.added += 1
-        if self._bar is not None:
-            self._bar.update(1)
+        self.progress.advance()
 
     def add_lost(self, case_id: str, why: str) -> None:
         """A case whose worker died before it could send a record."""
         if case_id not in self.records:
             self.lost[case_id] = why
             self.added += 1
-            if self._bar is not None:
-                self._bar.update(1)
+            self.progress.advance()
 
     def add_missing(self, cases: Iterable[Case]) -> None:
         """Cases the run selected and never judged (a stream stopped early)."""
         for case in cases:
             self._keep(missing(case, V.NOT_RUN, "the run stopped before this case"))
 
-    def finish(self, interrupted: bool = False) -> None:
-        if self.finished:
+    def close(self, interrupted: bool = False) -> None:
+        """No more records: every selected case not judged gets its record (not-run; infra-error
+        when its worker died), and the journal file is closed. The scheduler calls it as it ends;
+        a second call does nothing."""
+        if self.closed:
             return
-        self.finished = True
-        if self._bar is not None:
-            self._bar.close()
+        self.closed = True
+        self.progress.close()
         self.interrupted = interrupted
         for case in self.expected or ():
             if case.id in self.records:
@@ -263,109 +256,27 @@ class Recorder:
                 self._keep(missing(case, V.INFRA_ERROR, f"worker lost: {self.lost[case.id]}"))
             else:
                 self._keep(missing(case, V.NOT_RUN, "the run stopped before this case"))
-        records = self.ordered()
-        complete = not interrupted
-        try:
-            json_report.write(self.out / "results.json", self.cfg, records, complete)
-            junit.write(self.out / "junit.xml", records)
-            errors_log.write(self.out / "errors.log", records)
-            if self.cfg.json_copy:
-                json_report.write(self.cfg.json_copy, self.cfg, records, complete)
-            if self.cfg.junit_copy:
-                junit.write(self.cfg.junit_copy, records, cases_root=self.out)
-            _link_latest(self.out)
-        except OSError as exc:
-            self._disk_error(exc)
         if self._journal is not None:
             with contextlib.suppress(OSError):
                 self._journal.close()
-        if self.cfg.cache_path and cache_redis.is_url(self.cfg.cache_path):
-            lost = cache_redis.run_warning(self.out)  # the workers' cache.log, as one line
-            if lost:
-                self.warnings.append(lost)
-        if self.cfg.history_path and not self.write_error:
-            try:
-                history.record_run(self.cfg.history_path, self.cfg, records, complete, self.selection_extra)
-            except (OSError, sqlite3.Error) as exc:
-                self.warnings.append(f"the run was not added to the history {self.cfg.history_path}: {exc}")
-        if not self.write_error:  # results.json holds every record now
-            with contextlib.suppress(OSError):
-                (self.out / JOURNAL).unlink()
-        if self.write_error or interrupted:
-            self.exit_code = EXIT_INCOMPLETE
-        else:
-            failed = any(self.verdicts[v.name] for v in V.FAILURES)
-            # Cases oracle could not judge are no pass: such a run never exits 0.
-            self.exit_code = EXIT_FAILURES if failed else EXIT_INCOMPLETE if self.incomplete else EXIT_OK
+            self._journal = None
+
+    def drop_journal(self) -> None:
+        """results.json holds every record now: the journal goes."""
+        with contextlib.suppress(OSError):
+            (self.out / JOURNAL).unlink()
+
+    def release(self) -> None:
+        """Unlock the output folder (the run is over)."""
         if self._held is not None:
             os.close(self._held)
             self._held = None
-        if interrupted and self.on_stopped is not None:
-            self.on_stopped(self)
 
     def ordered(self) -> Iterable[CaseRecord]:
         """Every record, for the reports: sorted (a finite run), or in the order judged (a stream)."""
         if not self.stream:
             return [self.records[k] for k in sorted(self.records)]
         return _Replay(self._journal_path, self._overflow)
-
-    def summary_lines(self) -> list[str]:
-        lines = [f"warning: {w}" for w in (*self.cfg.warnings, *self.warnings)]
-        if not self.count:
-            lines.append("no case selected: check --suite, --filter, --shard and --ratio")
-        lines += self.tally.lines(self.cfg.arches)
-        if self.interrupted:
-            lines.append("interrupted: reports hold the cases finished so far (the rest are not-run)")
-        if self.write_error:
-            lines.append(f"error: {self.write_error}")
-        else:
-            out = self.cfg.out_dir
-            lines.append(f"reports: {out}/results.json · {out}/junit.xml · {out}/errors.log")
-        last = self.closing_line()
-        if last:
-            lines.append(last)
-        return lines
-
-    @property
-    def infra_errors(self) -> int:
-        """How many cases oracle could not judge (infra-error)."""
-        return self.verdicts[V.INFRA_ERROR.name]
-
-    @property
-    def unjudged(self) -> int:
-        """Cases no verdict was reached on: the reference could not say, or oracle could not."""
-        return sum(self.verdicts[v.name] for v in UNJUDGED)
-
-    @property
-    def incomplete(self) -> bool:
-        """The run cannot exit 0: oracle failed on some case, or could judge none."""
-        return bool(self.infra_errors) or bool(self.count) and self.unjudged == self.count
-
-    def closing_line(self) -> str | None:
-        """The summary's last line when the run judged less than it seems: infra-errors (with
-        their usual cause), no case judged at all, or mostly ref-invalid."""
-        if self.infra_errors:
-            why, n = self._infra_why.most_common(1)[0] if self._infra_why else ("", 0)
-            return infra_line(self.infra_errors, why if n * 2 > self.infra_errors else "")
-        ref_invalid = self.verdicts[V.REF_INVALID.name]
-        if self.count and self.unjudged == self.count:
-            parts = ", ".join(f"{self.verdicts[v.name]} {v.name}" for v in UNJUDGED if self.verdicts[v.name])
-            return (f"error: no case could be judged ({parts}): see errors.log; "
-                    "a reference that cannot build or run anything is the machine's or the toolchain's problem")
-        if ref_invalid * 2 > self.count:
-            return (f"warning: {ref_invalid} of {self.count} cases are ref-invalid (the reference cannot build "
-                    "or run them here): check the reference toolchain and errors.log")
-        return None
-
-
-# Verdicts that judge nothing about the candidate.
-UNJUDGED = (V.REF_INVALID, V.UNSUPPORTED, V.INFRA_ERROR)
-
-
-def infra_line(n: int, why: str = "") -> str:
-    """The summary's last line when oracle could not judge some cases (`why`: their usual cause)."""
-    cause = f"; {clean(why, 200)}" if why else ""
-    return f"{n} infra-error case{'s' if n != 1 else ''}: oracle could not judge them{cause} (see errors.log INFRA lines)"
 
 
 class _Replay:
@@ -379,16 +290,3 @@ class _Replay:
         if self.journal is not None:
             yield from _read_journal(self.journal)
         yield from self.overflow
-
-
-def _link_latest(out: Path) -> None:
-    if out.parent.name != "runs":
-        return
-    link = out.parent / "latest"
-    if os.path.lexists(link) and not os.path.islink(link):
-        return  # not oracle's link: never renamed over
-    tmp = out.parent / f".latest-{os.getpid()}"
-    with contextlib.suppress(OSError):
-        tmp.unlink()
-    os.symlink(out.name, tmp)
-    os.replace(tmp, link)

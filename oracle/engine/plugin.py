@@ -29,6 +29,7 @@ from oracle.model.case import Case
 from oracle.judge.judging import Judge
 from oracle.model.record import CaseRecord
 from oracle.engine.journal import Recorder, previous_records
+from oracle.engine.ending import finish, summary_lines
 from oracle.report.casedir import slug
 from oracle.discover.select import select_cases
 from oracle.engine.settle import settle
@@ -173,9 +174,12 @@ class Runner:
     """The per-process plugin object: judges on workers, records on the controller."""
 
     def __init__(self, cfg: RunConfig, recorder: Recorder | None = None, skip: list[str] | None = None,
-                 cases: list[Case] | None = None):
+                 cases: list[Case] | None = None, on_stopped=None):
         self.cfg = cfg
         self.recorder = recorder
+        # Called once an interrupted run's end is written (`oracle run -n N` leaves there, without
+        # waiting for xdist to take its workers down politely).
+        self.on_stopped = on_stopped
         # --resume: what the interrupted run judged, read once by the controller (the journal
         # grows while workers start).
         if skip is None:
@@ -280,8 +284,14 @@ class Runner:
         self.abort()
         if self.recorder is not None:
             finish_run(self.cfg)
-            self.recorder.finish(interrupted=exitstatus in (pytest.ExitCode.INTERRUPTED,
-                                                            pytest.ExitCode.INTERNAL_ERROR))
+            interrupted = exitstatus in (pytest.ExitCode.INTERRUPTED, pytest.ExitCode.INTERNAL_ERROR)
+            self.recorder.close(interrupted)
+            # The run's end (reports, history) is the session's (engine/run.py), after pytest returns;
+            # but plain pytest has no session around it, and an interrupted run writes it now.
+            if interrupted or self.recorder.to_terminal:
+                finish(self.recorder)
+                if interrupted and self.on_stopped is not None:
+                    self.on_stopped(self.recorder)
 
     def pytest_unconfigure(self, config) -> None:
         if self.recorder is not None:  # the controller, after xdist has taken its workers down
@@ -325,7 +335,7 @@ class Runner:
 
     def pytest_terminal_summary(self, terminalreporter) -> None:
         if self.recorder is not None and self.recorder.to_terminal:
-            for line in self.recorder.summary_lines():
+            for line in summary_lines(self.recorder):
                 terminalreporter.write_line(line)
 
 

@@ -1,4 +1,4 @@
-"""The progress bar of a run (tqdm, on stderr, only on a terminal): one place decides its shape."""
+"""The progress of a run (a tqdm bar on stderr, only on a terminal): one place decides its shape."""
 
 from __future__ import annotations
 
@@ -29,3 +29,33 @@ def bar(total: int | None, unit: str = "case", stream=None):
     fixed = cols <= 0
     return tqdm(total=total, unit=unit, file=stream, leave=False, dynamic_ncols=not fixed,
                 ncols=FIXED_WIDTH if fixed else None, nrows=rows if rows > 0 else FIXED_ROWS)
+
+
+class Progress:
+    """A run's progress, as its scheduler sees it: a bar once the total is known (on a terminal
+    only; `on` False draws nothing), advanced per record, with the scheduler's own counts beside it."""
+
+    def __init__(self, on: bool):
+        self.on = on
+        self._bar = None
+
+    @property
+    def drawn(self) -> bool:
+        return self._bar is not None
+
+    def expect(self, total: int | None) -> None:
+        if self.on and self._bar is None and total is not None:
+            self._bar = bar(total)
+
+    def advance(self, n: int = 1) -> None:
+        if self._bar is not None:
+            self._bar.update(n)
+
+    def note(self, **counts) -> None:
+        """Counts shown beside the bar (failures=3), at its next redraw."""
+        if self._bar is not None:
+            self._bar.set_postfix(refresh=False, **counts)
+
+    def close(self) -> None:
+        if self._bar is not None:
+            self._bar.close()

@@ -1,8 +1,10 @@
-"""Running a whole suite: `run` picks the scheduler, `execute` is the pytest one.
+"""A run, stage by stage: `session` is the whole of it; `run` picks the scheduler, `execute` is
+the pytest one.
 
 A finite suite runs as pytest items, fanned out by pytest-xdist; a generated suite streams
 through stream.py's pool. Both settle each case the same way (settle.py) and hand records
-to the same Recorder.
+to the same Recorder; then the run's end (ending.py) writes the reports and the history, the
+gate and the tasks follow, and the exit status is decided once.
 """
 
 from __future__ import annotations
@@ -16,21 +18,87 @@ import signal
 import sys
 import tempfile
 import time
+from dataclasses import dataclass
 from pathlib import Path
 
 from oracle.infra import proc, scratch
 from oracle.infra.backends import finish_run
 from oracle.config.options import RunConfig
-from oracle.model.errors import UsageError
+from oracle.model.errors import EXIT_INCOMPLETE, FeedError, UsageError
+from oracle.engine.ending import closing_line, exit_status, finish, summary_lines
 from oracle.engine.journal import Recorder, previous_records
+from oracle.feed.gate import gate
+from oracle.feed.tasks import sync
+from oracle.report.json_report import header
+from oracle.report.results import Run, load
 from oracle.discover.select import select_cases
 from oracle.discover.suites import is_generated
+from oracle.engine.progress import Progress
 from oracle.engine.stream import Stream
 from oracle.report import open_regular
 
 
+@dataclass(frozen=True)
+class After:
+    """What follows a complete run's reports: the gate against a baseline, the task files."""
+
+    baseline: str | None = None
+    reruns: int = 0
+    update_baseline: bool = False
+    tasks_dir: str | None = None
+    max_tasks: int | None = None
+
+
+@dataclass
+class Ending:
+    """What a run prints (a few lines, what it could not judge last) and its exit status."""
+
+    lines: list[str]
+    code: int
+
+
+def session(cfg: RunConfig, jobs: int, progress: bool, after: After = After()) -> Ending:
+    """The run: judge every case → reports → history → gate → tasks, on the records in memory;
+    the exit status decided once, at the end. A run cut short or unable to write its results is
+    neither gated nor tasked; one with cases oracle could not judge is (and exits 3)."""
+    recorder = run(cfg, jobs, progress)  # judge: each record journalled as it comes
+    finish(recorder)  # reports, history (already written if the run was interrupted)
+    lines = summary_lines(recorder)
+    gated = tasked = None
+    if not (recorder.interrupted or recorder.write_error) and (after.baseline or after.tasks_dir):
+        judged = _judged_run(recorder)
+        if after.baseline:
+            result = gate(after.baseline, [judged], reruns=after.reruns, update=after.update_baseline)
+            lines += result.lines()
+            gated = result.exit_code
+        if after.tasks_dir:
+            try:
+                lines.append(sync(judged, after.tasks_dir, after.max_tasks).line(Path(after.tasks_dir).resolve()))
+            except OSError as exc:
+                lines.append(f"error: could not write the task files in {after.tasks_dir}: "
+                             f"{exc.filename + ': ' if exc.filename else ''}{exc.strerror or exc}")
+                tasked = getattr(exc, "exit_code", EXIT_INCOMPLETE)  # 2: not a regular file (NotAFile)
+            except FeedError as exc:  # a link, a special or a huge file in the task folder: not read
+                lines.append(f"error: the task files in {after.tasks_dir} were not updated: {exc}")
+                tasked = exc.exit_code
+    last = closing_line(recorder)
+    if last:  # what oracle could not judge stays the last line
+        lines = [ln for ln in lines if ln != last] + [last]
+    return Ending(lines, exit_status(recorder, gate=gated, tasks=tasked))
+
+
+def _judged_run(recorder: Recorder) -> Run:
+    """The finished run as the gate and the tasks read it: its records in memory (a stream's are
+    read back from results.json: a stream never holds them)."""
+    if recorder.stream:
+        return load(recorder.cfg.out_dir)
+    records = recorder.ordered()
+    return Run((recorder.out / "results.json").resolve(), header(recorder.cfg, records), list(records))
+
+
 def run(cfg: RunConfig, jobs: int, progress: bool) -> Recorder:
-    """Judge the run's cases (--resume: those an interrupted run left) and write the reports.
+    """Judge the run's cases (--resume: those an interrupted run left); the recorder comes back
+    closed, every record journalled.
 
     The suite is discovered here, once: a finite suite's selection goes to every worker as
     data (workers never open the suite); a generated one streams from this one iterator."""
@@ -55,7 +123,7 @@ def run(cfg: RunConfig, jobs: int, progress: bool) -> Recorder:
 
 def execute(cfg: RunConfig, jobs: int, progress: bool, cases: list | None = None,
             skip: set[str] | None = None, still: set[str] | None = None) -> Recorder:
-    """Run the cases through pytest (and xdist when jobs > 1); returns the finished recorder.
+    """Run the cases through pytest (and xdist when jobs > 1); returns the closed recorder.
     `cases`: the selection (None: the runner selects, once); `skip`: what --resume left out;
     `still`: the ids the suite selects now (--resume keeps no earlier record of another)."""
     # pytest (and the plugin, which needs it) only here: a generated suite streams without it, and
@@ -73,16 +141,17 @@ def execute(cfg: RunConfig, jobs: int, progress: bool, cases: list | None = None
     def stopped(rec: Recorder) -> None:
         # The reports are written. Waiting for xdist to take its workers down politely
         # takes seconds; they were told to stop (and kill what they started) already.
-        for line in rec.summary_lines():
+        for line in summary_lines(rec):
             print(line, file=sys.__stdout__)
         sys.__stdout__.flush()
         _end_children(grace=2.0)
         shutil.rmtree(basetemp, ignore_errors=True)
         scratch.sweep_run(cfg.run_id)  # os._exit skips the plugin's end-of-run sweep
-        os._exit(rec.exit_code)
+        os._exit(exit_status(rec))
 
-    recorder = Recorder(cfg, progress=progress, on_stopped=stopped if jobs > 1 else None, still=still)
-    runner = Runner(cfg, recorder, skip=sorted(skip) if skip is not None else None, cases=cases)
+    recorder = Recorder(cfg, Progress(progress), still=still)
+    runner = Runner(cfg, recorder, skip=sorted(skip) if skip is not None else None, cases=cases,
+                    on_stopped=stopped if jobs > 1 else None)
     out = Path(cfg.out_dir)
     out.mkdir(parents=True, exist_ok=True)
     # --assert=plain: pytest would otherwise rewrite the asserts of every module of every installed
@@ -106,8 +175,7 @@ def execute(cfg: RunConfig, jobs: int, progress: bool, cases: list | None = None
     finally:
         shutil.rmtree(basetemp, ignore_errors=True)
         finish_run(cfg)  # again, in case pytest stopped before its session finished
-    if not recorder.finished:  # pytest stopped before collection: still leave reports behind
-        recorder.finish(interrupted=True)
+    recorder.close(interrupted=True)  # (nothing, unless pytest stopped before its session finished)
     return recorder
 
 
@@ -156,4 +224,4 @@ def _end_children(grace: float) -> None:
             os.kill(pid, signal.SIGKILL)
 
 
-__all__ = ["run", "execute"]
+__all__ = ["After", "Ending", "execute", "run", "session"]

@@ -25,6 +25,7 @@ from oracle.model.case import Case
 from oracle.judge.judging import Judge
 from oracle.model.record import CaseRecord
 from oracle.engine.journal import Recorder
+from oracle.engine.progress import Progress
 from oracle.engine.settle import settle
 from oracle.config.targets import HOST_ARCH
 
@@ -52,7 +53,8 @@ class Stream:
         self.echo_failures = echo_failures
         self.jobs = jobs
         self.progress = progress
-        self.recorder = Recorder(cfg, stream=True)
+        self.bar = Progress(False)  # a bar with the total (oracle run, on a terminal), set in run()
+        self.recorder = Recorder(cfg, self.bar, stream=True)
         self.stop = threading.Event()
         self._local = threading.local()
         self._judges: list[Judge] = []
@@ -63,7 +65,7 @@ class Stream:
     def run(self) -> Recorder:
         self.start = time.monotonic()
         if self.finite and self.progress and self._total() is not None:
-            self.recorder.progress = True  # a tqdm bar with the total, drawn by the recorder as records come
+            self.bar.on = True  # advanced by the recorder as the records come
             self.recorder.expect(total=self._total())
         self.deadline = self.start + self.budget_s
         # A program's cases (its arches and opt levels) go to one judge: the program is generated,
@@ -117,7 +119,7 @@ class Stream:
             self.recorder.add_missing(itertools.chain.from_iterable(programs))
         if self.progress:
             sys.stderr.write("\r\033[K" if self.finite else "\n")
-        self.recorder.finish(interrupted=self.interrupted and self.finite)
+        self.recorder.close(interrupted=self.interrupted and self.finite)
         return self.recorder
 
     def _cut_short(self) -> None:
@@ -174,9 +176,8 @@ class Stream:
         n = self.recorder.count
         passed = self.recorder.verdicts[V.PASS.name]
         if self.finite:  # oracle run: a progress bar (or line) on a terminal only
-            bar = self.recorder._bar
-            if bar is not None:
-                bar.set_postfix(failures=self.failures, refresh=False)
+            if self.bar.drawn:
+                self.bar.note(failures=self.failures)
             elif self.progress:
                 sys.stderr.write(f"\r{n} cases, {passed} passed, {self.failures} failures ")
                 sys.stderr.flush()

@@ -115,6 +115,7 @@ def test_a_history_that_is_a_folder_is_a_usage_error(tmp_path):
 
 
 def test_a_run_with_infra_errors_never_exits_0_and_says_how_many_last(make_config, tmp_path):
+    from oracle.engine.ending import exit_status, finish, summary_lines
     from oracle.engine.journal import Recorder
 
     suite = tmp_path / "suite"
@@ -130,12 +131,12 @@ def test_a_run_with_infra_errors_never_exits_0_and_says_how_many_last(make_confi
         recorder = Recorder(cfg)
         for i, v in enumerate(verdicts):
             recorder.add(record(f"{i}.c", v))
-        recorder.finish()
-        assert recorder.exit_code == code
+        finish(recorder)
+        assert exit_status(recorder) == code
         n = verdicts.count(V.INFRA_ERROR)
         # Their usual cause (every one's reason here is "why") is on the line too.
-        assert recorder.summary_lines()[-1] == (f"{n} infra-error case{'s' if n > 1 else ''}: oracle could not "
-                                                "judge them; why (see errors.log INFRA lines)")
+        assert summary_lines(recorder)[-1] == (f"{n} infra-error case{'s' if n > 1 else ''}: oracle could not "
+                                               "judge them; why (see errors.log INFRA lines)")
 
 
 def test_a_required_pass_that_could_not_be_judged_is_a_regression(tmp_path):
@@ -154,3 +155,35 @@ def test_a_required_pass_that_could_not_be_judged_is_a_regression(tmp_path):
     # With no reruns (or none possible: no toolchains recorded), it stays a regression.
     assert len(gate(path, [run], reruns=0).regressions) == 3
     assert len(gate(path, [run]).regressions) == 3
+
+
+def test_the_exit_status_is_decided_in_one_place_from_every_stage(make_config, tmp_path):
+    """ending.exit_status: cut short → 3; the tasks' error; else the gate's word (or 1 for any
+    failure), and never 0 with cases oracle could not judge."""
+    from oracle.engine.ending import exit_status
+    from oracle.engine.journal import Recorder
+    from oracle.model.errors import EXIT_OK, EXIT_USAGE
+
+    suite = tmp_path / "suite"
+    suite.mkdir()
+    (suite / "a.c").write_text(OK)
+
+    def recorder(*verdicts, interrupted=False, write_error=None):
+        rec = Recorder(make_config(["gcc"], suite, out=str(tmp_path / f"o{len(list(tmp_path.iterdir()))}"),
+                                   no_history=True))
+        for i, v in enumerate(verdicts):
+            rec.add(CaseRecord(Case(f"suite/{i}.c@x86_64-O0", "suite", f"{i}.c", "x86_64", "-O0"), v, "why"))
+        rec.close(interrupted)
+        rec.write_error = write_error
+        rec.release()
+        return rec
+
+    assert exit_status(recorder(V.PASS)) == EXIT_OK
+    assert exit_status(recorder(V.PASS, V.CRASH)) == EXIT_FAILURES
+    assert exit_status(recorder(V.PASS, V.CRASH), gate=EXIT_OK) == EXIT_OK  # a known failure: the gate says
+    assert exit_status(recorder(V.PASS), gate=EXIT_FAILURES) == EXIT_FAILURES  # a regression
+    assert exit_status(recorder(V.PASS, V.INFRA_ERROR), gate=EXIT_OK) == EXIT_INCOMPLETE
+    assert exit_status(recorder(V.REF_INVALID, V.UNSUPPORTED)) == EXIT_INCOMPLETE  # nothing judged
+    assert exit_status(recorder(V.PASS, V.CRASH), tasks=EXIT_USAGE) == EXIT_USAGE
+    assert exit_status(recorder(V.PASS, V.CRASH, interrupted=True)) == EXIT_INCOMPLETE
+    assert exit_status(recorder(V.PASS, write_error="disk full"), gate=EXIT_OK) == EXIT_INCOMPLETE

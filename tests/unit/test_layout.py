@@ -148,3 +148,12 @@ def test_readme_layout_lists_every_package_in_flow_order():
     real = sorted(p.name for p in PACKAGE.iterdir() if (p / "__init__.py").is_file())
     assert sorted(listed) == real == sorted(FLOW + SHARED)
     assert [p for p in listed if p in FLOW] == FLOW
+
+
+def test_the_recorder_journals_and_locks_only():
+    # Reports, history and the exit status are the run's end's (engine/ending.py), never the journal's.
+    writers = {"oracle.report.json_report", "oracle.report.junit", "oracle.report.errors_log",
+               "oracle.report.history", "oracle.feed.gate", "oracle.feed.tasks"}
+    assert import_graph()["oracle.engine.journal"] & writers == set()
+    source = (PACKAGE / "engine" / "journal.py").read_text()
+    assert "exit_code" not in source and "EXIT_" not in source

@@ -73,13 +73,14 @@ def test_a_stream_recorder_keeps_records_on_disk_and_writes_valid_reports(make_c
     from junitparser import JUnitXml
 
     from oracle.report import history
+    from oracle.engine.ending import finish
     from oracle.engine.journal import Recorder
 
     cfg = make_config(["gcc"], "csmith", out=str(tmp_path / "out"), history=str(tmp_path / "history.db"))
     rec = Recorder(cfg, stream=True)
     for r in records():
         rec.add(r)
-    rec.finish()
+    finish(rec)
     assert rec.records == {} and rec.count == 4  # nothing per case in memory
     doc = json.loads((tmp_path / "out" / "results.json").read_text())
     assert [c["id"] for c in doc["cases"]] == [r.id for r in records()]  # in the order they came
