@@ -12,7 +12,7 @@ from pathlib import Path
 
 from oracle.infra import proc
 from oracle.infra.cache import configured as cache_configured
-from oracle.config.options import RunConfig, Settings, default_out_dir, fresh_run_id, parse
+from oracle.config.options import FIELD_OPTIONS, RunConfig, Settings, default_out_dir, fresh_run_id, parse
 from oracle.discover.shards import history_mark
 from oracle.discover.suites import canonical as canonical_suite, is_generated, open_suite
 from oracle.discover.suites.files import FileSuite
@@ -74,25 +74,19 @@ def build(values: dict, *, probe_toolchains: bool = True) -> RunConfig:
         filter=s.filter or None,
         json_copy=s.json,
         junit_copy=s.junit,
-        compile_timeout=float(s.compile_timeout),
-        ref_compile_timeout=float(s.ref_compile_timeout),
         sandbox=sandbox,
         resume=bool(s.resume),
         cache_path=cache_path,
         history_path=None if s.no_history else str(Path(s.history).resolve()),
-        run_timeout=float(s.run_timeout),
         ref_run_timeout=float(ref_run_timeout),
-        count=gen.count,
         gen_seed=gen.seed,
-        csmith_args=gen.csmith_args,
-        csmith_include=gen.csmith_include,
-        gen_timeout=gen.gen_timeout,
         ub_check=ub_check,
         ub_reference=tuple(ub_reference),
-        shrink_timeout=float(s.shrink_timeout),
         warnings=tuple(warnings),
         backend=s.backend,
         suite_root=str(Path(suite.root).resolve()) if getattr(suite, "root", None) else None,
+        # the options a run takes as given (one field each, declared in RunConfig)
+        **{o.dest: o.type(s.values[o.dest]) if s.values[o.dest] is not None else None for o in FIELD_OPTIONS},
     )
     return containers(cfg) if s.backend == "docker" else cfg
 

@@ -1,6 +1,11 @@
-"""The run's configuration: one table of options shared by the CLI and the pytest plugin
-(each default written once, there), pure parsing of their values (`parse`), and the
-RunConfig every worker gets as JSON and every results.json records whole.
+"""The run's configuration: one table of options shared by the CLI, the pytest plugin and the
+settings files (each default written once, there), pure parsing of their values (`parse`), and
+the RunConfig every worker gets as JSON and every results.json records whole.
+
+An option whose value a run takes as given (a timeout, a limit, a generator's setting) is one
+RunConfig field, declared with `option(...)` metadata: its flag, help, type, default, settings-file
+key, resume rule and recorded value all come from that one entry. The options a run interprets
+(the compilers, the suite, the selection) are the Option entries of _INTERPRETED.
 
 Probing (finding and trying the compilers, the sandbox, the container engine) is
 machine.py's: this module touches nothing outside the values it is given."""
@@ -37,13 +42,24 @@ class Option:
     default: object = None
     append: bool = False
     flag: bool = False
+    seconds: bool = False  # a number of seconds: positive and finite
+    low: float | None = None  # the least value taken
+    high: float | None = None  # the greatest value taken
+    field: bool = False  # a RunConfig field of the same name, taking the value as given
 
     @property
     def dest(self) -> str:
         return self.name.replace("-", "_")
 
 
-OPTIONS: tuple[Option, ...] = (
+def option(help: str, metavar: str = "S", *, seconds: bool = False, low: float | None = None,
+           high: float | None = None) -> dict:
+    """Field metadata making a RunConfig field a run option (`--field-name`), its value passed
+    through: the field's type and default are the option's."""
+    return {"option": {"help": help, "metavar": metavar, "seconds": seconds, "low": low, "high": high}}
+
+
+_INTERPRETED: tuple[Option, ...] = (
     Option("compiler", "candidate compiler: CMD for the host arch, ARCH=CMD for another; CMD may carry "
            "arguments ('aarch64=clang --target=aarch64-linux-gnu'); repeat for several arches",
            "[ARCH=]CMD", append=True),
@@ -59,15 +75,9 @@ OPTIONS: tuple[Option, ...] = (
     Option("fast", "a quick sample: --ratio 1, at least one case per arch", flag=True),
     Option("seed", "sampling seed, and for generated suites the first program's seed: program i uses seed S+i "
            "(default: $AGENT_ID, else 0)", "S"),
-    Option("count", "generated suites: how many programs (default: 100)", "N", int, 100),
-    Option("csmith-args", "extra csmith options, e.g. '--no-pointers --max-funcs 4'", "ARGS", default=""),
-    Option("csmith-include", "folder holding csmith.h (default: /usr/include/csmith)", "DIR"),
-    Option("gen-timeout", "seconds a generator may take for one program (default: 30)", "S", float, 30.0),
     Option("ub-check", "also build the reference with -fsanitize=undefined,address on x86_64; a sanitizer "
            "report makes the test unstable (default: on for generated suites)", flag=True),
     Option("no-ub-check", "no sanitizer build, even for generated suites", flag=True),
-    Option("shrink-timeout", "hypothesis suite: seconds spent shrinking one failing program (default: 120)",
-           "S", float, 120.0),
     Option("shard", "run only shard K of N (1-based); the N shards partition the cases; auto: K and N from the CI "
            "engine's variables (GitLab CI_NODE_INDEX/CI_NODE_TOTAL, Buildkite BUILDKITE_PARALLEL_JOB/_COUNT, "
            "Kubernetes JOB_COMPLETION_INDEX with ORACLE_SHARD_COUNT, GitHub Actions "
@@ -80,9 +90,6 @@ OPTIONS: tuple[Option, ...] = (
            ".oracle/runs/latest)", "DIR"),
     Option("json", "also write results.json here", "FILE"),
     Option("junit", "also write the JUnit XML here", "FILE"),
-    Option("compile-timeout", "seconds a candidate compile may take (default: 60)", "S", float, 60.0),
-    Option("ref-compile-timeout", "seconds a reference compile may take (default: 120)", "S", float, 120.0),
-    Option("run-timeout", "seconds a test binary may run, x4 under qemu (default: 10)", "S", float, 10.0),
     Option("cache", "reference cache: a folder (default: $ORACLE_CACHE, else $XDG_CACHE_HOME/oracle), or a Redis "
            "server shared by a fleet, redis://[:PASSWORD@]HOST:PORT/DB (needs $ORACLE_CACHE_KEY)", "DIR|URL"),
     Option("no-cache", "do not read or write the reference cache, and run every candidate executable (no "
@@ -97,7 +104,7 @@ OPTIONS: tuple[Option, ...] = (
     Option("no-history", "do not append this run to the history", flag=True),
     Option("ref-run-timeout", "seconds a reference binary may run, x4 under qemu; longer makes the test "
            "ref-invalid and the candidate is never built (default: 5 for generated suites, else --run-timeout)",
-           "S", float),
+           "S", float, seconds=True),
     Option("backend", "where compilers and programs run: local (sandboxed processes here) or docker (one "
            "container per worker and arch; see 'oracle images')", "local|docker", default="local"),
 )
@@ -135,20 +142,31 @@ class RunConfig:
     filter: str | None = None
     json_copy: str | None = field(default=None, metadata=NOT_RESUMED)
     junit_copy: str | None = field(default=None, metadata=NOT_RESUMED)
-    compile_timeout: float = 60.0
-    ref_compile_timeout: float = 120.0
-    run_timeout: float = 10.0
+    compile_timeout: float = field(default=60.0, metadata=option(
+        "seconds a candidate compile may take (default: 60)", seconds=True))
+    ref_compile_timeout: float = field(default=120.0, metadata=option(
+        "seconds a reference compile may take (default: 120)", seconds=True))
+    run_timeout: float = field(default=10.0, metadata=option(
+        "seconds a test binary may run, x4 under qemu (default: 10)", seconds=True))
     ref_run_timeout: float = 10.0
-    count: int = 100
+    # None: endless (oracle fuzz, which stops at its deadline)
+    count: int | None = field(default=100, metadata=option(
+        "generated suites: how many programs (default: 100)", "N", low=1))
     gen_seed: int = 0
-    csmith_args: str = ""
-    csmith_include: str | None = None
-    gen_timeout: float = 30.0
+    csmith_args: str = field(default="", metadata=option(
+        "extra csmith options, e.g. '--no-pointers --max-funcs 4'", "ARGS"))
+    csmith_include: str | None = field(default=None, metadata=option(
+        "folder holding csmith.h (default: /usr/include/csmith)", "DIR"))
+    gen_timeout: float = field(default=30.0, metadata=option(
+        "seconds a generator may take for one program (default: 30)", seconds=True))
     ub_check: bool = False
     # the x86_64 reference that builds the sanitizer binary
     ub_reference: tuple[str, ...] = field(default=(), metadata=NOT_RESUMED)
-    shrink_timeout: float = 120.0
-    stdout_limit: int = 1 << 20
+    shrink_timeout: float = field(default=120.0, metadata=option(
+        "hypothesis suite: seconds spent shrinking one failing program (default: 120)", seconds=True))
+    stdout_limit: int = field(default=1 << 20, metadata=option(
+        "bytes of a test binary's stdout kept and compared, the reference's and the candidate's; more "
+        "makes the run's output truncated, never equal (default: 1048576)", "BYTES", low=1, high=64 << 20))
     cache_path: str | None = field(default=None, metadata=NOT_RESUMED)  # None: no reference cache
     history_path: str | None = field(default=None, metadata=NOT_RESUMED)  # None: the run is not recorded
     sandbox: str = "none"  # "bwrap" or "none", decided once at start
@@ -219,9 +237,23 @@ class RunConfig:
         }
 
 
+def _field_options() -> tuple[Option, ...]:
+    out = []
+    for f in fields(RunConfig):
+        meta = f.metadata.get("option")
+        if meta is not None:
+            out.append(Option(f.name.replace("_", "-"), meta["help"], meta["metavar"], type(f.default) if
+                              f.default is not None else str, f.default, seconds=meta["seconds"], low=meta["low"],
+                              high=meta["high"], field=True))
+    return tuple(out)
+
+
+# Every run option, in one table: the CLI, the plugin (--oracle-NAME) and the settings files take
+# theirs from here, and RunConfig gets each field option's value as given.
+OPTIONS: tuple[Option, ...] = _INTERPRETED + _field_options()
+FIELD_OPTIONS = tuple(o for o in OPTIONS if o.field)
 DEFAULTS: dict[str, object] = {opt.dest: opt.default for opt in OPTIONS}
-TIMEOUTS = ("compile_timeout", "ref_compile_timeout", "run_timeout", "ref_run_timeout", "gen_timeout",
-            "shrink_timeout")
+TIMEOUTS = tuple(o.dest for o in OPTIONS if o.seconds)
 SANDBOXES = ("auto", "bwrap", "none")
 BACKENDS = ("local", "docker")
 
@@ -296,14 +328,18 @@ def parse(given: dict) -> Settings:
         if values[name] is not None and not (math.isfinite(values[name]) and values[name] > 0):
             raise UsageError(f"--{name.replace('_', '-')} must be a positive, finite number of seconds, "
                              f"not {values[name]}")
+    for o in OPTIONS:
+        v = values[o.dest]
+        if v is not None and o.low is not None and v < o.low:
+            raise UsageError(f"--{o.name} must be at least {o.low:g}")
+        if v is not None and o.high is not None and v > o.high:
+            raise UsageError(f"--{o.name} must be at most {o.high:g}")
     if values["backend"] not in BACKENDS:
         raise UsageError(f"unknown --backend {values['backend']!r}: use {' or '.join(BACKENDS)}")
     if values["sandbox"] not in SANDBOXES:
         raise UsageError(f"bad --sandbox {values['sandbox']!r}: use auto, bwrap or none")
     if values["shard_by"] not in ("count", "time"):
         raise UsageError(f"bad --shard-by {values['shard_by']!r}: use count or time")
-    if values["count"] < 1:
-        raise UsageError("--count must be at least 1")
     if values["ub_check"] and values["no_ub_check"]:
         raise UsageError("--ub-check and --no-ub-check contradict each other: give one")
     seed = str(values["seed"] or os.environ.get("AGENT_ID") or "0")
