@@ -22,7 +22,7 @@ import pytest
 from oracle.infra import proc, scratch
 from oracle.model import verdict as V
 from oracle.infra.backends import finish_run
-from oracle.config.options import OPTIONS, RunConfig
+from oracle.config.options import DEFAULTS, OPTIONS, RunConfig
 from oracle.config.machine import build
 from oracle.model.errors import OracleError
 from oracle.model.case import Case
@@ -65,7 +65,7 @@ def pytest_configure(config: pytest.Config) -> None:
         return  # `oracle run` registered a runner with its configuration already
     values = {opt.dest: getattr(config.option, f"oracle_{opt.dest}", None) for opt in OPTIONS}
     if not values.get("compiler"):
-        if getattr(config.option, "oracle_suite", "torture") != "torture":
+        if getattr(config.option, "oracle_suite", DEFAULTS["suite"]) != DEFAULTS["suite"]:
             raise pytest.UsageError("oracle: --oracle-suite needs --oracle-compiler")
         return
     try:

@@ -29,7 +29,7 @@ from dataclasses import dataclass
 from typing import Iterable
 
 from oracle.model import verdict as V
-from oracle.judge.evidence import DIAG_VERDICTS, RESERVED, normalise_diagnostic
+from oracle.model.diagnostic import DIAG_VERDICTS, RESERVED, normalise_diagnostic
 from oracle.model.record import CaseRecord
 
 ID_LEN = 12

@@ -27,7 +27,7 @@ from pathlib import Path
 
 from oracle.infra import proc
 from oracle.model import verdict as V
-from oracle.judge.evidence import DIAG_VERDICTS, normalise_diagnostic
+from oracle.model.diagnostic import DIAG_VERDICTS, normalise_diagnostic
 from oracle.config.options import RunConfig
 from oracle.model.case import Case
 from oracle.config.targets import HOST_ARCH

@@ -15,6 +15,7 @@ from urllib.parse import unquote
 
 from oracle.model import verdict as V
 from oracle.config.machine import build
+from oracle.config.options import DEFAULTS
 from oracle.discover.suites import is_generated, open_suite
 from oracle.discover.suites.generated import SEED_PREFIX
 from oracle.judge.judging import Judge
@@ -63,7 +64,7 @@ def configure(case_id: str, values: dict, out_dir: str):
     """The RunConfig that judges exactly this case, from the run options in `values`."""
     suite, test, arch, opt = parse_id(case_id)
     given = values.get("suite")
-    if not given or given == "torture" and suite != "torture":  # "torture" is --suite's default
+    if not given or given == DEFAULTS["suite"] and suite != given:  # --suite's default: not given
         if kind_of(suite).project:  # project/NAME/TEST: the recipe NAME
             given = f"project:{test.partition('/')[0]}"
         elif not kind_of(suite).named:

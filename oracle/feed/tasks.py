@@ -38,7 +38,7 @@ from typing import Iterator
 from oracle.model import verdict as V
 from oracle.feed.cluster import ID_LEN, Cluster, clusters, key
 from oracle.model.errors import FeedError
-from oracle.judge.evidence import code_only
+from oracle.judge.evidence import features, gcc_only
 from oracle.model.record import CaseRecord
 from oracle.report import atomic_write, refuse_special
 from oracle.report.results import Run
@@ -67,26 +67,6 @@ _RESOLVED = re.compile(r"^Resolved:", re.M)
 # An absolute path's folders ("/root/.cache/oracle/corpora/torture/", "/dev/shm/oracle-x/7/src/"):
 # they belong to one machine and one run, so a task keeps only the file name.
 _ABS_DIRS = re.compile(r"(?<![\w.~-])/(?:[^\s/:'\"`]+/)+")
-# GCC extensions a candidate may lack on purpose: a test that needs one says so.
-_GCC_FLAGS = re.compile(r"^-(?:f(?!no-inline$)[\w-]+(?:=\S+)?|m[\w-]+(?:=\S+)?|std=gnu\w+|ansi|pedantic)$")
-# Constructs that often carry a back-end bug: runtime tasks whose programs share one are Related.
-# Evidence too weak to merge tasks on (a test has many constructs), strong enough to look at both.
-_FEATURES = (
-    ("bit-fields", re.compile(rb"\b(?:unsigned|signed|int|long|short|char|_Bool)\b[^;{}()?=]*\w\s*:\s*\d+\s*;")),
-    ("vector types", re.compile(rb"vector_size")),
-    ("complex numbers", re.compile(rb"\b(?:_Complex|__complex__)\b")),
-    ("long double", re.compile(rb"\blong\s+double\b")),
-    ("__int128", re.compile(rb"__int128")),
-    ("computed goto", re.compile(rb"goto\s*\*|&&\s*[A-Za-z_]\w*\s*[,;}]")),
-    ("setjmp/longjmp", re.compile(rb"\b(?:__builtin_)?(?:setjmp|longjmp)\b")),
-    ("variadic functions", re.compile(rb"\bva_(?:arg|start)\b")),
-    ("alloca", re.compile(rb"\balloca\b")),
-    ("packed or aligned types", re.compile(rb"__attribute__\s*\(\(\s*(?:__)?(?:packed|aligned)")),
-)
-_GCC_BUILTIN = re.compile(rb"\b(__builtin_\w+|__attribute__|__int128|_Complex|__complex__|typeof|__typeof__|"
-                          rb"__label__|vector_size|__sync_\w+|__atomic_\w+)\b")
-
-
 @dataclass(slots=True)
 class SyncReport:
     written: list[str] = field(default_factory=list)
@@ -484,7 +464,7 @@ class _Context:
 
     def _suite_folder(self) -> str | None:
         spec = str(self.cfg.get("suite") or "")
-        if not spec or spec in ("torture", "smoke") or "/" not in spec:
+        if not spec or kind_of(spec).named or "/" not in spec:
             return None
         return self._rel(spec)
 
@@ -541,22 +521,8 @@ def scrub(text: str) -> str:
     return _ABS_DIRS.sub("", text)
 
 
-def gcc_only(flags: tuple[str, ...], program: bytes) -> list[str]:
-    """The GCC-specific flags and extensions a test relies on, for the task to say so."""
-    out = [f"flag {f}" for f in flags if _GCC_FLAGS.match(f) and f != "-w"]
-    names = sorted({m.decode() for m in _GCC_BUILTIN.findall(program)})
-    if names:
-        out.append("extensions " + ", ".join(names[:12]) + (" ..." if len(names) > 12 else ""))
-    return out
-
-
 def _reason(r: CaseRecord) -> str:
     return scrub(clean(r.reason, 400))
-
-
-def features(program: bytes) -> list[str]:
-    program = code_only(program.decode("utf-8", "replace")).encode()
-    return [name for name, rx in _FEATURES if rx.search(program)]
 
 
 def _program_lines(path: Path) -> list[str]:
@@ -640,7 +606,7 @@ def render(state: dict, others: dict[str, dict] | None = None) -> str:
             lines += ["", *rep["expected_actual"]]
         if rep["program"]:
             lines += ["", f"Smallest known program ({rep['program_note']}):", "-----", *rep["program"], "-----"]
-        elif rep["suite"] == "project":  # a whole project: the culprit TUs are the smallest known part
+        elif kind_of(rep["suite"]).project:  # a whole project: the culprit TUs are the smallest known part
             lines += ["", "Program: the whole project, built from its recipe (no single program to show; a "
                       "bisected failure names its culprit TUs in the title)"]
         else:

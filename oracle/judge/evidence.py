@@ -4,8 +4,9 @@ fields that clustering and tasks read, so no later stage parses a reason or read
 decide a cause. The C scanners (rare constructs, GCC features a diagnosed line uses) live here,
 once.
 
-A diagnostic is normalised here too (what belongs to one test removed), since the judge needs it
-to tell a missing GCC feature, and the reducer to keep a failure the same."""
+How a diagnostic is normalised (what belongs to one test removed) is model/diagnostic.py's: the
+judge needs it to tell a missing GCC feature, clustering to key a failure, the reducer to keep it
+the same."""
 
 from __future__ import annotations
 
@@ -16,9 +17,9 @@ from pathlib import PurePosixPath
 
 from oracle.infra import proc
 from oracle.model import verdict as V
+from oracle.model.diagnostic import DIAG_VERDICTS, IDENT, KEYWORDS, QUOTED, normalise_diagnostic
 from oracle.model.record import Evidence
 
-DIAG_VERDICTS = frozenset({V.COMPILE_ERROR, V.COMPILER_CRASH})
 _MAX_SOURCE = 1 << 20  # bytes of a program scanned for constructs
 
 
@@ -51,45 +52,6 @@ def of(case_sources: tuple[str, ...], suite_sources: tuple[str, ...], test: str,
                     pr_group=pr, constructs=found)
 
 
-_SEVERITY = re.compile(r"\b(?:internal compiler error|fatal error|error|warning)\b", re.I)
-_LOCATION = re.compile(r"(?:[\w.+~-]*/)*[\w.+~-]+\.[chsSoi]:(?:\d+:)?(?:\d+:)?")
-_PATH = re.compile(r"(?:[\w.+~-]*/)+[\w.+~-]+")
-_QUOTED = re.compile(r"'([^']*)'|\"([^\"]*)\"|‘([^’]*)’|`([^']*)'")
-_NUMBER = re.compile(r"\b0[xX][0-9a-fA-F]+\b|\b\d+(?:\.\d+)?\b")
-_IDENT = re.compile(r"[A-Za-z_$][\w$]*")
-RESERVED = re.compile(r"__|_[A-Z]")  # a reserved name: the compiler's, never a test's
-_KEYWORDS = frozenset(
-    "auto break case char const continue default do double else enum extern float for goto if inline int long "
-    "register restrict return short signed sizeof static struct switch typedef union unsigned void volatile "
-    "while asm typeof".split())
-
-
-def normalise_diagnostic(line: str, test: str = "") -> str:
-    """A diagnostic line with what belongs to one test removed: the same bug gives the same text."""
-    m = _SEVERITY.search(line)
-    if m:  # drop the location and program-name prefix ("x.c:3:1: ", "tcc: ")
-        line = line[m.start():]
-    line = _LOCATION.sub("FILE:", line)
-    line = _PATH.sub("PATH", line)
-    line = _QUOTED.sub(_quoted, line)
-    stem = PurePosixPath(test).stem
-    if len(stem) > 2:
-        line = re.sub(rf"\b{re.escape(stem)}\b", "TEST", line)
-    line = _NUMBER.sub("N", line)
-    return " ".join(line.split())[:200]
-
-
-def _quoted(m: re.Match) -> str:
-    text = next(g for g in m.groups() if g is not None)
-    if _IDENT.fullmatch(text):
-        # Keywords and reserved names (__builtin_ffs, __FLT_MAX__, _Complex) are features of the
-        # compiler, each its own bug; any other identifier was named by the test.
-        return f"'{text}'" if RESERVED.match(text) or text in _KEYWORDS else "'ID'"
-    if len(text) <= 3 and not any(c.isalnum() for c in text):
-        return f"'{text}'"  # a punctuation token ("';' expected") says what the parser wanted
-    return "'...'"
-
-
 _LINK = re.compile(r"undefined (?:symbol|reference)|unresolved (?:external|symbol)|symbols? not found", re.I)
 _SYMBOL = re.compile(r"[A-Za-z_.$][\w.$@]*")
 def missing_symbols(diagnostic: str) -> list[str]:
@@ -98,7 +60,7 @@ def missing_symbols(diagnostic: str) -> list[str]:
     if not m:
         return []
     rest = diagnostic[m.end():]
-    quoted = [next(g for g in q.groups() if g is not None) for q in _QUOTED.finditer(rest)]
+    quoted = [next(g for g in q.groups() if g is not None) for q in QUOTED.finditer(rest)]
     names = [q for q in quoted if _SYMBOL.fullmatch(q)]
     if not names and ":" in rest:
         names = _SYMBOL.findall(rest.split(":", 1)[1])
@@ -170,7 +132,7 @@ def _variably_modified(text: str) -> bool:
         text = text[:m.start(1) - 1] + "<>" + text[m.end(1) + 1:]
     for dim in dims:
         dim = _NUMBER_LITERAL.sub(" ", _SIZE_OF.sub(" ", dim))
-        names = set(_IDENT.findall(dim)) - constants - _KEYWORDS - {"sizeof", "_Alignof", "__alignof__"}
+        names = set(IDENT.findall(dim)) - constants - KEYWORDS - {"sizeof", "_Alignof", "__alignof__"}
         if any(not n.isupper() for n in names):
             return True
     return False
@@ -205,11 +167,11 @@ def unsupported_feature(diag: str, line: str = "", program: str = "", lineno: in
     line = _with_macros(line, program)
     if _COMPLEX.search(line) or _COMPLEX.search(diag):
         return "complex", "complex types (_Complex, __complex__, __real__, imaginary constants) are not supported"
-    vectors = {_IDENT.findall(_ATTRIBUTE.sub("", t))[-1] for t in _VECTOR_TYPEDEF.findall(program)
-               if _IDENT.findall(_ATTRIBUTE.sub("", t))} | set(_VECTOR_MACRO.findall(program))
+    vectors = {IDENT.findall(_ATTRIBUTE.sub("", t))[-1] for t in _VECTOR_TYPEDEF.findall(program)
+               if IDENT.findall(_ATTRIBUTE.sub("", t))} | set(_VECTOR_MACRO.findall(program))
     if vectors:  # and the variables declared with them
         vectors |= set(re.findall(rf"\b(?:{'|'.join(map(re.escape, vectors))})\s+\**\s*([A-Za-z_]\w*)", program))
-    if "vector_size" in line or (vectors and vectors & set(_IDENT.findall(line))):
+    if "vector_size" in line or (vectors and vectors & set(IDENT.findall(line))):
         return "vector", "vector types (__attribute__((vector_size))) are not supported"
     if "not constant" in diag and _LABEL_VALUE.search(line):
         return "label-values", "label addresses (&&label) in constant initializers are rejected"
@@ -233,7 +195,7 @@ def _with_macros(line: str, program: str) -> str:
     bodies: dict[str, str] = {}
     for name, body in _MACRO.findall(program):  # a macro defined twice: both bodies
         bodies[name] = bodies.get(name, "") + " " + body
-    used = [bodies[w] for w in dict.fromkeys(_IDENT.findall(line)) if w in bodies]
+    used = [bodies[w] for w in dict.fromkeys(IDENT.findall(line)) if w in bodies]
     return " ".join([line, *used])
 
 
@@ -281,7 +243,7 @@ def _nested_function_lines(program: str) -> frozenset[int]:
         depth += (ch == "{") - (ch == "}")
     lines: set[int] = set()
     for m in _DEFINITION.finditer(text):
-        if depths[m.start()] == 0 or m.group(1) in _NOT_A_TYPE or m.group(2) in _KEYWORDS:
+        if depths[m.start()] == 0 or m.group(1) in _NOT_A_TYPE or m.group(2) in KEYWORDS:
             continue
         end, level = m.end(), 1
         while end < len(text) and level and text[end] not in ";{}":
@@ -293,3 +255,38 @@ def _nested_function_lines(program: str) -> frozenset[int]:
             first = text.count("\n", 0, m.start()) + 1
             lines.update(range(first, first + text.count("\n", m.start(), brace) + 2))
     return frozenset(lines)
+
+
+# GCC extensions a candidate may lack on purpose: a test that needs one says so.
+_GCC_FLAGS = re.compile(r"^-(?:f(?!no-inline$)[\w-]+(?:=\S+)?|m[\w-]+(?:=\S+)?|std=gnu\w+|ansi|pedantic)$")
+# Constructs that often carry a back-end bug: runtime tasks whose programs share one are Related.
+# Evidence too weak to merge tasks on (a test has many constructs), strong enough to look at both.
+_FEATURES = (
+    ("bit-fields", re.compile(rb"\b(?:unsigned|signed|int|long|short|char|_Bool)\b[^;{}()?=]*\w\s*:\s*\d+\s*;")),
+    ("vector types", re.compile(rb"vector_size")),
+    ("complex numbers", re.compile(rb"\b(?:_Complex|__complex__)\b")),
+    ("long double", re.compile(rb"\blong\s+double\b")),
+    ("__int128", re.compile(rb"__int128")),
+    ("computed goto", re.compile(rb"goto\s*\*|&&\s*[A-Za-z_]\w*\s*[,;}]")),
+    ("setjmp/longjmp", re.compile(rb"\b(?:__builtin_)?(?:setjmp|longjmp)\b")),
+    ("variadic functions", re.compile(rb"\bva_(?:arg|start)\b")),
+    ("alloca", re.compile(rb"\balloca\b")),
+    ("packed or aligned types", re.compile(rb"__attribute__\s*\(\(\s*(?:__)?(?:packed|aligned)")),
+)
+_GCC_BUILTIN = re.compile(rb"\b(__builtin_\w+|__attribute__|__int128|_Complex|__complex__|typeof|__typeof__|"
+                          rb"__label__|vector_size|__sync_\w+|__atomic_\w+)\b")
+
+
+def gcc_only(flags: tuple[str, ...], program: bytes) -> list[str]:
+    """The GCC-specific flags and extensions a test relies on, for the task to say so."""
+    out = [f"flag {f}" for f in flags if _GCC_FLAGS.match(f) and f != "-w"]
+    names = sorted({m.decode() for m in _GCC_BUILTIN.findall(program)})
+    if names:
+        out.append("extensions " + ", ".join(names[:12]) + (" ..." if len(names) > 12 else ""))
+    return out
+
+
+def features(program: bytes) -> list[str]:
+    """The constructs of _FEATURES a program uses (comments and strings aside)."""
+    program = code_only(program.decode("utf-8", "replace")).encode()
+    return [name for name, rx in _FEATURES if rx.search(program)]

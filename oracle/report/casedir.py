@@ -1,5 +1,6 @@
-"""One folder per failing case: the sources, the exact commands, both outputs and a
-repro.sh that re-runs the comparison by itself, from any directory."""
+"""One folder per failing case: the sources, the exact commands, both outputs and a repro.sh
+that has `oracle repro` judge the case again (the one judge; the script decides nothing), from
+any directory."""
 
 from __future__ import annotations
 

@@ -9,6 +9,8 @@ import shutil
 import subprocess
 from pathlib import Path
 
+from oracle.model.errors import EXIT_INCOMPLETE
+
 from ..conftest import COMPILERS, PROGRAMS, run_cli
 
 CLEAN_ENV = {"PATH": os.environ["PATH"]}
@@ -56,6 +58,15 @@ def test_repro_sh_and_oracle_repro_agree_and_the_script_holds_no_verdict_logic(t
     direct = run_cli("repro", case_id, "--compiler", str(COMPILERS / "gcc-bug"), "--suite", str(suite),
                      "--run-timeout", "1")
     assert direct.returncode == 1 and direct.stdout.split(":")[:2] == [case_id, " timeout"], direct.stdout
+    # An unstable case has no folder (it is no candidate failure); `oracle repro` still says unstable,
+    # with the not-judged status, never pass or a failure.
+    unstable = next(i for i, c in cases.items() if c["verdict"] == "unstable")
+    folders = (tmp_path / "out" / "cases").iterdir()
+    assert not any((d / "verdict.txt").read_text().startswith(unstable + "\n") for d in folders)
+    shutil.copy(PROGRAMS / "unstable_opt.c", suite / "unstable_opt.c")
+    again = run_cli("repro", unstable, "--compiler", str(COMPILERS / "gcc-bug"), "--suite", str(suite),
+                    "--run-timeout", "1")
+    assert again.returncode == EXIT_INCOMPLETE and again.stdout.startswith(f"{unstable}: unstable: "), again.stdout
 
 
 def test_nothing_in_a_reason_or_a_name_runs_in_repro_sh(tmp_path):

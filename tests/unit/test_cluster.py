@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from oracle.model import verdict as V
 from oracle.feed.cluster import clusters, symbol_family
-from oracle.judge.evidence import constructs, normalise_diagnostic
+from oracle.judge.evidence import constructs
+from oracle.model.diagnostic import normalise_diagnostic
 from oracle.model.case import Case
 from oracle.judge.outcome import Result
 from oracle.model.record import CaseRecord

@@ -14,7 +14,8 @@ from oracle.model.case import Case
 from oracle.model.record import CaseRecord
 from oracle.discover.select import select
 from oracle.model import verdict as V
-from oracle.feed.tasks import gcc_only, scrub, sync
+from oracle.feed.tasks import scrub, sync
+from oracle.judge.evidence import gcc_only
 
 from .judged import judged
 from .test_tasks import results, state, task_files
