@@ -280,10 +280,18 @@ _file_memo: dict[tuple, str] = {}
 
 
 def sources_digest(sources: tuple[str, ...]) -> str:
-    """The bytes of the sources and of every header they include with quotes."""
+    """The bytes of the sources and of every header they include with quotes, each named as the
+    compile sees it: relative to the folder that holds them all (the judge compiles a copy laid
+    out so), never by where a clone or a cache folder lives. Two checkouts of one suite at two
+    paths share every reference."""
     h = hashlib.sha256()
-    for path, data in source_files(sources):
-        h.update(f"\0{path}\0".encode())
+    files = [(os.path.normpath(path), data) for path, data in source_files(sources)]
+    try:
+        base = os.path.commonpath([os.path.dirname(p) or "." for p, _ in files]) if files else ""
+    except ValueError:  # absolute and relative paths mixed: named as given
+        base = ""
+    for path, data in files:
+        h.update(f"\0{os.path.relpath(path, base) if base else path}\0".encode())
         h.update(b"missing" if data is None else len(data).to_bytes(8, "big") + data)
     return h.hexdigest()
 

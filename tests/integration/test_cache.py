@@ -75,6 +75,28 @@ def test_changed_source_or_header_is_recomputed(make_config, tmp_path, logged):
     assert res.ref.expected.stdout == b"2\n"
 
 
+def test_two_clones_at_two_paths_share_every_reference(make_config, tmp_path, logged):
+    """The key is what the compile sees (bytes, paths relative to the suite's files), never where a
+    clone lives: a second checkout elsewhere builds no reference; a header that differs still does."""
+    clones = []
+    for where in ("agent-a/repo/tests", "b/other/checkout/tests"):
+        suite = tmp_path / where
+        (suite / "inc").mkdir(parents=True)
+        (suite / "inc" / "v.h").write_text("#define V 1\n")
+        (suite / "a.c").write_text('#include <stdio.h>\n#include "inc/v.h"\n'
+                                   'int main(void){printf("%d %s\\n", V, __FILE__);return 0;}\n')
+        clones.append(suite)
+    first = judge_suite(config(make_config, clones[0], tmp_path / "cache", out=str(tmp_path / "o1")))["a.c"]
+    cfg = config(make_config, clones[1], tmp_path / "cache", out=str(tmp_path / "o2"))  # (probing builds too)
+    n = builds(logged)
+    second = judge_suite(cfg)["a.c"]
+    assert second.ref.from_cache and builds(logged) == n  # no reference built
+    assert second.ref.expected.stdout == first.ref.expected.stdout == b"1 src/a.c\n"  # what the compile saw
+    (clones[1] / "inc" / "v.h").write_text("#define V 2\n")
+    third = judge_suite(config(make_config, clones[1], tmp_path / "cache", out=str(tmp_path / "o3")))["a.c"]
+    assert not third.ref.from_cache and third.ref.expected.stdout == b"2 src/a.c\n"
+
+
 def test_corrupt_entry_is_dropped_and_recomputed(make_config, program_dir, tmp_path, logged):
     cfg = config(make_config, program_dir("ok.c"), tmp_path / "cache")
     judge_suite(cfg)

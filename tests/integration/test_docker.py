@@ -205,7 +205,7 @@ def test_an_interrupted_run_leaves_no_container(tmp_path, sig):
     suite = slow_suite(tmp_path / "many", 40, 200000)
     out = tmp_path / "out"
     p = subprocess.Popen([*ORACLE, "run", "--compiler", "gcc", "--suite", str(suite), "--out", str(out), "-j", "2",
-                          "--backend", "docker"], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                          "--backend", "docker", "--no-cache"], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
                          stdin=subprocess.DEVNULL, text=True)
     mine = f"{engine.LABEL_OWNER}"
     deadline = time.monotonic() + 90

@@ -63,7 +63,8 @@ def test_generated_run_on_a_full_disk_ends_with_exit_3_and_loses_no_judged_case(
 def test_a_run_killed_outright_resumes_from_its_journal(tmp_path):
     suite = slow_suite(tmp_path / "many", 30, 100000)
     out = tmp_path / "out"
-    argv = [*ORACLE, "run", "--compiler", "gcc", "--suite", str(suite), "--out", str(out), "-j", "2", "--no-history"]
+    argv = [*ORACLE, "run", "--compiler", "gcc", "--suite", str(suite), "--out", str(out), "-j", "2", "--no-history",
+            "--no-cache"]
     p = subprocess.Popen(argv, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
                          start_new_session=True)
     journal = out / "journal.jsonl"

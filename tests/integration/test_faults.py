@@ -64,8 +64,9 @@ def _descendants(pid: int) -> set[int]:
 def test_stop_signal_keeps_finished_results_and_resume_finishes(tmp_path, sig):
     suite = slow_suite(tmp_path / "many", 60, 150000)
     out = tmp_path / "out"
-    p = subprocess.Popen([*ORACLE, "run", "--compiler", "gcc", "--suite", str(suite), "--out", str(out), "-j", "2"],
-                         stdout=subprocess.PIPE, stderr=subprocess.PIPE, stdin=subprocess.DEVNULL, text=True)
+    p = subprocess.Popen([*ORACLE, "run", "--compiler", "gcc", "--suite", str(suite), "--out", str(out), "-j", "2",
+                          "--no-cache"], stdout=subprocess.PIPE, stderr=subprocess.PIPE, stdin=subprocess.DEVNULL,
+                         text=True)
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline and not list((out / "cases").glob("*")) and p.poll() is None:
         time.sleep(0.5)
@@ -92,7 +93,7 @@ def test_stop_signal_keeps_finished_results_and_resume_finishes(tmp_path, sig):
     assert alive == []
     finished = {c["id"] for c in doc["cases"] if c["verdict"] == "pass"}
     res = subprocess.run([*ORACLE, "run", "--compiler", "gcc", "--suite", str(suite), "--out", str(out), "-j", "2",
-                          "--resume"], capture_output=True, text=True, timeout=300)
+                          "--no-cache", "--resume"], capture_output=True, text=True, timeout=300)
     assert res.returncode == 0, res.stdout + res.stderr
     doc = json.loads((out / "results.json").read_text())
     assert doc["complete"] is True and len(doc["cases"]) == 60
@@ -108,8 +109,8 @@ def test_sigkilled_run_leaves_scratch_that_the_next_run_removes(tmp_path):
     scratch.mkdir()
     env = {**os.environ, "ORACLE_SCRATCH": str(scratch)}
     p = subprocess.Popen([*ORACLE, "run", "--compiler", "gcc", "--suite", str(suite), "--out", str(tmp_path / "o1"),
-                          "-j", "2", "--no-history"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-                         stdin=subprocess.DEVNULL, env=env, start_new_session=True)
+                          "-j", "2", "--no-history", "--no-cache"], stdout=subprocess.DEVNULL,
+                         stderr=subprocess.DEVNULL, stdin=subprocess.DEVNULL, env=env, start_new_session=True)
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline and len(list(scratch.glob("oracle-work-*"))) < 2:
         time.sleep(0.2)

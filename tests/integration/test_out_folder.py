@@ -19,7 +19,7 @@ def test_a_second_run_into_the_same_out_is_refused(tmp_path):
     suite = slow_suite(tmp_path / "many", 12, 300000)
     out = tmp_path / "out"
     first = subprocess.Popen([*ORACLE, "run", "--compiler", "gcc", "--suite", str(suite), "--out", str(out),
-                              "--no-history", "-j", "1"], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                              "--no-history", "--no-cache", "-j", "1"], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
                              stdin=subprocess.DEVNULL, text=True)
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline and not (out / "journal.jsonl").exists():
