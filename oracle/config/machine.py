@@ -22,6 +22,7 @@ from oracle.infra.backends.sandbox import available
 from oracle.report import refuse_folder, refuse_special
 from oracle.model.errors import SuiteError, UsageError
 from oracle.config.targets import HOST_ARCH, TARGETS
+from oracle.config.identity import identity
 from oracle.config.toolchain import (CANDIDATE, REFERENCE, TRIVIAL_PROGRAM, Toolchain, find_emulator, find_reference, first_line, probe, resolve)
 
 # Candidate opt levels every GCC takes: no need to ask the reference about them.
@@ -81,6 +82,8 @@ def build(values: dict, *, probe_toolchains: bool = True) -> RunConfig:
         ref_run_timeout=float(ref_run_timeout),
         gen_seed=gen.seed,
         ub_check=ub_check,
+        reuse_judgements=not (s.no_cache or s.rejudge),
+        candidate_rev=s.candidate_rev,
         ub_reference=tuple(ub_reference),
         warnings=tuple(warnings),
         backend=s.backend,
@@ -121,6 +124,9 @@ def _toolchains(s: Settings, probing: bool, warnings: list[str], confine: bool):
             cand = probe(cand, emulators[arch], float(s.compile_timeout), confine=confine)
             if cand.probe != "ok":
                 warnings.append(f"candidate for {arch} ({' '.join(cand.argv)}) {cand.probe}")
+            elif not s.no_cache and not s.rejudge:
+                cand = replace(cand, identity=identity(cand.argv, cand.version, s.values["candidate_rev"], confine,
+                                                       float(s.compile_timeout), warnings))
         candidates[arch], references[arch] = cand, ref
     return candidates, references, emulators
 

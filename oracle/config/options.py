@@ -94,6 +94,11 @@ _INTERPRETED: tuple[Option, ...] = (
            "server shared by a fleet, redis://[:PASSWORD@]HOST:PORT/DB (needs $ORACLE_CACHE_KEY)", "DIR|URL"),
     Option("no-cache", "do not read or write the reference cache, and run every candidate executable (no "
            "judgement of a byte-identical executable reused)", flag=True),
+    Option("rejudge", "judge every case afresh: compile and run the candidate even when the same compiler's "
+           "judgement of it is cached (the reference cache is still used)", flag=True),
+    Option("candidate-rev", "the commit the candidate compiler is built from: agents whose builds of one commit "
+           "differ in bytes then share its judgements; refused when the compiler's git checkout is at another "
+           "commit (default: the compiler's identity is the content of every file it runs and reads)", "REV"),
     Option("resume", "finish an interrupted run (stopped, killed outright, out of disk; any suite kind): give the "
            "same arguments plus --resume (other settings are refused); only the cases it did not judge run, and "
            "its reports are completed in place (--out DIR, default the latest run)", flag=True),
@@ -160,6 +165,9 @@ class RunConfig:
     gen_timeout: float = field(default=30.0, metadata=option(
         "seconds a generator may take for one program (default: 30)", seconds=True))
     ub_check: bool = False
+    # False (--rejudge, --no-cache): no judgement is reused, every candidate compile and run happens
+    reuse_judgements: bool = True
+    candidate_rev: str | None = None  # --candidate-rev, as given (the identity holds what it decided)
     # the x86_64 reference that builds the sanitizer binary
     ub_reference: tuple[str, ...] = field(default=(), metadata=NOT_RESUMED)
     shrink_timeout: float = field(default=120.0, metadata=option(

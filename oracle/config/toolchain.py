@@ -29,13 +29,17 @@ class Toolchain:
     argv: tuple[str, ...]  # argv[0] is an absolute path
     version: str = ""
     probe: str = "ok"  # "ok" or why the trivial program failed
+    # candidates: what decides whether another run's judgements are this compiler's (config/identity.py);
+    # "" when unknown (then every case is compiled)
+    identity: str = ""
 
     def to_json(self) -> dict:
         return {**asdict(self), "argv": list(self.argv), "path": self.argv[0]}
 
     @classmethod
     def from_json(cls, d: dict) -> "Toolchain":
-        return cls(d["role"], d["arch"], tuple(d["argv"]), d.get("version", ""), d.get("probe", "ok"))
+        return cls(d["role"], d["arch"], tuple(d["argv"]), d.get("version", ""), d.get("probe", "ok"),
+                   d.get("identity", ""))
 
 
 @dataclass(frozen=True, slots=True)

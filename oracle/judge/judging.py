@@ -127,6 +127,7 @@ class Judge:
         self._cache: cache.Cache | None = None
         self.backend.start(self.root)
         self.cancel = threading.Event()  # set from another thread: no new process starts
+        self.reuse_judgements = cfg.reuse_judgements
 
     def close(self) -> None:
         for programs in self._programs.values():
@@ -170,32 +171,79 @@ class Judge:
 
     def judge_program(self, case: Case) -> Result:
         """The steps of a program case (a file's, or a generated one made): the reference at its
-        opt levels, then the candidate's build and run against it."""
+        opt levels, then the candidate's build and run against it, unless the same compiler's
+        judgement of this case against this reference outcome is known (reuse.case_key)."""
         ref = self._reference(case)
         if ref.verdict is not None:
             return Result(case, ref.verdict, ref.reason, ref=ref)
+        known = self._known_judgement(case, ref)
+        if known is not None:
+            verdict, reason, build, run = known
+            fresh, stale = self.against_fresh(ref, verdict, lambda: self._refreshed(case))
+            if fresh.verdict is not None:
+                return Result(case, fresh.verdict, fresh.reason, ref=fresh, stale_cache=stale)
+            if not stale:
+                return Result(case, verdict, reason, ref=fresh, build=build, run=run, reused_run=True,
+                              reused_build=True)
+            ref = fresh  # the stored reference was wrong: judged for real against the fresh one
         work = self._workdir()
         try:
-            exe = str(work / "cand")
-            build = self._compile(self.cfg.candidates[case.arch].argv, case.opt_argv, case, exe,
-                                  self.cfg.compile_timeout, work)
-            bad = classify_build(build, exe, self.cfg.compile_timeout)
-            if bad:
-                return Result(case, bad[0], bad[1], ref=ref, build=build)
-            run, verdict, reason, reused = self._run_candidate(case, ref, exe, work)
-            ref, stale = self.against_fresh(ref, verdict, lambda: self._refreshed(case))
-            if ref.verdict is not None:
-                return Result(case, ref.verdict, ref.reason, ref=ref, build=build, run=run, stale_cache=stale)
-            if stale:  # judged against a wrong expectation: run it for real against the fresh one
-                run, verdict, reason, reused = self._run_candidate(case, ref, exe, work)
-            if verdict is V.WRONG_EXIT:
-                varies = self._status_varies(case, ref, work)
-                if varies:
-                    return Result(case, V.UNSTABLE, varies, ref=ref, build=build, run=run, stale_cache=stale)
-            return Result(case, verdict, reason, ref=ref, build=build, run=run, stale_cache=stale,
-                          reused_run=reused)
+            result = self._compiled_and_run(case, ref, work)
+        except BaseException:
+            key = self._case_key(case, ref)
+            if key is not None:
+                self._open_cache().release(key)  # a shared cache: agents waiting for it judge it themselves
+            raise
         finally:
             shutil.rmtree(work, ignore_errors=True)
+        self._remember_judgement(case, result)
+        return result
+
+    def _compiled_and_run(self, case: Case, ref: RefOutcome, work: Path) -> Result:
+        exe = str(work / "cand")
+        build = self._compile(self.cfg.candidates[case.arch].argv, case.opt_argv, case, exe,
+                              self.cfg.compile_timeout, work)
+        bad = classify_build(build, exe, self.cfg.compile_timeout)
+        if bad:
+            return Result(case, bad[0], bad[1], ref=ref, build=build)
+        run, verdict, reason, reused = self._run_candidate(case, ref, exe, work)
+        ref, stale = self.against_fresh(ref, verdict, lambda: self._refreshed(case))
+        if ref.verdict is not None:
+            return Result(case, ref.verdict, ref.reason, ref=ref, build=build, run=run, stale_cache=stale)
+        if stale:  # judged against a wrong expectation: run it for real against the fresh one
+            run, verdict, reason, reused = self._run_candidate(case, ref, exe, work)
+        if verdict is V.WRONG_EXIT:
+            varies = self._status_varies(case, ref, work)
+            if varies:
+                return Result(case, V.UNSTABLE, varies, ref=ref, build=build, run=run, stale_cache=stale)
+        return Result(case, verdict, reason, ref=ref, build=build, run=run, stale_cache=stale,
+                      reused_run=reused)
+
+    def _case_key(self, case: Case, ref: RefOutcome) -> str | None:
+        """The key of this compiler's judgement of the case, or None when none is reused."""
+        identity = self.cfg.candidates[case.arch].identity
+        if not (identity and ref.key and ref.runs and self.reuse_judgements):
+            return None
+        return reuse.case_key(identity, ref.key, ref.expected, tuple(case.opt_argv), self.cfg.compile_timeout,
+                              self._run_timeout(case), self.cfg.stdout_limit)
+
+    def _known_judgement(self, case: Case, ref: RefOutcome):
+        """(verdict, reason, build, run) of the same compiler's judgement of the case, or None."""
+        key = self._case_key(case, ref)
+        if key is None:
+            return None
+        data = self._open_cache().get(key)
+        return reuse.case_from_json(data) if isinstance(data, dict) else None
+
+    def _remember_judgement(self, case: Case, res: Result) -> None:
+        key = self._case_key(case, res.ref) if res.ref is not None and res.ref.verdict is None else None
+        if key is None:
+            return
+        store = self._open_cache()
+        if reuse.case_storable(res.verdict, res.build, res.run):
+            store.put(key, reuse.case_to_json(res.verdict, res.reason, res.build, res.run))
+        else:
+            store.release(key)
 
     @staticmethod
     def against_fresh(ref: RefOutcome, verdict: V.Verdict,

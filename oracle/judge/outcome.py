@@ -10,7 +10,7 @@ from oracle.infra.proc import ProcResult
 from oracle.judge import evidence
 from oracle.model import verdict as V
 from oracle.model.case import Case
-from oracle.model.record import REF_BUILT, REF_CACHED, REF_STALE, RUN_REUSED, CaseRecord
+from oracle.model.record import REF_BUILT, REF_CACHED, REF_STALE, RUN_KNOWN, RUN_REUSED, CaseRecord
 from oracle.model.text import clean
 
 
@@ -61,6 +61,7 @@ class Result:
     traceback: str = ""
     stale_cache: bool = False  # the cached reference outcome disagreed with a fresh one (and was replaced)
     reused_run: bool = False  # the judgement of a byte-identical candidate executable was reused (not run)
+    reused_build: bool = False  # the same compiler's judgement of the case was reused: not compiled either
     culprits: list[str] = field(default_factory=list)  # project cases: the TUs bisection blames
     project: dict | None = None  # project cases: what the case folder needs (repro, bisection log)
     stack_hint: bool = False  # project cases: the test passes with an unlimited stack
@@ -80,4 +81,4 @@ class Result:
                          self.reason if self.verdict in evidence.DIAG_VERDICTS else "", self.run,
                          signal=self.signal, stack_hint=self.stack_hint)
         return CaseRecord(made, self.verdict, clean(self.reason, 500), self.duration, origin,
-                          tuple(self.culprits), candidate_run=RUN_REUSED if self.reused_run else None, evidence=ev)
+                          tuple(self.culprits), candidate_run=RUN_KNOWN if self.reused_build else RUN_REUSED if self.reused_run else None, evidence=ev)

@@ -1,4 +1,13 @@
-"""Reusing a judgement: a candidate executable byte-identical to one already judged against the
+"""Reusing a judgement, two ways.
+
+The same compiler (config/identity.py: the content of every file it runs and reads, or a
+--candidate-rev) judged the same case against the same reference outcome before: the case is
+neither compiled nor run (`case_key`). A fleet of agents on one commit, and CI after them, then
+compiles nothing that one of them compiled. Stored: a pass, wrong output or exit, a crash, and a
+compile error or internal compiler error the compiler reported (it exited with a status): what the
+same compiler would do again. A compiler killed by a signal or a timeout is compiled again.
+
+Otherwise, a candidate executable byte-identical to one already judged against the
 same reference outcome is not run again.
 
 An agent's next commit changes the compiler but leaves most of the executables it produces
@@ -21,10 +30,13 @@ import json
 from oracle.model import verdict as V
 from oracle.infra.cache import result_from_json, result_to_json
 from oracle.infra.entries import JUDGEMENT_PREFIX
+from oracle.infra import proc
 from oracle.infra.proc import ProcResult
 
 FORMAT = "judgement-v1"
+CASE_FORMAT = "case-judgement-v1"
 REUSABLE = frozenset({V.PASS, V.WRONG_OUTPUT, V.WRONG_EXIT, V.CRASH})
+REUSABLE_BUILDS = frozenset({V.COMPILE_ERROR, V.COMPILER_CRASH})
 MAX_STDOUT = 256 * 1024  # a bigger output is run again rather than stored
 
 
@@ -46,6 +58,50 @@ def key(exe_hash: str, reference_key: str, expected: ProcResult, run_timeout: fl
         "limits": [run_timeout, stdout_limit],
     }
     return JUDGEMENT_PREFIX + hashlib.sha256(json.dumps(parts, sort_keys=True).encode()).hexdigest()
+
+
+def case_key(identity: str, reference_key: str, expected: ProcResult, opt: tuple[str, ...],
+             compile_timeout: float, run_timeout: float, stdout_limit: int) -> str:
+    """The key of a case's judgement by one compiler: the reference key holds the test's bytes, its
+    flags, the arch, the emulator and the sandbox; the candidate's opt level and limits are added."""
+    parts = {
+        "format": CASE_FORMAT,
+        "compiler": identity,
+        "reference": reference_key,
+        "expected": [expected.status.to_json(), hashlib.sha256(expected.stdout).hexdigest()],
+        "opt": list(opt),
+        "limits": [compile_timeout, run_timeout, stdout_limit],
+    }
+    return JUDGEMENT_PREFIX + hashlib.sha256(json.dumps(parts, sort_keys=True).encode()).hexdigest()
+
+
+def case_storable(verdict: V.Verdict, build: ProcResult | None, run: ProcResult | None) -> bool:
+    if build is None or build.status.kind != proc.EXIT:
+        return False  # a compiler killed (a timeout, a signal, the machine) may do otherwise next time
+    if verdict in REUSABLE_BUILDS:
+        return True
+    return storable(verdict, run)
+
+
+def case_to_json(verdict: V.Verdict, reason: str, build: ProcResult, run: ProcResult | None) -> dict:
+    return {"format": CASE_FORMAT, "verdict": verdict.name, "reason": reason,
+            "build": result_to_json(build, True), "run": result_to_json(run, True) if run is not None else None}
+
+
+def case_from_json(data: dict) -> tuple[V.Verdict, str, ProcResult, ProcResult | None] | None:
+    """(verdict, reason, the build, the run or None) from a stored entry; None for another shape."""
+    try:
+        if data.get("format") != CASE_FORMAT:
+            return None
+        verdict = V.by_name(data["verdict"])
+        if verdict not in REUSABLE | REUSABLE_BUILDS:
+            return None
+        run = result_from_json(data["run"]) if data.get("run") else None
+        if (run is None) != (verdict in REUSABLE_BUILDS):
+            return None
+        return verdict, str(data["reason"]), result_from_json(data["build"]), run
+    except (KeyError, TypeError, ValueError, AttributeError):
+        return None
 
 
 def storable(verdict: V.Verdict, run: ProcResult | None) -> bool:

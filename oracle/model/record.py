@@ -16,6 +16,8 @@ REF_BUILT, REF_CACHED, REF_STALE = "built", "cached", "stale-cache-replaced"
 # How the candidate's executable was judged (results.json's "candidate_run"): absent when it ran;
 # RUN_REUSED when a byte-identical executable's judgement against the same reference was reused.
 RUN_REUSED = "reused"
+# RUN_KNOWN when the same compiler's judgement of the case was reused: neither compiled nor run.
+RUN_KNOWN = "known"
 
 
 @dataclass(frozen=True, slots=True)
@@ -63,7 +65,7 @@ class CaseRecord:
     duration_s: float = 0.0
     reference: str | None = None  # REF_BUILT, REF_CACHED or REF_STALE; None: no reference was needed
     culprits: tuple[str, ...] = ()  # project cases: the TUs (relative to the project root) bisection blames
-    candidate_run: str | None = None  # RUN_REUSED: not run, a byte-identical executable's judgement reused
+    candidate_run: str | None = None  # RUN_REUSED: not run, a byte-identical executable's judgement reused; RUN_KNOWN: not compiled either
     evidence: Evidence = NO_EVIDENCE  # failures: what the judge read of the cause
 
     @property

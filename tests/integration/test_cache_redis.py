@@ -4,6 +4,7 @@ server that dies mid-run."""
 from __future__ import annotations
 
 import json
+import shutil
 import os
 import signal
 import socket
@@ -16,7 +17,7 @@ import pytest
 from oracle.infra import cache, cache_redis
 from oracle.infra.cache_redis import RedisCache
 
-from ..conftest import COMPILERS, ORACLE, have, slow_suite
+from ..conftest import COMPILERS, ORACLE, PROGRAMS, have, slow_suite
 
 pytestmark = pytest.mark.skipif(not have("redis-server"), reason="redis-server not installed: run make setup")
 
@@ -355,3 +356,42 @@ def test_planted_claims_are_not_waited_for_genuine_ones_are(redis_server, monkey
     for x in (c, holder, waiter):
         x.close()
     raw.close()
+
+
+def test_second_agent_elsewhere_builds_no_reference_and_compiles_nothing(redis_server, program_dir, tmp_path, env):
+    """Two agents whose clones (suite and compiler), XDG and output folders live at different
+    paths, one Redis server: for an unchanged compiler the second builds no reference and
+    compiles no case; its verdicts are the first's."""
+    log = tmp_path / "compiles.log"
+    runs = []
+    for name, where in (("one", "agent1/repo"), ("two", "b/deeper/agent2/checkout")):
+        clone = tmp_path / where
+        (clone / "tests").mkdir(parents=True)
+        for prog in ("ok.c", "wrong_output.c", "crash.c", "ref_syntax.c"):
+            shutil.copy(PROGRAMS / prog, clone / "tests" / prog)
+        cc = clone / "cc"
+        # Logs each compile (reference and candidate alike share the log): --sandbox none lets it.
+        cc.write_text(f'#!/bin/sh\necho "cand $*" >> {log}\nexec gcc -DORACLE_CANDIDATE=1 "$@"\n')
+        cc.chmod(0o755)
+        res = subprocess.run(
+            [*ORACLE, "run", "--compiler", str(cc), "--reference", str(COMPILERS / "gcc-logged"), "--suite",
+             str(clone / "tests"), "--out", str(tmp_path / f"out-{name}"), "--no-history", "--sandbox", "none",
+             "--cache", redis_server.url, "-j", "2"],
+            capture_output=True, text=True, env=env(name, ORACLE_TEST_LOG=str(log)), timeout=300,
+            stdin=subprocess.DEVNULL)
+        assert res.returncode == 1, res.stderr
+        lines = log.read_text().splitlines()
+        runs.append((sum("src/" in ln and ln.startswith("cand ") for ln in lines),
+                     sum("src/" in ln and not ln.startswith("cand ") for ln in lines)))
+        log.unlink()
+    (cand1, ref1), (cand2, ref2) = runs
+    assert cand1 == 3 and ref1 >= 6  # ref_syntax.c is ref-invalid: the candidate is not built for it
+    # The second agent: the failures' references are checked afresh (never decided on a stored
+    # answer alone); nothing else is built, and no case is compiled by the candidate.
+    v1, v2 = verdicts(tmp_path / "out-one"), verdicts(tmp_path / "out-two")
+    assert {k.split("/", 1)[1]: v for k, (v, _) in v1.items()} == {k.split("/", 1)[1]: v for k, (v, _) in v2.items()}
+    failing = sum(v in ("wrong-output", "crash") for v, _ in v2.values())
+    assert failing == 2 and cand2 == 0 and ref2 == 2 * failing
+    known = [c.get("candidate_run") for c in json.loads((tmp_path / "out-two" / "results.json").read_text())["cases"]
+             if c["verdict"] != "ref-invalid"]
+    assert known == ["known"] * 3
