@@ -84,6 +84,7 @@ def build(values: dict, *, probe_toolchains: bool = True) -> RunConfig:
         ub_check=ub_check,
         reuse_judgements=not (s.no_cache or s.rejudge),
         candidate_rev=s.candidate_rev,
+        max_failures=s.max_failures,
         ub_reference=tuple(ub_reference),
         warnings=tuple(warnings),
         backend=s.backend,

@@ -94,6 +94,9 @@ _INTERPRETED: tuple[Option, ...] = (
            "server shared by a fleet, redis://[:PASSWORD@]HOST:PORT/DB (needs $ORACLE_CACHE_KEY)", "DIR|URL"),
     Option("no-cache", "do not read or write the reference cache, and run every candidate executable (no "
            "judgement of a byte-identical executable reused)", flag=True),
+    Option("max-failures", "stop after N candidate failures: the reports are written, the cases not judged yet "
+           "are not-run, and the run is neither gated nor turned into tasks (it saw part of the suite)", "N", int,
+           low=1),
     Option("rejudge", "judge every case afresh: compile and run the candidate even when the same compiler's "
            "judgement of it is cached (the reference cache is still used)", flag=True),
     Option("candidate-rev", "the commit the candidate compiler is built from: agents whose builds of one commit "
@@ -166,8 +169,9 @@ class RunConfig:
         "seconds a generator may take for one program (default: 30)", seconds=True))
     ub_check: bool = False
     # False (--rejudge, --no-cache): no judgement is reused, every candidate compile and run happens
-    reuse_judgements: bool = True
+    reuse_judgements: bool = field(default=True, metadata=NOT_RESUMED)
     candidate_rev: str | None = None  # --candidate-rev, as given (the identity holds what it decided)
+    max_failures: int | None = field(default=None, metadata=NOT_RESUMED)  # --max-failures: the run stops after this many candidate failures
     # the x86_64 reference that builds the sanitizer binary
     ub_reference: tuple[str, ...] = field(default=(), metadata=NOT_RESUMED)
     shrink_timeout: float = field(default=120.0, metadata=option(

@@ -32,7 +32,7 @@ def finish(recorder: Recorder, interrupted: bool = False) -> None:
     recorder.close(interrupted)
     cfg, out = recorder.cfg, recorder.out
     records = recorder.ordered()
-    complete = not recorder.interrupted
+    complete = not (recorder.interrupted or recorder.stopped_early)
     try:
         json_report.write(out / "results.json", cfg, records, complete)
         junit.write(out / "junit.xml", records)
@@ -97,6 +97,8 @@ def summary_lines(recorder: Recorder) -> list[str]:
     lines += recorder.tally.lines(cfg.arches)
     if recorder.interrupted:
         lines.append("interrupted: reports hold the cases finished so far (the rest are not-run)")
+    elif recorder.stopped_early:
+        lines.append(recorder.stopped_early)
     if recorder.write_error:
         lines.append(f"error: {recorder.write_error}")
     else:

@@ -132,6 +132,9 @@ class Recorder:
         self.added = 0  # results received in this run (a resumed run starts with the earlier ones)
         self.write_error: str | None = None
         self.interrupted = False
+        # Why the run stopped before its end on purpose (--max-failures); None: it did not.
+        self.stopped_early: str | None = None
+        self.failures = 0  # candidate failures recorded in this run
         self.warnings: list[str] = []
         self.closed = False
         self.finished = False  # the run's end is written (engine/ending.py)
@@ -227,6 +230,12 @@ class Recorder:
         self._keep(rec)
         self.added += 1
         self.progress.advance()
+        if rec.verdict.is_failure:
+            self.failures += 1
+            limit = self.cfg.max_failures
+            if limit and self.failures >= limit and self.stopped_early is None:
+                self.stopped_early = (f"stopped after {limit} candidate failure{'s' if limit > 1 else ''} "
+                                      "(--max-failures): the cases not judged yet are not-run; no gate, no tasks")
 
     def add_lost(self, case_id: str, why: str) -> None:
         """A case whose worker died before it could send a record."""

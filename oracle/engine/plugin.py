@@ -191,6 +191,8 @@ class Runner:
         self._wire: str | None = None  # the selection as the workers receive it, encoded once
         self._judge: Judge | None = None
         self._cases: list[Case] = []  # collected, not judged yet: their references are prefetched once
+        self._session: pytest.Session | None = None
+        self._stopping = False  # --max-failures reached: the run is ending
 
     # ---------------------------------------------------------------- workers and in-process runs
 
@@ -209,6 +211,7 @@ class Runner:
         under pytest's rootdir (the torture suite is in a cache folder, generated programs are
         seeds), so the nodes are made here rather than found by walking folders; the rest is
         pytest's: collect reports (`--co` counts), -k/--lf/--deselect, node ids as arguments."""
+        self._session = session
         cases = self.selected()
         self._cases = list(cases)
         hook = session.config.hook
@@ -284,7 +287,8 @@ class Runner:
         self.abort()
         if self.recorder is not None:
             finish_run(self.cfg)
-            interrupted = exitstatus in (pytest.ExitCode.INTERRUPTED, pytest.ExitCode.INTERNAL_ERROR)
+            interrupted = exitstatus in (pytest.ExitCode.INTERRUPTED, pytest.ExitCode.INTERNAL_ERROR) and \
+                not self.recorder.stopped_early
             self.recorder.close(interrupted)
             # The run's end (reports, history) is the session's (engine/run.py), after pytest returns;
             # but plain pytest has no session around it, and an interrupted run writes it now.
@@ -317,11 +321,25 @@ class Runner:
         line = getattr(report, "oracle_record", None)
         if line is not None and report.when == "call":
             self.recorder.add(CaseRecord.from_json(json.loads(line)))
+            if self.recorder.stopped_early and not self._stopping:
+                self._stop_early()
             return
         if report.failed and report.when != "teardown":
             # No record: the item died before it could judge (a worker crash, a setup error).
             why = str(report.longrepr).strip().splitlines()
             self.recorder.add_lost(self._case_of(report.nodeid), why[-1] if why else "worker lost")
+
+    def _stop_early(self) -> None:
+        """--max-failures reached: in one process pytest stops after this item; with workers, the
+        reports are written now and the run leaves (on_stopped), as a stopped run does."""
+        self._stopping = True
+        session = self._session
+        if session is not None:
+            session.shouldstop = self.recorder.stopped_early
+        if self.on_stopped is not None:
+            finish_run(self.cfg)
+            finish(self.recorder)
+            self.on_stopped(self.recorder)
 
     def _case_of(self, nodeid: str) -> str:
         known = getattr(self, "_cases_by_node", {})

@@ -31,6 +31,7 @@ from oracle.feed.gate import gate
 from oracle.feed.tasks import sync
 from oracle.report.json_report import header
 from oracle.report.results import Run, load
+from oracle.discover.order import by_history
 from oracle.discover.select import select_cases
 from oracle.discover.suites import is_generated
 from oracle.engine.progress import Progress
@@ -65,7 +66,10 @@ def session(cfg: RunConfig, jobs: int, progress: bool, after: After = After()) -
     finish(recorder)  # reports, history (already written if the run was interrupted)
     lines = summary_lines(recorder)
     gated = tasked = None
-    if not (recorder.interrupted or recorder.write_error) and (after.baseline or after.tasks_dir):
+    # A run that saw part of the suite (stopped by --max-failures) would close tasks and pass gates
+    # for cases it never judged: it is neither gated nor tasked.
+    partial = recorder.interrupted or recorder.write_error or recorder.stopped_early
+    if not partial and (after.baseline or after.tasks_dir):
         judged = _judged_run(recorder)
         if after.baseline:
             result = gate(after.baseline, [judged], reruns=after.reruns, update=after.update_baseline)
@@ -118,7 +122,7 @@ def run(cfg: RunConfig, jobs: int, progress: bool) -> Recorder:
     cases = itertools.chain(head, cases)
     if is_generated(cfg.suite):
         return Stream(cfg, cases, jobs, progress=progress).run()
-    return execute(cfg, jobs, progress, list(cases), skip, still)
+    return execute(cfg, jobs, progress, by_history(list(cases), cfg.history_path), skip, still)
 
 
 def execute(cfg: RunConfig, jobs: int, progress: bool, cases: list | None = None,
@@ -140,7 +144,12 @@ def execute(cfg: RunConfig, jobs: int, progress: bool, cases: list | None = None
 
     def stopped(rec: Recorder) -> None:
         # The reports are written. Waiting for xdist to take its workers down politely
-        # takes seconds; they were told to stop (and kill what they started) already.
+        # takes seconds; they were told to stop (and kill what they started) already, by the
+        # signal that stopped the run; a run stopped by --max-failures tells them now.
+        if rec.stopped_early:
+            for pid in proc.children(live=True):
+                with contextlib.suppress(OSError):
+                    os.kill(pid, signal.SIGTERM)
         for line in summary_lines(rec):
             print(line, file=sys.__stdout__)
         sys.__stdout__.flush()

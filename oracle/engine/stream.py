@@ -159,6 +159,8 @@ class Stream:
                 self.failures += 1
                 if self.echo_failures:
                     print(f"ERROR {rec.id} {rec.verdict.name}: {rec.reason[:200]}", file=sys.stderr, flush=True)
+                if self.recorder.stopped_early and not self.stop.is_set():
+                    self._cut_short()  # --max-failures: what is in flight is dropped (not-run)
 
     def _total(self) -> int | None:
         """How many cases a generated run judges, when it is known before they are made: --count
