@@ -3,10 +3,14 @@
 For the torture suite on x86_64 (tcc as candidate) and aarch64, riscv64, i686 (their cross gcc as
 candidate) it times: (a) the floor, a plain `xargs -P<cores>` pipeline over the same
 compile-and-run commands oracle issues; (b) `oracle run` with an empty reference cache;
-(c) `oracle run` again, warm; (d) warm after a candidate change (a new compiler that builds 48 tests
-differently: the other executables' judgements are reused). Then `--fast` end to end over all arches, and the peak RSS
-of the coordinator and of a worker on a large synthetic suite. Results go to
-bench/results/<date>.json.
+(c) `oracle run` again, warm (the same compiler: no case is compiled); (d) a second agent on the
+same compiler and cache, from another folder with its own copy of the suite; (e) the after-change
+floor, an `xargs -P<cores>` pipeline of only a changed candidate's compiles and the runs of the 48
+executables it builds differently; (f) warm after that candidate change (every case compiled, the
+other executables' judgements reused); (g) the time to the first ERROR line of a warm run of the
+changed candidate (which also fails one test) with `--max-failures 1` and the history of (f).
+Then `--fast` end to end over all arches, and the peak RSS of the coordinator and of a worker
+on a large synthetic suite. Results go to bench/results/<date>.json.
 """
 
 from __future__ import annotations
@@ -27,6 +31,8 @@ ARCHES = {"x86_64": ["--compiler", "tcc"], "aarch64": ["--compiler", "aarch64=aa
           "riscv64": ["--compiler", "riscv64=riscv64-linux-gnu-gcc"], "i686": ["--compiler", "i686=i686-linux-gnu-gcc"]}
 # The tests a "changed" candidate builds differently (-g changes their bytes): 48 of 1,592 torture tests.
 CHANGED_TESTS = "*src/2001*"
+# The test the changed candidate fails (a planted compile error): what the first-ERROR timing looks for.
+PLANTED_FAILURE = "*src/20000112-1.c*"
 
 
 def changed_candidate(arch: str, work: Path, compiler: list[str]) -> list[str]:
@@ -35,7 +41,9 @@ def changed_candidate(arch: str, work: Path, compiler: list[str]) -> list[str]:
     spec = compiler[1]
     prefix, cmd = (spec.split("=", 1)[0] + "=", spec.split("=", 1)[1]) if "=" in spec else ("", spec)
     script = work / f"changed-cc-{arch}.sh"  # (not changed-ARCH: that is the run's --out folder)
-    script.write_text(f'#!/bin/sh\ncase "$*" in {CHANGED_TESTS}) set -- -g "$@";; esac\nexec {cmd} "$@"\n')
+    script.write_text(f'#!/bin/sh\ncase "$*" in {CHANGED_TESTS}) set -- -g "$@";; esac\n'
+                      f'case "$*" in {PLANTED_FAILURE}) echo "changed-cc: error: planted" >&2; exit 1;; esac\n'
+                      f'exec {cmd} "$@"\n')
     script.chmod(0o755)
     return ["--compiler", f"{prefix}{script}"]
 
@@ -111,21 +119,68 @@ def timed(cmd: list[str], time_v: bool = False, **kw) -> dict:
     return res
 
 
+def first_error(cmd: list[str], **kw) -> dict:
+    """Seconds until the command prints its first ERROR line (None: it printed none), and its end."""
+    start = time.monotonic()
+    p = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, **kw)
+    first = None
+    lines = []
+    for line in p.stdout:
+        lines.append(line.rstrip("\n"))
+        if first is None and line.startswith("ERROR "):
+            first = round(time.monotonic() - start, 2)
+    p.wait()
+    return {"first_error_s": first, "wall_s": round(time.monotonic() - start, 2), "rc": p.returncode,
+            "tail": lines[:4]}
+
+
+def second_agent(common: list[str], arch: str, work: Path) -> dict:
+    """The same compiler and cache from another agent: its own folder and its own copy of the suite."""
+    from oracle.discover.corpus import torture_dir
+
+    home = work / f"agent2-{arch}"
+    suite = home / "checkout" / "corpora" / "torture"
+    suite.parent.mkdir(parents=True)
+    subprocess.run(["cp", "-r", str(torture_dir()), str(suite)], check=True)
+    env = {**os.environ, "ORACLE_TORTURE_DIR": str(suite), "XDG_CACHE_HOME": str(home / "xdg")}
+    return timed([*common, "--out", str(home / "out")], cwd=str(home), env=env)
+
+
 def bench_arch(arch: str, jobs: int, work: Path, compiler: list[str], with_floor: bool = True) -> dict:
-    floor = timed([sys.executable, str(HERE / "floor.py"), *compiler, "--suite", "torture", "--arch", arch,
-                   "-j", str(jobs)]) if with_floor else None
+    floor_py = [sys.executable, str(HERE / "floor.py")]
+    floor = timed([*floor_py, *compiler, "--suite", "torture", "--arch", arch, "-j", str(jobs)]) if with_floor else None
     cache = work / f"cache-{arch}"
-    common = [*ORACLE, "run", *compiler, "--suite", "torture", "--arch", arch, "-j", str(jobs), "--cache", str(cache),
-              "--no-history"]
-    cold = timed([*common, "--out", str(work / f"cold-{arch}")])
-    warm = timed([*common, "--out", str(work / f"warm-{arch}")])
+    common = [*ORACLE, "run", *compiler, "--suite", "torture", "--arch", arch, "-j", str(jobs), "--cache", str(cache)]
+    cold = timed([*common, "--no-history", "--out", str(work / f"cold-{arch}")])
+    warm = timed([*common, "--no-history", "--out", str(work / f"warm-{arch}")])
+    second = second_agent([*common, "--no-history"], arch, work)
     head = len(ORACLE) + 1  # ORACLE, "run"
-    changed = timed([*common[:head], *changed_candidate(arch, work, compiler), *common[head + len(compiler):],
-                     "--out", str(work / f"changed-{arch}")])
-    return {"compiler": compiler, "floor": floor, "cold": cold, "warm": warm, "warm_changed": changed,
+    changed_cc = changed_candidate(arch, work, compiler)
+    after_floor = timed([*floor_py, *changed_cc, "--suite", "torture", "--arch", arch, "-j", str(jobs),
+                         "--after-change", CHANGED_TESTS]) if with_floor else None
+    changed_common = [*common[:head], *changed_cc, *common[head + len(compiler):],
+                      "--history", str(work / f"history-{arch}.db")]
+    changed = timed([*changed_common, "--out", str(work / f"changed-{arch}")])
+    first = first_error([*changed_common, "--max-failures", "1", "--out", str(work / f"first-{arch}")])
+    return {"compiler": compiler, "floor": floor, "cold": cold, "warm": warm, "second_agent": second,
+            "after_change_floor": after_floor, "warm_changed": changed, "first_error": first,
             "cold_over_floor": round(cold["wall_s"] / floor["wall_s"], 3) if floor else None,
             "warm_over_cold": round(warm["wall_s"] / cold["wall_s"], 3),
-            "warm_changed_over_cold": round(changed["wall_s"] / cold["wall_s"], 3)}
+            "second_agent_over_cold": round(second["wall_s"] / cold["wall_s"], 3),
+            "warm_changed_over_cold": round(changed["wall_s"] / cold["wall_s"], 3),
+            "warm_changed_over_floor": round(changed["wall_s"] / after_floor["wall_s"], 3) if after_floor else None}
+
+
+def line_of(arch: str, r: dict) -> str:
+    floor = f"floor {r['floor']['wall_s']}s · cold {r['cold']['wall_s']}s ({r['cold_over_floor']}× floor)" \
+        if r["floor"] else f"cold {r['cold']['wall_s']}s"
+    after = f"after-change floor {r['after_change_floor']['wall_s']}s · " if r["after_change_floor"] else ""
+    ratio = f" ({r['warm_changed_over_floor']}× its floor)" if r["after_change_floor"] else ""
+    return (f"{arch}: {floor} · warm {r['warm']['wall_s']}s ({r['warm_over_cold']}× cold) · "
+            f"same compiler, second agent {r['second_agent']['wall_s']}s ({r['second_agent_over_cold']}× cold) · "
+            f"{after}after a candidate change {r['warm_changed']['wall_s']}s{ratio} · "
+            f"first ERROR {r['first_error']['first_error_s']}s · "
+            f"coordinator {r['cold']['coordinator_kb'] // 1024} MB, worker {r['cold']['worker_kb'] // 1024} MB")
 
 
 def bench_rss(cases: int, jobs: int, work: Path) -> dict:
@@ -186,11 +241,7 @@ def main() -> int:
         arches = [a for a in args.arch.split(",") if a]
         for arch in arches:
             r = results["arches"][arch] = bench_arch(arch, args.jobs, work, compilers[arch], not args.no_floor)
-            floor = f"floor {r['floor']['wall_s']}s · " if r["floor"] else ""
-            print(f"{arch}: {floor}cold {r['cold']['wall_s']}s "
-                  f"({r['cold_over_floor']}× floor) · warm {r['warm']['wall_s']}s ({r['warm_over_cold']}× cold) · "
-                  f"after a candidate change {r['warm_changed']['wall_s']}s ({r['warm_changed_over_cold']}× cold) · "
-                  f"coordinator {r['cold']['coordinator_kb'] // 1024} MB, worker {r['cold']['worker_kb'] // 1024} MB")
+            print(line_of(arch, r))
         if arches:
             fast = timed([*ORACLE, "run", *(x for a in ARCHES for x in compilers[a]), "--suite", "torture", "--fast",
                           "--no-history", "--out", str(work / "fast")])
