@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import re
 import signal
 import sys
 from pathlib import Path
@@ -26,7 +27,9 @@ def cmd_run(args: argparse.Namespace) -> int:
 
         refuse_special(args.baseline, "--baseline")  # before the run, not after it
     agent = args.agent or (bool(os.environ.get("AGENT_ID")) and not sys.stdout.isatty())
-    tasks_dir = args.tasks or ("current_tasks" if agent else None)
+    # The agent view's task files, unless the run is a gate (CI's question, not a feed's): then
+    # only when --tasks asks.
+    tasks_dir = args.tasks or ("current_tasks" if agent and not args.baseline else None)
     if args.max_tasks is not None and (not tasks_dir or args.max_tasks < 0):
         raise UsageError("--max-tasks N needs --tasks DIR (or --agent) and N >= 0")
     values = {opt.dest: getattr(args, opt.dest) for opt in OPTIONS}
@@ -43,21 +46,45 @@ def cmd_run(args: argparse.Namespace) -> int:
                                                      tasks_dir=tasks_dir, max_tasks=args.max_tasks))
     lines = ending.lines
     if agent:
-        lines = _agent_lines(lines)
+        lines = _agent_lines(lines, cfg.out_dir)
     for line in lines:
         print(line)
     return ending.code
 
 
-def _agent_lines(lines: list[str], limit: int = 10) -> list[str]:
-    """At most `limit` lines for an agent's context, keeping the last (where the tasks are)."""
+# What the agent view leaves out, by kind: the line's start, the line that counts more of the
+# kind ("... and N more ..."), and where every line of the kind is.
+_KINDS = (("ERROR", re.compile(r"^\.\.\. and (\d+) more ERROR lines"), "errors.log"),
+          ("FIXED", re.compile(r"^\.\.\. and (\d+) more fixed cases"), "gate.log"),
+          ("FLAKY", None, "gate.log"),
+          ("warning", None, "summary.log"))
+
+
+def _agent_lines(lines: list[str], out_dir: str, limit: int = 10) -> list[str]:
+    """At most `limit` lines for an agent's context, keeping the last (where the tasks are); the
+    line standing for what was left out counts it exactly, by kind, and names the file that holds
+    every line of each kind."""
     if len(lines) <= limit:
         return lines
     keep = [ln for ln in lines if ln.startswith(("REGRESSION", "gate:", "reports:", "tasks:", "error:", "pass rates:"))
             or " infra-error case" in ln]
-    head = [ln for ln in lines if ln not in keep][: max(0, limit - len(keep) - 1)]
-    more = len(lines) - len(head) - len(keep)
-    out = head + [f"... {more} more lines: see errors.log"] + keep
+    rest = [ln for ln in lines if ln not in keep]
+    head = rest[: max(0, limit - len(keep) - 1)]
+    left = rest[len(head):]
+    counts: dict[str, int] = {}
+    where: dict[str, str] = {}
+    for ln in left:
+        for kind, more, file in _KINDS:
+            m = more.match(ln) if more else None
+            if m or ln.startswith(kind):
+                counts[kind] = counts.get(kind, 0) + (int(m.group(1)) if m else 1)
+                where[kind] = file
+                break
+        else:
+            counts["other"] = counts.get("other", 0) + 1
+            where["other"] = "summary.log"
+    parts = [f"{n} {kind} line{'s' if n != 1 else ''} ({where[kind]})" for kind, n in counts.items()]
+    out = head + [f"... left out: {', '.join(parts)}; in {out_dir}"] + keep
     return out[-limit:] if len(out) > limit else out
 
 

@@ -119,7 +119,8 @@ def make_parser() -> argparse.ArgumentParser:
     _gate_options(run, results=False)
     run.add_argument("--agent", action="store_true", help="agent view: no progress bar, at most 10 lines, the "
                      "last one says where the task files are (default: on when $AGENT_ID is set and stdout is "
-                     "not a terminal); writes task files (--tasks, default current_tasks)")
+                     "not a terminal); writes task files (--tasks, default current_tasks; a --baseline run only with --tasks); "
+                     "what it leaves out is counted by kind, with the file holding it (summary.log has every line)")
 
     tasks = sub.add_parser("tasks", help="write one task file per failure cluster of a run (for agents)",
                            description="Cluster a run's failures by root cause and merge them into DIR, one "

@@ -173,7 +173,7 @@ def _check_out(out: str, suite_root: Path | None, given: bool) -> None:
 # What a run writes in its output folder (results.json, the reports, the journal, pytest's log, the
 # lock, the shared cache's log).
 OUT_FILES = ("results.json", "junit.xml", "errors.log", "journal.jsonl", "pytest.log", ".oracle-run.lock",
-             "cache.log")
+             "cache.log", "summary.log", "gate.log")
 
 
 def _check_files(out: str, s: Settings) -> None:

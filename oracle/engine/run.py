@@ -74,6 +74,7 @@ def session(cfg: RunConfig, jobs: int, progress: bool, after: After = After()) -
         if after.baseline:
             result = gate(after.baseline, [judged], reruns=after.reruns, update=after.update_baseline)
             lines += result.lines()
+            _write_lines(recorder.out / "gate.log", result.lines(max_fixed=len(result.fixed)))
             gated = result.exit_code
         if after.tasks_dir:
             try:
@@ -88,7 +89,15 @@ def session(cfg: RunConfig, jobs: int, progress: bool, after: After = After()) -
     last = closing_line(recorder)
     if last:  # what oracle could not judge stays the last line
         lines = [ln for ln in lines if ln != last] + [last]
+    if not recorder.write_error:
+        _write_lines(recorder.out / "summary.log", lines)  # what the console shows, whole (the agent view cuts it)
     return Ending(lines, exit_status(recorder, gate=gated, tasks=tasked))
+
+
+def _write_lines(path: Path, lines: list[str]) -> None:
+    """A few lines for people and agents to read later; a full disk costs the file, not the run."""
+    with contextlib.suppress(OSError), open(open_regular(path), "w") as f:
+        f.write("".join(f"{ln}\n" for ln in lines))
 
 
 def _judged_run(recorder: Recorder) -> Run:

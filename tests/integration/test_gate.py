@@ -97,3 +97,25 @@ def test_flaky_candidate_is_quarantined_not_a_regression(tmp_path, program_dir):
     res = run(suite, tmp_path / "flaky2", str(COMPILERS / "flaky"), "--baseline", str(base2), "--reruns", "0",
               "--sandbox", "none", env=env)
     assert res.returncode == 1 and res.stdout.count("REGRESSION ") == 2
+
+
+def test_a_gate_run_as_an_agent_writes_tasks_only_when_asked(tmp_path, program_dir):
+    """$AGENT_ID turns the agent view on; a gate run (--baseline) is CI's question: it writes no
+    task files unless --tasks asks, and the whole gate output is in gate.log."""
+    suite = program_dir("ok.c", *BROKEN)
+    baseline = tmp_path / "oracle-baseline.json"
+    assert run(suite, tmp_path / "base", "gcc", "--baseline", str(baseline), "--update-baseline").returncode == 0
+    work = tmp_path / "clone"
+    work.mkdir()
+    env = {**os.environ, "AGENT_ID": "agent-7"}
+    res = run_cli("run", "--compiler", str(COMPILERS / "gcc-bug"), "--suite", str(suite), "--out",
+                  str(tmp_path / "bad"), "-j", "2", "--baseline", str(baseline), cwd=work, env=env)
+    assert res.returncode == 1, res.stdout + res.stderr
+    assert not (work / "current_tasks").exists()
+    gate_log = (tmp_path / "bad" / "gate.log").read_text().splitlines()
+    assert sum(ln.startswith("REGRESSION ") for ln in gate_log) == 2 and gate_log[-1].startswith("gate: 2 regressions")
+    assert (tmp_path / "bad" / "summary.log").read_text().splitlines() == res.stdout.splitlines()
+    res = run_cli("run", "--compiler", str(COMPILERS / "gcc-bug"), "--suite", str(suite), "--out",
+                  str(tmp_path / "bad2"), "-j", "2", "--baseline", str(baseline), "--tasks", "current_tasks",
+                  cwd=work, env=env)
+    assert res.returncode == 1 and any(p.suffix == ".txt" for p in (work / "current_tasks").iterdir())
