@@ -155,7 +155,8 @@ def cmd_claim(args: argparse.Namespace) -> int:
     if args.command == "claim":
         print(claim.claim(args.dir, args.task, agent, args.stale_after))
     else:
-        print(claim.release(args.dir, args.task, agent, force=args.force, done=args.command == "done"))
+        print(claim.release(args.dir, args.task, agent, force=args.force, done=args.command == "done",
+                            fix=getattr(args, "fix", None)))
     return 0
 
 

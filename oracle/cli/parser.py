@@ -282,7 +282,8 @@ def _task_commands(sub) -> None:
                             "junit", "history", "no-history", "seed", "shrink-timeout", "cache", "no-cache"))
     for name, what in (("claim", "claim a task for one agent: a pushed lock commit in a git clone, an atomic "
                         "lock file in a shared folder"), ("release", "give a claimed task up"),
-                       ("done", "mark a claimed task done: remove its claim, task file and state")):
+                       ("done", "mark a claimed task done: remove its claim, task file and state, and leave a done "
+                        "record (who, when, the fix) so that runs of older candidates never re-open it")):
         p = sub.add_parser(name, help=what, description=what + ". See README, 'Task files for agents'.")
         p.add_argument("task", metavar="TASK", help="the task's id (12 hex digits) or its file")
         p.add_argument("--dir", default="current_tasks", help="the task folder (default: current_tasks)")
@@ -292,3 +293,6 @@ def _task_commands(sub) -> None:
                            help="a claim older than this can be taken over (default: 2)")
         else:
             p.add_argument("--force", action="store_true", help="even if another agent holds the claim")
+        if name == "done":
+            p.add_argument("--fix", metavar="REV", help="the commit that fixed it (default: HEAD of the clone "
+                           "the task folder is in): a run whose candidate does not contain it never re-opens the task")

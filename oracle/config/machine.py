@@ -22,7 +22,7 @@ from oracle.infra.backends.sandbox import available
 from oracle.report import refuse_folder, refuse_special
 from oracle.model.errors import SuiteError, UsageError
 from oracle.config.targets import HOST_ARCH, TARGETS
-from oracle.config.identity import identity
+from oracle.config.identity import Identity, identity
 from oracle.config.toolchain import (CANDIDATE, REFERENCE, TRIVIAL_PROGRAM, Toolchain, find_emulator, find_reference, first_line, probe, resolve)
 
 # Candidate opt levels every GCC takes: no need to ask the reference about them.
@@ -109,6 +109,7 @@ def shard_history(s: Settings, generated: bool, warnings: list[str]) -> int:
 def _toolchains(s: Settings, probing: bool, warnings: list[str], confine: bool):
     """Each arch's toolchains and emulator, probed (the candidate's in the sandbox with `confine`)."""
     candidates, references, emulators = {}, {}, {}
+    found: dict[tuple, Identity] = {}  # one look per compiler, whatever the arches
     for arch in s.arches:
         target = TARGETS[arch]
         emulators[arch] = find_emulator(target)
@@ -125,9 +126,12 @@ def _toolchains(s: Settings, probing: bool, warnings: list[str], confine: bool):
             cand = probe(cand, emulators[arch], float(s.compile_timeout), confine=confine)
             if cand.probe != "ok":
                 warnings.append(f"candidate for {arch} ({' '.join(cand.argv)}) {cand.probe}")
-            elif not s.no_cache and not s.rejudge:
-                cand = replace(cand, identity=identity(cand.argv, cand.version, s.values["candidate_rev"], confine,
-                                                       float(s.compile_timeout), warnings))
+            if cand.argv not in found:
+                found[cand.argv] = identity(cand.argv, cand.version, s.candidate_rev, confine,
+                                               float(s.compile_timeout), warnings,
+                                               trace=cand.probe == "ok" and not s.no_cache and not s.rejudge)
+            me = found[cand.argv]
+            cand = replace(cand, identity=me.hash if cand.probe == "ok" else "", commit=me.commit, built=me.built)
         candidates[arch], references[arch] = cand, ref
     return candidates, references, emulators
 

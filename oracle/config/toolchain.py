@@ -32,6 +32,10 @@ class Toolchain:
     # candidates: what decides whether another run's judgements are this compiler's (config/identity.py);
     # "" when unknown (then every case is compiled)
     identity: str = ""
+    # candidates: the git commit of the checkout it lives in ("+dirty-…" with uncommitted changes),
+    # or --candidate-rev; "" when unknown. Tasks done by a later fix are not re-opened by it (feed/done.py).
+    commit: str = ""
+    built: str = ""  # candidates: when it was built (UTC): a task done after that is not re-opened by it
 
     def to_json(self) -> dict:
         return {**asdict(self), "argv": list(self.argv), "path": self.argv[0]}
@@ -39,7 +43,7 @@ class Toolchain:
     @classmethod
     def from_json(cls, d: dict) -> "Toolchain":
         return cls(d["role"], d["arch"], tuple(d["argv"]), d.get("version", ""), d.get("probe", "ok"),
-                   d.get("identity", ""))
+                   d.get("identity", ""), d.get("commit", ""), d.get("built", ""))
 
 
 @dataclass(frozen=True, slots=True)

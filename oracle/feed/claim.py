@@ -34,7 +34,9 @@ from pathlib import Path
 from oracle.infra import proc
 from oracle.model.errors import ClaimRefused, FeedError, OracleError, UsageError
 from oracle.model.text import clean
-from oracle.feed.tasks import (CLAIM_SUFFIX, MAX_CLAIM_BYTES, claim_path, read_small, task_id, written_by_oracle)
+from oracle.feed import done as done_records
+from oracle.feed.tasks import (CLAIM_SUFFIX, FAILS, MAX_CLAIM_BYTES, _load_state, claim_path, read_small, task_id,
+                               written_by_oracle)
 from oracle.feed.tasks import entry as _entry
 
 DEFAULT_STALE_HOURS = 2.0
@@ -129,13 +131,16 @@ def claim(folder: str | Path, task: str, agent: str, stale_hours: float = DEFAUL
     return _folder_claim(folder, task, agent, stale_hours)
 
 
-def release(folder: str | Path, task: str, agent: str, force: bool = False, done: bool = False) -> str:
+def release(folder: str | Path, task: str, agent: str, force: bool = False, done: bool = False,
+            fix: str | None = None) -> str:
+    """Give a claim up; with `done`, the task is removed and a done record (feed/done.py: who,
+    when, the fix commit `fix`, default the clone's HEAD) keeps later runs from re-opening it."""
     folder = Path(folder)
     agent = _check_agent(agent)
     git = Git.of(folder)
     if git is not None:
-        return git.release(folder, task, agent, force, done)
-    return _folder_release(folder, task, agent, force, done)
+        return git.release(folder, task, agent, force, done, fix)
+    return _folder_release(folder, task, agent, force, done, fix)
 
 
 def _refuse_unless_takeable(cid: str, held: Lock, agent: str, stale_hours: float) -> bool:
@@ -215,18 +220,28 @@ def _releasable(path: Path, cid: str, agent: str, force: bool, done: bool):
     return held
 
 
-def _folder_release(folder: Path, task: str, agent: str, force: bool, done: bool) -> str:
+def _folder_release(folder: Path, task: str, agent: str, force: bool, done: bool, fix: str | None) -> str:
     cid, tfile = resolve_task(folder, task)
     path = claim_path(folder, cid)
     held = _releasable(path, cid, agent, force, done)
     files = _task_files(folder, cid) if done else []
+    record = _done_record(folder, cid, agent, fix) if done else None
     if held is not None and not _move_aside(path, held):
         raise ClaimRefused(f"task {cid}: its claim changed while releasing it: look again")
     if done:
+        done_records.write(folder, record)
         for p in files:
             p.unlink(missing_ok=True)
-        return f"task {cid} done: its claim, task file and state are removed"
+        return f"task {cid} done ({record.describe()}): its claim, task file and state are removed"
     return f"released task {cid}"
+
+
+def _done_record(folder: Path, cid: str, agent: str, fix: str | None) -> done_records.Done:
+    """The record `oracle done` leaves for task cid: its failing cases and cause, from its state."""
+    state = _load_state(folder, cid) or {}
+    cases = tuple(sorted(i for i, c in (state.get("cases") or {}).items() if c.get("state") == FAILS))
+    return done_records.Done(cid, agent, done_records.now(), done_records.resolve_fix(folder, fix), cases,
+                             str(state.get("cause") or ""))
 
 
 def _read_lock(path: Path) -> Lock | None:
@@ -411,13 +426,14 @@ class Git:
         taken = f" (took over from {old.describe()}, stale)" if old else ""
         return f"claimed task {cid} for {agent}{taken}, pushed to {self.upstream}: {tfile}"
 
-    def release(self, folder: Path, task: str, agent: str, force: bool, done: bool) -> str:
+    def release(self, folder: Path, task: str, agent: str, force: bool, done: bool, fix: str | None = None) -> str:
         self.pull()
         cid, tfile = resolve_task(folder, task)
         path = claim_path(folder, cid)
         rel = _rel(self, folder, path)
         held = _releasable(path, cid, agent, force, done)
         paths = [rel] if held is not None else []
+        record = _done_record(folder, cid, agent, fix) if done else None
         if done:
             paths += [_rel(self, folder, p) for p in _task_files(folder, cid)]
         tracked = set(self.run("ls-files", "--", *paths).stdout.split()) if paths else set()
@@ -426,8 +442,12 @@ class Git:
                 self.run("rm", "-q", "--", p)
             else:
                 (self.root / p).unlink(missing_ok=True)
+        if record is not None:  # the done record goes with the removal: every clone then knows it
+            written = _rel(self, folder, done_records.write(folder, record))
+            self.run("add", "--", written)
+            tracked.add(written)
         if not tracked:
-            return f"task {cid} done (nothing of it was committed)" if done else f"released task {cid}"
+            return f"released task {cid}"
         what = "done" if done else "release"
         self.commit(agent, f"oracle {what} {cid} by {agent}", sorted(tracked))
         try:
@@ -438,7 +458,8 @@ class Git:
         if winner is not None:
             self.undo()
             raise ClaimRefused(f"task {cid}: its claim changed upstream ({winner.describe()}): not released")
-        return f"task {cid} done: claim, task file and state removed and pushed" if done else \
+        return f"task {cid} done ({record.describe()}): claim, task file and state removed, done record pushed" \
+            if done else \
             f"released task {cid}, pushed to {self.upstream}"
 
 

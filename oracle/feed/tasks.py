@@ -28,7 +28,6 @@ import os
 import re
 import shlex
 import shutil
-import stat
 import subprocess
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -36,7 +35,9 @@ from pathlib import Path
 from typing import Iterator
 
 from oracle.model import verdict as V
+from oracle.feed import done as done_records
 from oracle.feed.cluster import ID_LEN, Cluster, clusters, key
+from oracle.feed.folder import entry, read_small
 from oracle.model.errors import FeedError
 from oracle.judge.evidence import features, gcc_only
 from oracle.model.record import CaseRecord
@@ -61,7 +62,7 @@ FAILS = "fails"
 PASSES = "passes"
 _CID = re.compile(rf"(?:--|^)([0-9a-f]{{{ID_LEN}}})(?![0-9a-f])")
 _TASK_NAME = re.compile(rf"^[a-z0-9-]+--([0-9a-f]{{{ID_LEN}}})\.txt$")
-_STATE_NAME = re.compile(rf"^\.([0-9a-f]{{{ID_LEN}}})\.(?:json|cases)$")
+_STATE_NAME = re.compile(rf"^\.([0-9a-f]{{{ID_LEN}}})\.(?:json|cases|done)$")
 _CLAIM = re.compile(r"^Claimed-by:", re.M)
 _RESOLVED = re.compile(r"^Resolved:", re.M)
 # An absolute path's folders ("/root/.cache/oracle/corpora/torture/", "/dev/shm/oracle-x/7/src/"):
@@ -78,12 +79,17 @@ class SyncReport:
     clusters: int = 0
     failures: int = 0
     open_tasks: int = 0  # the folder's own count after the update: unclaimed task files
+    kept_done: list[str] = field(default_factory=list)  # done tasks this run fails and may not re-open
+    regressions: list[str] = field(default_factory=list)  # done tasks re-opened as regressions
 
     def line(self, folder: Path) -> str:
         ideas = f", {self.ideas} more in {IDEAS}" if self.ideas else ""
+        done = f", {len(self.kept_done)} done ones left closed (the run predates their fix)" if self.kept_done else ""
+        back = f", {len(self.regressions)} done ones re-opened as regressions" if self.regressions else ""
         return (f"tasks: {folder}/ holds {self.open_tasks} open task files and {len(self.claimed)} claimed "
                 f"({self.failures} failing cases of this run in {self.clusters} clusters; {len(self.written)} "
-                f"written, {len(self.removed)} removed, {len(self.resolved)} claimed ones now pass{ideas})")
+                f"written, {len(self.removed)} removed, {len(self.resolved)} claimed ones now pass{done}{back}"
+                f"{ideas})")
 
 
 def slugify(text: str, limit: int = 60) -> str:
@@ -103,47 +109,6 @@ def task_id(text: str) -> str | None:
     """The cluster id a task name, file name or path holds."""
     m = _CID.search(Path(text).name)
     return m.group(1) if m else None
-
-
-def entry(path: Path) -> os.stat_result | None:
-    """The lstat of a task-folder entry (None: absent). A symlink or a special file is refused:
-    a committed link would make a claim write, or `done` delete, whatever it points to, and a
-    FIFO or a device would block or exhaust the reader."""
-    try:
-        st = os.lstat(path)
-    except (FileNotFoundError, NotADirectoryError):
-        return None
-    if stat.S_ISLNK(st.st_mode):
-        raise FeedError(f"{path} is a symlink, not a regular file: oracle never reads, writes or deletes through one; "
-                        f"remove it (git rm) and try again")
-    if not stat.S_ISREG(st.st_mode):
-        raise FeedError(f"{path} is not a regular file: oracle never reads, writes or deletes it; "
-                        f"remove it and try again")
-    return st
-
-
-def read_small(path: Path, cap: int, what: str = "a task-folder file") -> str | None:
-    """A task-folder file's text (None: absent): a regular file, never through a link, at most
-    `cap` bytes (bigger: FeedError, it was not written by oracle)."""
-    st = entry(path)
-    if st is None:
-        return None
-    if st.st_size > cap:
-        raise FeedError(f"{path} is too big for {what} ({st.st_size} bytes; oracle writes at most {cap}): "
-                        f"remove it and try again")
-    try:
-        fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK | os.O_CLOEXEC)
-    except FileNotFoundError:
-        return None
-    except OSError as exc:
-        raise FeedError(f"{path} cannot be read as {what} ({exc.strerror}): remove it and try again") from None
-    with os.fdopen(fd, "rb") as f:
-        if not stat.S_ISREG(os.fstat(f.fileno()).st_mode):  # swapped since the lstat
-            raise FeedError(f"{path} is not a regular file: remove it and try again")
-        data = f.read(cap + 1)
-    if len(data) > cap:  # grew since the lstat
-        raise FeedError(f"{path} is too big for {what}: remove it and try again")
-    return data.decode(errors="replace")
 
 
 def is_claimed(folder: Path, cid: str, files: list[Path] | None = None) -> bool:
@@ -204,6 +169,7 @@ def sync(run: Run, folder: str | Path, max_tasks: int | None = None,
         claimed |= {p.name[: -len(CLAIM_SUFFIX)] for p in folder.glob(f"*{CLAIM_SUFFIX}")}
         states = {cid: s for cid in existing if cid not in claimed and (s := _load_state(folder, cid))}
         new = [c for c in cls if c.id not in states and c.id not in claimed]
+        new, back = _done_stays_done(folder, run, new, rep)
         room = None if max_tasks is None else max(0, max_tasks - len(states))
         ideas = new[room:] if room is not None else []
         new = new[:room] if room is not None else new
@@ -212,6 +178,8 @@ def sync(run: Run, folder: str | Path, max_tasks: int | None = None,
                 _merge(states[cl.id], cl, ctx)
         for cl in new:
             states[cl.id] = _merge(_fresh(cl), cl, ctx)
+            if cl.id in back:
+                states[cl.id]["regression"] = back[cl.id]
         for state in states.values():
             _mark(state, by_case)
         _legacy(folder, existing, set(states) | claimed, by_case, rep)
@@ -245,6 +213,35 @@ def sync(run: Run, folder: str | Path, max_tasks: int | None = None,
         rep.ideas = _update_ideas(folder, ideas, set(states) | claimed)
         rep.open_tasks = sum(1 for cid in states if (folder / file_name(states[cid])).exists())
     return rep
+
+
+def _done_stays_done(folder: Path, run: Run, new: list[Cluster], rep: SyncReport):
+    """The new clusters a done task's record lets this run open, and those of them re-opened as
+    regressions (cid -> why); a done task the run may not re-open stays closed (feed/done.py)."""
+    records = done_records.all_in(folder)
+    if not records:
+        return new, {}
+    started = str(run.doc.get("started") or "")
+    cands = (run.doc.get("config") or {}).get("candidates") or {}
+    rev = next((c.get("commit") for c in cands.values() if isinstance(c, dict) and c.get("commit")), None)
+    argv0 = next((c.get("path") for c in cands.values() if isinstance(c, dict) and c.get("path")), None)
+    built = next((c.get("built") for c in cands.values() if isinstance(c, dict) and c.get("built")), "")
+    repos = [repo_root(folder)] + ([Path(os.path.dirname(argv0))] if argv0 else [])
+    keep, back = [], {}
+    for cl in new:
+        done = records.get(cl.id)
+        if done is None:
+            keep.append(cl)
+            continue
+        reopen, why = done_records.reopens(done, started, rev, repos, built)
+        if reopen:
+            back[cl.id] = why
+            keep.append(cl)
+            done_records.path_of(folder, cl.id).unlink(missing_ok=True)
+            rep.regressions.append(cl.id)
+        else:
+            rep.kept_done.append(cl.id)
+    return keep, back
 
 
 def _legacy(folder: Path, existing: dict[str, list[Path]], known: set[str], by_case: dict[str, CaseRecord],
@@ -573,9 +570,11 @@ def render(state: dict, others: dict[str, dict] | None = None) -> str:
     n = len(failing)
     verdict = V.by_name(state["verdict"])
     lines = [
-        f"{state['cause']} [{n} failing case{'s' * (n != 1)}]",
+        f"{'REGRESSION of a done task: ' if state.get('regression') else ''}{state['cause']} "
+        f"[{n} failing case{'s' * (n != 1)}]",
         "",
         f"Task: {state['id']}",
+        *([f"Regression: {state['regression']}"] if state.get("regression") else []),
         f"Verdict: {verdict} ({verdict.label})",
         f"Arches: {', '.join(sorted({cases[i]['arch'] for i in failing}))}",
         f"Opt levels: {', '.join(sorted({cases[i]['opt'] for i in failing}))}",

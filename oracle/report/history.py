@@ -14,9 +14,7 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import json
-import os
 import sqlite3
-import subprocess
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -24,6 +22,7 @@ from typing import Iterable
 from urllib.parse import unquote
 
 from oracle.model import verdict as V
+from oracle.config.identity import candidate_commit
 from oracle.config.options import RunConfig
 from oracle.model.errors import UsageError
 from oracle.model.case import Case
@@ -49,8 +48,6 @@ CREATE INDEX IF NOT EXISTS verdicts_case ON verdicts (case_id);
 _ADDED = {"runs": ("selection TEXT", "selection_key TEXT"), "verdicts": ("duration REAL", "evidence TEXT")}
 
 COUNTED = tuple(v.name for v in V.ALL if v.counted)
-DIRTY_FILE_LIMIT = 1 << 20  # untracked files larger than this count by name and size only
-DIRTY_FILES_READ = 2000  # untracked files past this many count by name and size only (a build tree)
 
 
 class HistoryTooNew(sqlite3.DatabaseError):
@@ -156,47 +153,6 @@ def selection_label(sel: dict) -> str:
     return " ".join(p for p in parts if p)
 
 
-def _git(d: str, *args: str, timeout: float = 30) -> subprocess.CompletedProcess:
-    return subprocess.run(["git", "-C", d, *args], capture_output=True, timeout=timeout)
-
-
-def _dirty_hash(d: str) -> str | None:
-    """A hash of a checkout's uncommitted changes (tracked edits and untracked files); None when clean."""
-    diff = _git(d, "diff", "HEAD", "--binary", "--no-color", "--no-ext-diff")
-    untracked = _git(d, "ls-files", "--others", "--exclude-standard", "-z")
-    if diff.returncode != 0 or untracked.returncode != 0:
-        return "unknown"
-    if not diff.stdout and not untracked.stdout:
-        return None
-    top = _git(d, "rev-parse", "--show-toplevel").stdout.decode().strip() or d
-    h = hashlib.sha256(diff.stdout)
-    for i, name in enumerate(sorted(n for n in untracked.stdout.split(b"\0") if n)):
-        path = os.path.join(top, os.fsdecode(name))
-        h.update(b"\0" + name + b"\0")
-        with contextlib.suppress(OSError):
-            if i < DIRTY_FILES_READ and os.path.getsize(path) <= DIRTY_FILE_LIMIT:
-                with open(path, "rb") as f:
-                    h.update(f.read())
-            else:
-                h.update(str(os.path.getsize(path)).encode())
-    return h.hexdigest()[:12]
-
-
-def candidate_commit(argv0: str) -> str | None:
-    """The git commit of the checkout the candidate lives in, if any; a checkout with uncommitted
-    changes gets `+dirty-<hash of the changes>`, so an edit that is not committed yet is another
-    candidate (its fix reads as fixed, not flaky)."""
-    d = os.path.dirname(os.path.realpath(argv0))
-    try:
-        head = _git(d, "rev-parse", "HEAD", timeout=10)
-        if head.returncode != 0:
-            return None
-        dirty = _dirty_hash(d)
-        return head.stdout.decode().strip() + (f"+dirty-{dirty}" if dirty else "")
-    except (OSError, subprocess.SubprocessError):
-        return None
-
-
 def _binary_hash(path: str) -> str:
     try:
         with open(path, "rb") as f:
@@ -217,7 +173,7 @@ def record_run(path: Path | str, cfg: RunConfig, records: Iterable[CaseRecord], 
         return None
     commits, ids = {}, {}
     for arch, tc in cfg.candidates.items():
-        commits[arch] = candidate_commit(tc.argv[0])
+        commits[arch] = tc.commit or candidate_commit(tc.argv[0])
         # A candidate is "the same" while its commit and changes (or, outside git, its bytes) and argv are.
         ids[arch] = [list(tc.argv), commits[arch] or _binary_hash(tc.argv[0])]
     candidate = {a: {"argv": list(tc.argv), "version": tc.version} for a, tc in cfg.candidates.items()}

@@ -128,8 +128,14 @@ def test_two_builds_of_one_commit_share_judgements_with_candidate_rev(tmp_path):
              enumerate(clones)]
     assert all(r.returncode == 0 for r in plain)
     assert identity(tmp_path / "p0") != identity(tmp_path / "p1")
-    # Agent 1 commits a change: its checkout is no longer at rev.
+    # Agent 1 commits a change: its checkout is no longer at rev, so the revision vouches for
+    # nothing there (its files are hashed, one warning); a rev that is no commit is refused.
     (clones[0].parent / "cc").write_text((clones[0].parent / "cc").read_text() + "# changed\n")
     git(clones[0].parent, "commit", "-qam", "change")
-    wrong = run_cli("run", "--compiler", str(clones[0]), "--candidate-rev", rev, *common, "--out", str(tmp_path / "w"))
+    moved = run_cli("run", "--compiler", str(clones[0]), "--candidate-rev", rev, *common, "--out", str(tmp_path / "m"))
+    assert moved.returncode == 0 and "--candidate-rev" in moved.stdout and "hashed" in moved.stdout
+    assert not any(c.get("candidate_run") == "known" for c in cases(tmp_path / "m").values())  # (same bytes: "reused")
+    assert json.loads((tmp_path / "m" / "results.json").read_text())["config"]["candidates"]["x86_64"]["commit"] == rev
+    wrong = run_cli("run", "--compiler", str(clones[0]), "--candidate-rev", "f" * 40, *common, "--out",
+                    str(tmp_path / "w"))
     assert wrong.returncode == 2 and "--candidate-rev" in wrong.stderr and len(wrong.stderr.strip().splitlines()) == 1
