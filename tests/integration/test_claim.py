@@ -172,7 +172,7 @@ def test_shared_folder_eight_agents_at_once_exactly_one_wins(tmp_path):
     rc, out = done(cli("release", CID, "--dir", str(folder), "--agent", "eve", cwd=tmp_path))
     assert rc == 1 and "claimed by bob" in out
     rc, out = done(cli("done", CID, "--dir", str(folder), "--agent", "bob", cwd=tmp_path))
-    assert rc == 0 and sorted(p.name for p in folder.iterdir()) == []
+    assert rc == 0 and sorted(p.name for p in folder.iterdir()) == [f".{CID}.done"]  # the done record stays
 
 
 def results_dir(where: Path, cases: list) -> Path:
