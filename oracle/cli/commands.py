@@ -155,12 +155,50 @@ def cmd_claim(args: argparse.Namespace) -> int:
     if args.command == "claim":
         print(claim.claim(args.dir, args.task, agent, args.stale_after))
     else:
-        print(claim.release(args.dir, args.task, agent, force=args.force, done=args.command == "done",
-                            fix=getattr(args, "fix", None)))
+        print(claim.release(args.dir, args.task, agent, force=args.force))
     return 0
 
 
-cmd_release = cmd_done = cmd_claim
+cmd_release = cmd_claim
+
+
+def _checked(args: argparse.Namespace):
+    from oracle.feed.check import check
+    from oracle.feed.claim import resolve_task
+
+    cid, _ = resolve_task(Path(args.dir), args.task)
+    values = {opt.dest: getattr(args, opt.dest, None) for opt in OPTIONS}
+    return check(args.dir, cid, values)
+
+
+def cmd_check(args: argparse.Namespace) -> int:
+    result = _checked(args)
+    for line in result.lines():
+        print(line)
+    return result.exit_code
+
+
+def cmd_done(args: argparse.Namespace) -> int:
+    """Check the task with the agent's compiler, then mark it done; refused while a case fails."""
+    from oracle.feed import claim
+
+    agent = args.agent or claim.default_agent()
+    checked = None
+    if not args.force:
+        if not args.compiler:
+            raise UsageError("oracle done checks every case of the task with your compiler first: pass "
+                             "--compiler CMD (the one with the fix), or --force to mark it done unchecked")
+        result = _checked(args)
+        if result.exit_code != 0:
+            for line in result.lines():
+                print(line)
+            print(f"not done: the task's cases must all pass first (oracle check {args.task} --compiler ...); "
+                  "--force marks it done anyway")
+            return result.exit_code
+        checked = result.summary()
+    print(claim.release(args.dir, args.task, agent, force=args.force, done=True, fix=args.fix,
+                        checked=checked or "not checked (--force)"))
+    return 0
 
 
 def cmd_gate(args: argparse.Namespace) -> int:

@@ -234,6 +234,12 @@ def _gate_options(p: argparse.ArgumentParser, results: bool) -> None:
                    help="judge a suspected regression N more times; flaky if it passes once (default: 2)")
 
 
+# The run options `oracle check` and `oracle done` do not take: a task's cases are its own selection.
+_CHECK_SKIP = ("arch", "opt", "ratio", "fast", "shard", "shard-by", "filter", "count", "resume", "out", "json",
+               "junit", "history", "no-history", "seed", "shrink-timeout", "cache", "no-cache", "max-failures",
+               "rejudge", "candidate-rev")
+
+
 def _add_options(parser: argparse.ArgumentParser, skip: tuple[str, ...] = ()) -> None:
     for opt in OPTIONS:
         if opt.name in skip:
@@ -292,7 +298,17 @@ def _task_commands(sub) -> None:
             p.add_argument("--stale-after", type=_finite, default=2.0, metavar="HOURS",
                            help="a claim older than this can be taken over (default: 2)")
         else:
-            p.add_argument("--force", action="store_true", help="even if another agent holds the claim")
+            p.add_argument("--force", action="store_true", help="even if another agent holds the claim" + (
+                "; done: also without checking the task, or while it still fails (the done record says so)"
+                if name == "done" else ""))
         if name == "done":
             p.add_argument("--fix", metavar="REV", help="the commit that fixed it (default: HEAD of the clone "
                            "the task folder is in): a run whose candidate does not contain it never re-opens the task")
+            _add_options(p, skip=_CHECK_SKIP)
+    check = sub.add_parser("check", help="judge every case of a task again with your compiler (exit 1 while any "
+                           "fails, 0 once all pass)", description="Judge each case a task holds (not only its "
+                           "example) with the candidate and GCC, as 'oracle run' would; 'oracle done' runs this "
+                           "first. A folder suite's path comes from the task's repro line unless --suite is given.")
+    check.add_argument("task", metavar="TASK", help="the task's id (12 hex digits) or its file")
+    check.add_argument("--dir", default="current_tasks", help="the task folder (default: current_tasks)")
+    _add_options(check, skip=_CHECK_SKIP)

@@ -132,15 +132,15 @@ def claim(folder: str | Path, task: str, agent: str, stale_hours: float = DEFAUL
 
 
 def release(folder: str | Path, task: str, agent: str, force: bool = False, done: bool = False,
-            fix: str | None = None) -> str:
+            fix: str | None = None, checked: str = "") -> str:
     """Give a claim up; with `done`, the task is removed and a done record (feed/done.py: who,
     when, the fix commit `fix`, default the clone's HEAD) keeps later runs from re-opening it."""
     folder = Path(folder)
     agent = _check_agent(agent)
     git = Git.of(folder)
     if git is not None:
-        return git.release(folder, task, agent, force, done, fix)
-    return _folder_release(folder, task, agent, force, done, fix)
+        return git.release(folder, task, agent, force, done, fix, checked)
+    return _folder_release(folder, task, agent, force, done, fix, checked)
 
 
 def _refuse_unless_takeable(cid: str, held: Lock, agent: str, stale_hours: float) -> bool:
@@ -220,12 +220,13 @@ def _releasable(path: Path, cid: str, agent: str, force: bool, done: bool):
     return held
 
 
-def _folder_release(folder: Path, task: str, agent: str, force: bool, done: bool, fix: str | None) -> str:
+def _folder_release(folder: Path, task: str, agent: str, force: bool, done: bool, fix: str | None,
+                    checked: str = "") -> str:
     cid, tfile = resolve_task(folder, task)
     path = claim_path(folder, cid)
     held = _releasable(path, cid, agent, force, done)
     files = _task_files(folder, cid) if done else []
-    record = _done_record(folder, cid, agent, fix) if done else None
+    record = _done_record(folder, cid, agent, fix, checked) if done else None
     if held is not None and not _move_aside(path, held):
         raise ClaimRefused(f"task {cid}: its claim changed while releasing it: look again")
     if done:
@@ -236,12 +237,12 @@ def _folder_release(folder: Path, task: str, agent: str, force: bool, done: bool
     return f"released task {cid}"
 
 
-def _done_record(folder: Path, cid: str, agent: str, fix: str | None) -> done_records.Done:
+def _done_record(folder: Path, cid: str, agent: str, fix: str | None, checked: str) -> done_records.Done:
     """The record `oracle done` leaves for task cid: its failing cases and cause, from its state."""
     state = _load_state(folder, cid) or {}
     cases = tuple(sorted(i for i, c in (state.get("cases") or {}).items() if c.get("state") == FAILS))
     return done_records.Done(cid, agent, done_records.now(), done_records.resolve_fix(folder, fix), cases,
-                             str(state.get("cause") or ""))
+                             str(state.get("cause") or ""), checked)
 
 
 def _read_lock(path: Path) -> Lock | None:
@@ -426,14 +427,15 @@ class Git:
         taken = f" (took over from {old.describe()}, stale)" if old else ""
         return f"claimed task {cid} for {agent}{taken}, pushed to {self.upstream}: {tfile}"
 
-    def release(self, folder: Path, task: str, agent: str, force: bool, done: bool, fix: str | None = None) -> str:
+    def release(self, folder: Path, task: str, agent: str, force: bool, done: bool, fix: str | None = None,
+                checked: str = "") -> str:
         self.pull()
         cid, tfile = resolve_task(folder, task)
         path = claim_path(folder, cid)
         rel = _rel(self, folder, path)
         held = _releasable(path, cid, agent, force, done)
         paths = [rel] if held is not None else []
-        record = _done_record(folder, cid, agent, fix) if done else None
+        record = _done_record(folder, cid, agent, fix, checked) if done else None
         if done:
             paths += [_rel(self, folder, p) for p in _task_files(folder, cid)]
         tracked = set(self.run("ls-files", "--", *paths).stdout.split()) if paths else set()

@@ -71,10 +71,11 @@ class Done:
     fix: str | None
     cases: tuple[str, ...]
     cause: str = ""
+    checked: str = ""  # what `oracle check` said when it was marked done ("not checked (--force)")
 
     def to_json(self) -> dict:
         return {"format": FORMAT, "id": self.cid, "agent": self.agent, "at": self.at, "fix": self.fix,
-                "cases": list(self.cases), "cause": self.cause}
+                "cases": list(self.cases), "cause": self.cause, "checked": self.checked}
 
     def describe(self) -> str:
         fix = f" (fix {self.fix[:12]})" if self.fix else ""
@@ -99,7 +100,8 @@ def read(folder: Path, cid: str) -> Done | None:
         if d.get("format") != FORMAT:
             return None
         return Done(str(d["id"]), str(d["agent"]), str(d["at"]), d.get("fix") or None,
-                    tuple(str(c) for c in d.get("cases") or ()), str(d.get("cause") or ""))
+                    tuple(str(c) for c in d.get("cases") or ()), str(d.get("cause") or ""),
+                    str(d.get("checked") or ""))
     except (ValueError, KeyError, TypeError, AttributeError):
         return None
 

@@ -100,7 +100,7 @@ def test_claim_holds_against_later_agents_release_and_done(tmp_path, upstream):
     assert rc == 0 and upstream_file(upstream, f"current_tasks/{CID}.claim") is None and clean(a)
     rc, out = done(cli("claim", CID, "--agent", "bob", cwd=b))
     assert rc == 0, out
-    rc, out = done(cli("done", CID, "--agent", "bob", cwd=b))
+    rc, out = done(cli("done", CID, "--agent", "bob", "--force", cwd=b))
     assert rc == 0 and clean(b), out
     assert upstream_file(upstream, f"current_tasks/{TASK}") is None
     assert upstream_file(upstream, f"current_tasks/{CID}.claim") is None
@@ -171,7 +171,7 @@ def test_shared_folder_eight_agents_at_once_exactly_one_wins(tmp_path):
     assert rc == 0 and "took over from sleepy" in out
     rc, out = done(cli("release", CID, "--dir", str(folder), "--agent", "eve", cwd=tmp_path))
     assert rc == 1 and "claimed by bob" in out
-    rc, out = done(cli("done", CID, "--dir", str(folder), "--agent", "bob", cwd=tmp_path))
+    rc, out = done(cli("done", CID, "--dir", str(folder), "--agent", "bob", "--force", cwd=tmp_path))
     assert rc == 0 and sorted(p.name for p in folder.iterdir()) == [f".{CID}.done"]  # the done record stays
 
 

@@ -69,7 +69,7 @@ def test_done_never_deletes_through_a_symlinked_task_file(tmp_path, upstream, se
     (seeded / "current_tasks" / f".{CID}.json").symlink_to("../src/main.c")
     commit_all(seeded)
     b = clone(upstream, tmp_path / "b")
-    rc, out = done(cli("done", CID, "--agent", "bob", cwd=b))
+    rc, out = done(cli("done", CID, "--agent", "bob", "--force", cwd=b))
     assert rc == 2 and "symlink" in out and one_line(out), out
     assert (b / "src" / "main.c").read_text() == SOURCE and upstream_file(upstream, "src/main.c") == SOURCE
     rc, out = done(cli("claim", CID, "--agent", "bob", cwd=b))
@@ -151,7 +151,7 @@ def test_no_claim_release_or_commit_from_a_detached_head_or_an_operation_in_prog
     head = git(a, "rev-parse", "HEAD")
     word = "detached" if state == "detached" else f"{state} in progress"
     for args in (("claim", CID, "--agent", "bob"), ("release", CID, "--agent", "bob"),
-                 ("done", CID, "--agent", "bob")):
+                 ("done", CID, "--agent", "bob", "--force")):
         rc, out = done(cli(*args, cwd=a))
         assert rc == 2 and word in out and one_line(out), (args, out)
     run = results_dir(tmp_path / "run", [rec("t1.c", "x86_64", "wrong-exit", "exit 1 (reference: exit 0)")])

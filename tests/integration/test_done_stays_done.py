@@ -81,10 +81,18 @@ def test_done_stays_done_across_clones_and_a_regression_reopens_it(tmp_path):
     git(a, "push", "-q")
     fix = git(a, "rev-parse", "HEAD")
     assert run(a, "a1").returncode == 1  # wrong_exit.c still fails; wrong_output.c passes
-    res = oracle(a, "done", cid)
+    # `oracle done` checks every case of the task first: refused with the unfixed compiler.
+    other = next(n for n in tasks if n != name)[-16:-4]
+    res = oracle(a, "done", other, "--compiler", "./cc")
+    assert res.returncode == 1 and "still fail" in res.stdout and "not done" in res.stdout, res.stdout + res.stderr
+    assert next((a / "current_tasks").glob(f"*{other}.txt"), None) is not None
+    res = oracle(a, "check", cid, "--compiler", "./cc")
+    assert res.returncode == 0 and f"task {cid}: all 1 cases pass" in res.stdout, res.stdout + res.stderr
+    res = oracle(a, "done", cid, "--compiler", "./cc")
     assert res.returncode == 0 and "done" in res.stdout, res.stdout + res.stderr
     record = json.loads((a / "current_tasks" / f".{cid}.done").read_text())
     assert record["fix"] == fix and record["agent"] == "alice" and record["cases"]
+    assert record["checked"] == f"task {cid}: all 1 cases pass"
 
     # Carol has not pulled: her compiler predates the fix. Her run, and Bob's old run, published
     # with `oracle tasks --commit` (which pulls first), re-open nothing.
