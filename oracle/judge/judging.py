@@ -249,10 +249,12 @@ class Judge:
     def against_fresh(ref: RefOutcome, verdict: V.Verdict,
                       refresh: Callable[[], RefOutcome]) -> tuple[RefOutcome, bool]:
         """The rule every kind shares: a failure is never decided on a stored reference answer
-        alone. For a failure against a cached outcome the reference runs again (`refresh`) and
-        the fresh outcome replaces the stored one. Returns the outcome to judge against and
-        whether the stored one was wrong (then the candidate must be judged again against it)."""
-        if not (verdict.is_failure and ref.from_cache):
+        alone. For a failure found by comparing with a cached outcome (V.COMPARED: a compile
+        failure is the candidate's own output, whatever the reference printed) the reference runs
+        again (`refresh`) and the fresh outcome replaces the stored one. Returns the outcome to
+        judge against and whether the stored one was wrong (then the candidate must be judged
+        again against it)."""
+        if not (verdict in V.COMPARED and ref.from_cache):
             return ref, False
         fresh = refresh()
         stale = fresh.verdict is not None or (ref.expected.status, ref.expected.stdout) != (

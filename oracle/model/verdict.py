@@ -52,6 +52,9 @@ ALL: tuple[Verdict, ...] = (
     NOT_RUN,
 )
 FAILURES: tuple[Verdict, ...] = tuple(v for v in ALL if v.is_failure)
+# The failures found by comparing the candidate's run with the reference's: only these depend on
+# what the reference printed and returned (a compile failure is the candidate's own output).
+COMPARED: tuple[Verdict, ...] = (WRONG_EXIT, WRONG_OUTPUT, CRASH, TIMEOUT)
 BY_NAME: dict[str, Verdict] = {v.name: v for v in ALL}
 
 
