@@ -54,6 +54,8 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def _dispatch(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
+    if args.command in ("run", "tasks", "repro", "check", "done", "release", "gate", "reduce"):
+        commands.touch_claims(args)  # an agent's claims: renewed, or a lost one said on one line
     if args.command == "run":
         return commands.cmd_run(args)
     if args.command == "fuzz":

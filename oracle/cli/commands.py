@@ -152,7 +152,13 @@ def cmd_claim(args: argparse.Namespace) -> int:
     from oracle.feed import claim
 
     agent = args.agent or claim.default_agent()
-    if args.command == "claim":
+    if args.command == "claim" and args.renew:
+        if args.task:
+            raise UsageError("oracle claim --renew renews every claim of yours: give no TASK (or claim TASK again)")
+        print("\n".join(claim.renew(args.dir, agent)))
+    elif args.command == "claim":
+        if not args.task:
+            raise UsageError("oracle claim TASK: give the task's id or its file (or --renew)")
         print(claim.claim(args.dir, args.task, agent, args.stale_after))
     else:
         print(claim.release(args.dir, args.task, agent, force=args.force))
@@ -160,6 +166,24 @@ def cmd_claim(args: argparse.Namespace) -> int:
 
 
 cmd_release = cmd_claim
+
+
+def touch_claims(args: argparse.Namespace) -> None:
+    """Before a command of an agent's clone: its claims looked up and renewed (feed/claim.touch);
+    a claim lost meanwhile is one line on stderr. Nothing to do (no claim made here): no cost."""
+    folder = getattr(args, "tasks", None) or getattr(args, "dir", None) or "current_tasks"
+    if not Path(folder).is_dir():
+        return
+    from oracle.config.settings import defaults
+    from oracle.feed import claim
+
+    try:
+        lease = float(defaults()[0].get("stale_after") or claim.DEFAULT_STALE_HOURS)
+    except OracleError:
+        lease = claim.DEFAULT_STALE_HOURS
+    for line in claim.touch(folder, getattr(args, "agent", None) if isinstance(getattr(args, "agent", None), str)
+                            else claim.default_agent(), lease):
+        print(line, file=sys.stderr)
 
 
 def _checked(args: argparse.Namespace):

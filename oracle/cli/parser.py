@@ -291,12 +291,17 @@ def _task_commands(sub) -> None:
                        ("done", "mark a claimed task done: remove its claim, task file and state, and leave a done "
                         "record (who, when, the fix) so that runs of older candidates never re-open it")):
         p = sub.add_parser(name, help=what, description=what + ". See README, 'Task files for agents'.")
-        p.add_argument("task", metavar="TASK", help="the task's id (12 hex digits) or its file")
+        p.add_argument("task", metavar="TASK", nargs="?" if name == "claim" else None,
+                       help="the task's id (12 hex digits) or its file")
         p.add_argument("--dir", default="current_tasks", help="the task folder (default: current_tasks)")
         p.add_argument("--agent", metavar="NAME", help="who claims (default: $AGENT_ID, else user@host)")
         if name == "claim":
             p.add_argument("--stale-after", type=_finite, default=2.0, metavar="HOURS",
-                           help="a claim older than this can be taken over (default: 2)")
+                           help="the lease: a claim its holder has not renewed for this long can be taken over "
+                           "(default: 2; lease-hours in the settings file)")
+            p.add_argument("--renew", action="store_true", help="renew the lease of every claim of yours in the "
+                           "folder (claiming your own task again renews it too; every oracle command of your "
+                           "clone renews a lease a quarter spent)")
         else:
             p.add_argument("--force", action="store_true", help="even if another agent holds the claim" + (
                 "; done: also without checking the task, or while it still fails (the done record says so)"

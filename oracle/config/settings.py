@@ -110,6 +110,11 @@ def defaults(start: Path | None = None, warn: Callable[[str], None] | None = Non
     by_name = {opt.dest: opt for opt in OPTIONS}
     out = {}
     for key, value in _table(path).items():
+        if str(key).replace("_", "-") == "lease-hours":  # the task feed's one setting: claims' lease
+            if isinstance(value, bool) or not isinstance(value, (int, float)) or not 0 < value < math.inf:
+                raise UsageError(f"{path}: lease-hours = {value!r} must be a positive number of hours")
+            out["stale_after"] = float(value)
+            continue
         opt = by_name.get(str(key).replace("-", "_"))
         if opt is None:
             raise UsageError(f"{path}: [tool.oracle] has no setting {key!r}: use the name of an 'oracle run' "

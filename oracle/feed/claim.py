@@ -23,6 +23,8 @@ from __future__ import annotations
 
 import datetime as dt
 import getpass
+import hashlib
+import json
 import os
 import re
 import secrets
@@ -31,9 +33,11 @@ import subprocess
 from dataclasses import dataclass
 from pathlib import Path
 
+from oracle.discover.corpus import cache_root
 from oracle.infra import proc
 from oracle.model.errors import ClaimRefused, FeedError, OracleError, UsageError
 from oracle.model.text import clean
+from oracle.report import atomic_write
 from oracle.feed import done as done_records
 from oracle.feed.tasks import (CLAIM_SUFFIX, FAILS, MAX_CLAIM_BYTES, _load_state, claim_path, read_small, task_id,
                                written_by_oracle)
@@ -51,32 +55,49 @@ _IN_PROGRESS = (("rebase-merge", "rebase", "git rebase --abort"), ("rebase-apply
                 ("REVERT_HEAD", "revert", "git revert --abort"), ("BISECT_LOG", "bisect", "git bisect reset"))
 
 
+_STAMP = "%Y-%m-%dT%H:%M:%SZ"
+
+
+def _parse_stamp(text: str | None) -> dt.datetime | None:
+    try:
+        return dt.datetime.strptime((text or "").strip(), _STAMP).replace(tzinfo=dt.timezone.utc)
+    except ValueError:
+        return None
+
+
 @dataclass(frozen=True, slots=True)
 class Lock:
+    """A claim: who, since when, its token (which claim this is), when its holder last renewed
+    its lease, and a note (whose stale claim it took over)."""
+
     agent: str
     started: dt.datetime
     token: str
     note: str = ""
+    renewed: dt.datetime | None = None
 
     def render(self) -> str:
-        return (f"Claimed-by: {self.agent}\nStarted: {self.started.strftime('%Y-%m-%dT%H:%M:%SZ')}\n"
-                f"Token: {self.token}\n" + (f"Note: {self.note}\n" if self.note else ""))
+        return (f"Claimed-by: {self.agent}\nStarted: {self.started.strftime(_STAMP)}\n"
+                + (f"Renewed: {self.renewed.strftime(_STAMP)}\n" if self.renewed else "")
+                + f"Token: {self.token}\n" + (f"Note: {self.note}\n" if self.note else ""))
 
     @classmethod
     def parse(cls, text: str) -> "Lock | None":
         fields = dict(re.findall(r"^([A-Za-z-]+):[ \t]*(.*)$", text, re.M))
-        try:
-            started = dt.datetime.strptime(fields["Started"].strip(), "%Y-%m-%dT%H:%M:%SZ")
-        except (KeyError, ValueError):
-            started = dt.datetime(1970, 1, 1)  # unreadable: as stale as can be
-        return cls(fields.get("Claimed-by", "?").strip(), started.replace(tzinfo=dt.timezone.utc),
-                   fields.get("Token", "").strip(), fields.get("Note", "").strip())
+        started = _parse_stamp(fields.get("Started")) or dt.datetime(1970, 1, 1, tzinfo=dt.timezone.utc)
+        return cls(fields.get("Claimed-by", "?").strip(), started, fields.get("Token", "").strip(),
+                   fields.get("Note", "").strip(), _parse_stamp(fields.get("Renewed")))
 
     def age_hours(self, now: dt.datetime) -> float:
-        return (now - self.started).total_seconds() / 3600
+        """The lease's age: since it was last renewed (or taken)."""
+        return (now - (self.renewed or self.started)).total_seconds() / 3600
+
+    def renew(self) -> "Lock":
+        return Lock(self.agent, self.started, self.token, self.note, _now())
 
     def describe(self) -> str:
-        return f"{self.agent} (since {self.started.strftime('%Y-%m-%d %H:%M UTC')})"
+        renewed = f", renewed {self.renewed.strftime('%Y-%m-%d %H:%M UTC')}" if self.renewed else ""
+        return f"{self.agent} (since {self.started.strftime('%Y-%m-%d %H:%M UTC')}{renewed})"
 
 
 def default_agent() -> str:
@@ -166,7 +187,7 @@ def _folder_claim(folder: Path, task: str, agent: str, stale_hours: float) -> st
         old = None
         if held is not None:
             if held.agent == agent:
-                return f"task {cid} is already yours ({held.describe()}): {tfile}"
+                return _folder_renew(folder, cid, held, tfile)
             if not _refuse_unless_takeable(cid, held, agent, stale_hours):
                 continue
             old = held
@@ -184,9 +205,120 @@ def _folder_claim(folder: Path, task: str, agent: str, stale_hours: float) -> st
         finally:
             tmp.unlink(missing_ok=True)
         taken = f" (took over from {old.describe()}, stale)" if old else ""
+        _remember(folder, None, cid, lock.token)
         return f"claimed task {cid} for {agent}{taken}: {tfile}"
     held = _read_lock(path)
     raise ClaimRefused(f"task {cid} is claimed by {held.describe() if held else 'another agent'}: pick another task")
+
+
+def _folder_renew(folder: Path, cid: str, held: Lock, tfile: Path | None) -> str:
+    """The holder claims its own task again: its lease is renewed (the lock rewritten, same token)."""
+    path = claim_path(folder, cid)
+    lock = held.renew()
+    tmp = folder / f".{cid}{CLAIM_SUFFIX}.{lock.token}.renew.tmp"
+    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW, 0o644)
+    with os.fdopen(fd, "w") as f:
+        f.write(lock.render())
+    now = _read_lock(path)
+    if now is None or now.token != held.token:  # taken over (or released) in between
+        tmp.unlink(missing_ok=True)
+        raise ClaimRefused(f"task {cid} is no longer yours: {'claimed by ' + now.describe() if now else 'released'}")
+    os.replace(tmp, path)
+    _remember(folder, None, cid, lock.token)
+    return f"task {cid} is yours; lease renewed ({lock.describe()}): {tfile}"
+
+
+# ---------------------------------------------------------------- what a clone remembers of its claims
+# The claims this clone made, by task id and token: outside the shared folder (in the git dir of
+# a clone, else in this user's cache), so the holder can tell a takeover from its own claim.
+
+def _memory_path(folder: Path, git: "Git | None") -> Path:
+    if git is not None:
+        gitdir = _git_out(git.root, "rev-parse", "--absolute-git-dir")
+        if gitdir:
+            return Path(gitdir) / "oracle-claims.json"
+    # A plain shared folder: this user's cache on this machine (the folder is everyone's).
+    digest = hashlib.sha256(str(folder.resolve()).encode()).hexdigest()[:16]
+    where = cache_root() / "claims"
+    where.mkdir(parents=True, exist_ok=True)
+    return where / f"{digest}.json"
+
+
+def _remembered(folder: Path, git: "Git | None") -> dict[str, str]:
+    path = _memory_path(folder, git)
+    try:
+        text = read_small(path, MAX_CLAIM_BYTES, "oracle's list of this clone's claims")
+        data = json.loads(text) if text else {}
+    except (OSError, ValueError, FeedError):
+        return {}
+    return {str(k): str(v) for k, v in data.items()} if isinstance(data, dict) else {}
+
+
+def _remember(folder: Path, git: "Git | None", cid: str, token: str | None) -> None:
+    """Note (token) or forget (None) one of this clone's claims; losing the note costs only the notice."""
+    mine = _remembered(folder, git)
+    if token is None:
+        if mine.pop(cid, None) is None:
+            return
+    else:
+        mine[cid] = token
+    try:
+        atomic_write(_memory_path(folder, git), json.dumps(mine, sort_keys=True) + "\n")
+    except OSError:
+        pass
+
+
+def touch(folder: str | Path, agent: str, lease_hours: float = DEFAULT_STALE_HOURS) -> list[str]:
+    """What every oracle command of a holder's clone does first: each claim this clone made is
+    looked up (upstream, in a clone); one taken over or removed meanwhile is forgotten with one
+    line saying so, one whose lease is a quarter spent is renewed. Never raises: a line says what
+    could not be done."""
+    folder = Path(folder)
+    if not folder.is_dir():
+        return []
+    try:
+        git = Git.of(folder)
+        mine = _remembered(folder, git)
+        if not mine:
+            return []
+        out = []
+        if git is not None:
+            git.run("fetch", "-q", git.remote, check=False)
+        for cid, token in sorted(mine.items()):
+            path = claim_path(folder, cid)
+            held = git.upstream_lock(_rel(git, folder, path)) if git is not None else _read_lock(path)
+            if held is None or held.token != token:
+                _remember(folder, git, cid, None)
+                why = f"taken over by {held.describe()} (your lease had expired: renew with 'oracle claim --renew')" \
+                    if held is not None else "gone (released or done by someone else)"
+                out.append(f"warning: your claim on task {cid} is {why}")
+            elif held.age_hours(_now()) > lease_hours / 4:
+                if git is not None:
+                    git.claim(folder, cid, agent, lease_hours)
+                else:
+                    _folder_renew(folder, cid, held, None)
+        return out
+    except (OracleError, OSError) as exc:
+        return [f"warning: could not check or renew your claims in {folder}: {exc}"]
+
+
+def renew(folder: str | Path, agent: str) -> list[str]:
+    """`oracle claim --renew`: renew the lease of every claim of `agent` in the folder."""
+    folder = Path(folder)
+    git = Git.of(folder)
+    if git is not None:
+        git.pull()
+    held = {p.name[: -len(CLAIM_SUFFIX)]: lock for p in sorted(folder.glob(f"*{CLAIM_SUFFIX}"))
+            if (lock := _read_lock(p)) is not None and lock.agent == agent}
+    if not held:
+        return [f"{agent} holds no claim in {folder}/"]
+    out = []
+    for cid in held:
+        try:
+            out.append(claim(folder, cid, agent))
+        except OracleError as exc:
+            out.append(f"task {cid}: {exc}")
+    return out
 
 
 def _move_aside(path: Path, expected: Lock) -> bool:
@@ -229,6 +361,7 @@ def _folder_release(folder: Path, task: str, agent: str, force: bool, done: bool
     record = _done_record(folder, cid, agent, fix, checked) if done else None
     if held is not None and not _move_aside(path, held):
         raise ClaimRefused(f"task {cid}: its claim changed while releasing it: look again")
+    _remember(folder, None, cid, None)
     if done:
         done_records.write(folder, record)
         for p in files:
@@ -403,7 +536,7 @@ class Git:
         old = None
         if held is not None:
             if held.agent == agent:
-                return f"task {cid} is already yours ({held.describe()}): {tfile}"
+                return self._renew(folder, cid, held, tfile, agent)
             if _refuse_unless_takeable(cid, held, agent, stale_hours):
                 old = held
         lock = _new_lock(agent, old)
@@ -425,7 +558,34 @@ class Git:
             self.undo()
             raise ClaimRefused(f"task {cid} is claimed by {winner.describe()} (their push won): pick another task")
         taken = f" (took over from {old.describe()}, stale)" if old else ""
+        _remember(folder, self, cid, lock.token)
         return f"claimed task {cid} for {agent}{taken}, pushed to {self.upstream}: {tfile}"
+
+    def _renew(self, folder: Path, cid: str, held: Lock, tfile: Path | None, agent: str) -> str:
+        """The holder claims its task again: its lease renewed in a pushed commit (same token)."""
+        path = claim_path(folder, cid)
+        rel = _rel(self, folder, path)
+        lock = held.renew()
+        before = _read_claim(path)
+        _write_lock(path, lock.render())
+        self.run("add", "--", rel)
+        try:
+            self.commit(agent, f"oracle renew {cid} for {agent}", [rel])
+        except OracleError:
+            self.run("reset", "-q", "--", rel, check=False)
+            _restore(path, before)
+            raise
+        try:
+            winner = self.push(rel, lock.token, held.token)
+        except OracleError:
+            self.undo()
+            raise
+        if winner is not None:
+            self.undo()
+            _remember(folder, self, cid, None)
+            raise ClaimRefused(f"task {cid} is no longer yours: claimed by {winner.describe()}")
+        _remember(folder, self, cid, lock.token)
+        return f"task {cid} is yours; lease renewed ({lock.describe()}), pushed to {self.upstream}: {tfile}"
 
     def release(self, folder: Path, task: str, agent: str, force: bool, done: bool, fix: str | None = None,
                 checked: str = "") -> str:
@@ -460,6 +620,7 @@ class Git:
         if winner is not None:
             self.undo()
             raise ClaimRefused(f"task {cid}: its claim changed upstream ({winner.describe()}): not released")
+        _remember(folder, self, cid, None)
         return f"task {cid} done ({record.describe()}): claim, task file and state removed, done record pushed" \
             if done else \
             f"released task {cid}, pushed to {self.upstream}"

@@ -93,7 +93,7 @@ def test_claim_holds_against_later_agents_release_and_done(tmp_path, upstream):
     rc, out = done(cli("claim", f"current_tasks/{TASK}", "--agent", "bob", cwd=b))
     assert rc == 1 and "claimed by alice" in out and clean(b)
     rc, out = done(cli("claim", CID, "--agent", "alice", cwd=a))
-    assert rc == 0 and "already yours" in out
+    assert rc == 0 and "lease renewed" in out
     rc, out = done(cli("release", CID, "--agent", "bob", cwd=b))
     assert rc == 1 and "not released" in out and clean(b)
     rc, out = done(cli("release", CID, "--agent", "alice", cwd=a))
@@ -223,3 +223,34 @@ def test_two_agents_publish_different_partial_runs_and_both_land(tmp_path, upstr
     assert "[3 failing cases]" in text and all(f"s/t{i}.c@x86_64-O0" in text for i in range(3))
     assert any(n.startswith("crash-in-s-w-c--") for n in names)
     assert TASK in names  # the seed's own tasks are untouched
+
+
+def test_a_renewed_claim_holds_an_expired_one_is_taken_and_its_holder_told(tmp_path, upstream):
+    """Leases: the holder's claim again (or any oracle command of its clone, once a quarter of the
+    lease is spent) renews it; a takeover needs an expired lease, and the old holder's next command
+    says so on one line."""
+    import time
+
+    a, b = clone(upstream, tmp_path / "a"), clone(upstream, tmp_path / "b")
+    lease = 0.002  # hours: 7.2 s
+    (a / "oracle.toml").write_text(f"lease-hours = {lease}\n")  # the holder's clone renews at a quarter of it
+    rc, out = done(cli("claim", CID, "--agent", "alice", cwd=a))
+    assert rc == 0, out
+    token = next(ln for ln in upstream_file(upstream, f"current_tasks/{CID}.claim").splitlines()
+                 if ln.startswith("Token:"))
+    time.sleep(2.5)  # past a quarter of the lease
+    rc, out = done(cli("release", "f" * 12, "--agent", "alice", cwd=a))  # any command of alice's clone
+    lock = upstream_file(upstream, f"current_tasks/{CID}.claim")
+    assert "Renewed:" in lock and token in lock and lock.startswith("Claimed-by: alice\n"), (out, lock)
+    rc, out = done(cli("claim", CID, "--agent", "bob", "--stale-after", str(lease), cwd=b))
+    assert rc == 1 and "claimed by alice" in out and "renewed" in out, out
+    rc, out = done(cli("claim", "--renew", "--agent", "alice", cwd=a))
+    assert rc == 0 and "lease renewed" in out, out
+    time.sleep(lease * 3600 + 1)  # alice stops renewing: her lease expires
+    rc, out = done(cli("claim", CID, "--agent", "bob", "--stale-after", str(lease), cwd=b))
+    assert rc == 0 and "took over from alice" in out, out
+    rc, out = done(cli("release", "f" * 12, "--agent", "alice", cwd=a))
+    notice = [ln for ln in out.splitlines() if f"your claim on task {CID}" in ln]
+    assert len(notice) == 1 and "taken over by bob" in notice[0], out
+    rc, out = done(cli("release", "f" * 12, "--agent", "alice", cwd=a))
+    assert f"your claim on task {CID}" not in out  # said once

@@ -190,7 +190,7 @@ def test_a_push_that_landed_before_the_remote_stalled_is_a_claim(tmp_path, upstr
     assert upstream_file(upstream, f"current_tasks/{CID}.claim").startswith("Claimed-by: bob\n")
     (upstream / "hooks" / "post-receive").unlink()
     rc, out = done(cli("claim", CID, "--agent", "bob", cwd=a))
-    assert rc == 0 and "already yours" in out, out
+    assert rc == 0 and "lease renewed" in out, out
 
 
 def test_a_push_refused_by_policy_shows_the_hooks_words_and_is_not_retried(tmp_path, upstream):  # noqa: F811
