@@ -14,6 +14,7 @@ APT_PACKAGES=(
   tcc gcc-12-source bubblewrap chromium
   csmith libcsmith-dev
   cvise
+  clang   # a runtime failure's third opinion (does clang build it like the candidate?)
   strace  # the candidate compiler's identity: the files one compile runs and reads
   docker.io cgroupfs-mount debootstrap
   tcl8.6 tcl8.6-dev  # the sqlite recipe: tclsh writes its sources, testfixture links Tcl

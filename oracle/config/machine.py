@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import os
 import shlex
+import shutil
 import tempfile
 from dataclasses import replace
 from pathlib import Path
@@ -23,7 +24,8 @@ from oracle.report import refuse_folder, refuse_special
 from oracle.model.errors import SuiteError, UsageError
 from oracle.config.targets import HOST_ARCH, TARGETS
 from oracle.config.identity import Identity, identity
-from oracle.config.toolchain import (CANDIDATE, REFERENCE, TRIVIAL_PROGRAM, Toolchain, find_emulator, find_reference, first_line, probe, resolve)
+from oracle.config.toolchain import (CANDIDATE, REFERENCE, TRIVIAL_PROGRAM, Toolchain, find_emulator, find_reference,
+                                     first_line, probe, resolve, version_line)
 
 # Candidate opt levels every GCC takes: no need to ask the reference about them.
 PLAIN_OPTS = ("-O0", "-O1", "-O2", "-O3", "-Os", "-Og", "-Oz")
@@ -44,10 +46,14 @@ def build(values: dict, *, probe_toolchains: bool = True) -> RunConfig:
     warnings: list[str] = []
     sandbox = _sandbox(s.sandbox, warnings)
     candidates, references, emulators = _toolchains(s, probe_toolchains, warnings, confine=sandbox == "bwrap")
-    ub_reference: tuple[str, ...] = ()
-    if ub_check:
-        ub_reference = references[HOST_ARCH].argv if HOST_ARCH in references else find_reference(
-            TARGETS[HOST_ARCH], s.references.get(HOST_ARCH))
+    # The host's reference builds the sanitizer binary: for the UB check, and for a runtime
+    # failure's second look (the sanitizers may see undefined behaviour the test relies on).
+    ub_reference = references[HOST_ARCH].argv if HOST_ARCH in references else find_reference(
+        TARGETS[HOST_ARCH], s.references.get(HOST_ARCH))
+    clang = shutil.which("clang")
+    if clang is None and probe_toolchains:
+        warnings.append("no clang here: a runtime failure gets no third opinion (tests that rely on what GCC "
+                        "chooses are not told apart); make setup installs it")
     out = s.out or default_out_dir()
     if s.resume:
         out = s.out or os.path.join(".oracle", "runs", "latest")
@@ -86,6 +92,8 @@ def build(values: dict, *, probe_toolchains: bool = True) -> RunConfig:
         candidate_rev=s.candidate_rev,
         max_failures=s.max_failures,
         ub_reference=tuple(ub_reference),
+        clang=(clang,) if clang else (),
+        clang_version=version_line((clang,)) if clang and probe_toolchains else "",
         warnings=tuple(warnings),
         backend=s.backend,
         suite_root=str(Path(suite.root).resolve()) if getattr(suite, "root", None) else None,

@@ -170,6 +170,9 @@ class RunConfig:
     ub_check: bool = False
     # False (--rejudge, --no-cache): no judgement is reused, every candidate compile and run happens
     reuse_judgements: bool = field(default=True, metadata=NOT_RESUMED)
+    # clang and its --version line: a runtime failure's third opinion (() when there is no clang)
+    clang: tuple[str, ...] = ()
+    clang_version: str = ""
     candidate_rev: str | None = None  # --candidate-rev, as given (the identity holds what it decided)
     max_failures: int | None = field(default=None, metadata=NOT_RESUMED)  # --max-failures: the run stops after this many candidate failures
     # the x86_64 reference that builds the sanitizer binary
@@ -214,7 +217,7 @@ class RunConfig:
             d["candidates"] = {a: Toolchain.from_json(t) for a, t in d["candidates"].items()}
             d["references"] = {a: Toolchain.from_json(t) for a, t in d["references"].items()}
             d["emulators"] = {a: Emulator.from_json(e) for a, e in d["emulators"].items()}
-            for k in ("arches", "opts", "warnings", "ub_reference"):
+            for k in ("arches", "opts", "warnings", "ub_reference", "clang"):
                 d[k] = tuple(d.get(k) or ())
             if d.get("shard") is not None:
                 d["shard"] = tuple(d["shard"])

@@ -13,7 +13,9 @@ lack as a whole (complex numbers, vector types, predefined macros, ...) is keyed
 A runtime failure is keyed by the family of a symbol the dynamic loader could not find (the binary
 never ran), else by GCC bug report when the suite holds several tests for one (prN.c, prN-2.c),
 else by the one rare construct its program uses (VLA members, wide bit-fields, vector types, ...)
-and how it failed, else by its verdict and the test.
+and how it failed, else by its verdict and the test. A cause is words a person can act on: no
+placeholder of the normalised diagnostic ('ID' reads "a name"), and a runtime failure's says what
+the program exercises (the common constructs it uses, or "plain C code") besides a bug number.
 
 Every key is a function of the one case alone, never of which other cases the run judged, so a
 sampled, filtered or sharded run puts a case in the same cluster as a full run does (task files
@@ -90,9 +92,16 @@ class Cluster:
     cause: str = ""  # the cause in plain words, from the signature alone: the same in every run
 
     @property
+    def gcc_choice(self) -> bool:
+        """Every case of it looks like a test relying on what GCC chooses: clang's build does what
+        the candidate's does, or the sanitizers see undefined behaviour in the test."""
+        return bool(self.records) and all(r.evidence.clang == "candidate" or r.evidence.ub for r in self.records)
+
+    @property
     def rank(self) -> tuple:
-        """Most valuable first: the biggest clusters, then those failing on every arch."""
-        return (-len(self.records), not self.all_arches, self.id)
+        """Most valuable first: real bugs before tests that rely on GCC's choices, then the biggest
+        clusters, then those failing on every arch."""
+        return (self.gcc_choice, -len(self.records), not self.all_arches, self.id)
 
     @property
     def case_ids(self) -> list[str]:
@@ -140,7 +149,7 @@ def key(r: CaseRecord) -> tuple[str, str]:
         if ev.feature:
             return f"{r.verdict}|feature|{ev.feature[0]}", f"{r.verdict}: {ev.feature[1]}"
         diag = normalise_diagnostic(ev.diagnostic, r.test) or "no diagnostic"
-        return f"{r.verdict}|{diag}", f"{r.verdict}: {diag}"
+        return f"{r.verdict}|{diag}", f"{r.verdict}: {plain(diag)}"
     if r.culprits:  # a project test bisected to TUs: every test those TUs break is one task
         project = r.test.partition("/")[0]
         tus = " + ".join(sorted(r.culprits))
@@ -157,12 +166,32 @@ def key(r: CaseRecord) -> tuple[str, str]:
         how += f" ({ev.signal})"
     if ev.pr_group:  # prN.c, prN-2.c: tests written for one GCC bug report (the suite's files, not the run's)
         return (f"runtime|pr{ev.pr_group}|{how}",
-                f"{how} in the tests of GCC bug {ev.pr_group} (pr{ev.pr_group}*.c)")
+                f"{how} in {_exercises(ev)} (the tests of GCC bug {ev.pr_group}, pr{ev.pr_group}*.c)")
     if len(ev.constructs) == 1:  # two would be two suspects: the test keeps its own task
         name, what = ev.constructs[0]
         return f"runtime|construct|{name}|{how}", f"{how} in programs that use {what}"
     test = f"{r.suite}/{r.test}"
-    return f"{r.verdict}|{test}", f"{r.verdict} in {test}"  # how it fails varies by arch: the task says
+    # How it fails varies by arch: the task says. What the test exercises is what can be said.
+    return f"{r.verdict}|{test}", f"{r.verdict} in {_exercises(ev)} ({test})"
+
+
+def _exercises(ev) -> str:
+    """What a failing program exercises, in words: the common constructs it uses."""
+    if ev.features:
+        return "a program using " + ", ".join(ev.features)
+    return "plain C code"  # none of evidence._FEATURES: no bit-fields, complex, vector, long double, ...
+
+
+# The placeholders normalise_diagnostic puts in a diagnostic, in words a title can hold.
+_PLAIN = ((re.compile(r"'ID'"), "a name"), (re.compile(r"\bFILE:\s*"), ""), (re.compile(r"\bPATH\b"), "a file"),
+          (re.compile(r"\bTEST\b"), "the test's name"), (re.compile(r"'\.\.\.'"), "'…'"))
+
+
+def plain(diag: str) -> str:
+    """A normalised diagnostic as words: no placeholder left for a person to decode."""
+    for rx, words in _PLAIN:
+        diag = rx.sub(words, diag)
+    return " ".join(diag.split())
 
 
 def _title(r: CaseRecord, cause: str, tested: set[str], failed: set[str]) -> str:
@@ -188,7 +217,8 @@ def symbol_family(symbol: str) -> tuple[str, str]:
         return symbol, f"undefined symbol {symbol}"
     if symbol in _NOT_IN_LIBC:
         return symbol, _NOT_IN_LIBC[symbol]
-    return "'ID'", "undefined symbol 'ID' (a function the test declares)"
+    return "'ID'", ("undefined functions the test declares and calls (an inline function the candidate does "
+                    "not emit, or a call GCC's optimizer removes)")
 
 
 # Plain names a test calls that no library defines: the compiler has to expand them itself.

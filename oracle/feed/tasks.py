@@ -36,10 +36,10 @@ from typing import Iterator
 
 from oracle.model import verdict as V
 from oracle.feed import done as done_records
-from oracle.feed.cluster import ID_LEN, Cluster, clusters, key
+from oracle.feed.cluster import ID_LEN, Cluster, clusters, key, symbol_family
 from oracle.feed.folder import entry, read_small
 from oracle.model.errors import FeedError
-from oracle.judge.evidence import features, gcc_only
+from oracle.judge.evidence import code_only, features, gcc_only
 from oracle.model.record import CaseRecord
 from oracle.report import atomic_write, refuse_special
 from oracle.report.results import Run
@@ -328,7 +328,15 @@ def _mark(state: dict, by_case: dict[str, CaseRecord]) -> None:
 def _merge(state: dict, cl: Cluster, ctx: "_Context") -> dict:
     for r in cl.records:
         state["cases"].setdefault(r.id, {"arch": r.arch, "opt": r.opt})["state"] = FAILS
-    state["symbols"] = sorted(set(state["symbols"]) | {s for r in cl.records for s in r.evidence.missing_symbols})
+    # A link error's symbols of this task's family; one a case also misses of another family is a
+    # second bug, named apart (never listed as if the same mechanism provided it).
+    family = cl.signature.split("|link|", 1)[1] if "|link|" in cl.signature else None
+    seen = {s for r in cl.records for s in r.evidence.missing_symbols}
+    mine = {s for s in seen if family is None or symbol_family(s)[0] == family}
+    state["symbols"] = sorted(set(state["symbols"]) | mine)
+    other = sorted(set(state.get("other_symbols", ())) | (seen - mine))
+    if other:
+        state["other_symbols"] = other
     seen = [r for r in cl.records if ctx.run.case_dir(r.id)] or cl.records  # folders hold the details
     best = min(seen, key=ctx.rep_key, default=None)
     old = state.get("rep")
@@ -418,9 +426,16 @@ class _Context:
         return made[0] if made and not r.case.sources else None
 
     def lines(self, r: CaseRecord) -> int:
+        """The program's size: lines of code (comments and blank lines aside) in the test and every
+        file linked in with it, so an example is the smallest program, not the smallest file."""
         if r.id not in self._lines:
             p = self.source(r)
-            self._lines[r.id] = len(p.read_bytes().splitlines()) if p else 1 << 30
+            if p is None:
+                self._lines[r.id] = 1 << 30
+            else:
+                files = [p, *(p.parent / Path(s).name for s in r.case.sources[1:])]
+                self._lines[r.id] = sum(sum(1 for ln in code_only(f.read_text(errors="replace")).splitlines()
+                                            if ln.strip()) for f in files if f.is_file())
         return self._lines[r.id]
 
     def reduced_program(self, r: CaseRecord) -> tuple[list[str], str] | None:
@@ -452,6 +467,7 @@ class _Context:
                                                                          "reproduction below"],
             "program": program, "program_note": note, "reduced": reduced,
             "gcc_only": gcc_only(case.flags, src.read_bytes() if src else b""),
+            "clang": r.evidence.clang, "ub": clean(r.evidence.ub, 200),
             "features": features(src.read_bytes() if src else b""),
             "where": self.where(r), "repro": self.repro(r),
         }
@@ -569,9 +585,12 @@ def render(state: dict, others: dict[str, dict] | None = None) -> str:
     settled = sorted(i for i, c in cases.items() if c["state"] != FAILS)
     n = len(failing)
     verdict = V.by_name(state["verdict"])
+    rep = state.get("rep") or {}
+    doubt = " (likely relies on GCC's choices: see Third opinion)" if rep.get("clang") == "candidate" else \
+        " (the sanitizers see undefined behaviour)" if rep.get("ub") else ""
     lines = [
         f"{'REGRESSION of a done task: ' if state.get('regression') else ''}{state['cause']} "
-        f"[{n} failing case{'s' * (n != 1)}]",
+        f"[{n} failing case{'s' * (n != 1)}]{doubt}",
         "",
         f"Task: {state['id']}",
         *([f"Regression: {state['regression']}"] if state.get("regression") else []),
@@ -582,6 +601,9 @@ def render(state: dict, others: dict[str, dict] | None = None) -> str:
     ]
     if state["symbols"]:
         lines.append(f"Missing symbols seen: {', '.join(state['symbols'][:30])}")
+    if state.get("other_symbols"):
+        lines.append(f"Also missing, another cause (its own task where a test misses only it): "
+                     f"{', '.join(state['other_symbols'][:30])}")
     lines.append(f"Cases: {n} failing" + (f", {len(settled)} no longer failing this way" if settled else ""))
     shown = [f"  {i}" for i in failing] + [f"  {i}  ({cases[i]['state'].replace('passes', 'passes now')})"
                                            for i in settled]
@@ -598,6 +620,14 @@ def render(state: dict, others: dict[str, dict] | None = None) -> str:
         if rep["gcc_only"]:
             lines.append(f"Needs GCC-only features: {'; '.join(rep['gcc_only'])} (a candidate may lack them "
                          "on purpose)")
+        if rep.get("clang") == "candidate":
+            lines.append("Third opinion: clang's build behaves like the candidate's, not GCC's: the test likely "
+                         "relies on behaviour GCC chooses (implementation-defined or undefined); fix real bugs "
+                         "first")
+        elif rep.get("clang") == "reference":
+            lines.append("Third opinion: clang's build behaves like GCC's: the candidate is the odd one out")
+        if rep.get("ub"):
+            lines.append(f"Undefined behaviour: the sanitizers report it in this test: {rep['ub']}")
         lines += [f"Reason: {rep['reason']}", "",
                   "Reproduce (from the repository root, in any clone with oracle installed; exit 1 while "
                   "it fails, 0 once fixed):", f"  {rep['repro']}"]

@@ -24,7 +24,8 @@ _MAX_SOURCE = 1 << 20  # bytes of a program scanned for constructs
 
 
 def of(case_sources: tuple[str, ...], suite_sources: tuple[str, ...], test: str, verdict: V.Verdict,
-       diagnostic: str, run: "proc.ProcResult | None", *, signal: str = "", stack_hint: bool = False) -> Evidence:
+       diagnostic: str, run: "proc.ProcResult | None", *, signal: str = "", stack_hint: bool = False,
+       clang: str = "", ub: str = "") -> Evidence:
     """The evidence of one judged case. `case_sources`: the files compiled (a generated program's
     materialised file); `suite_sources`: where the suite keeps them (its folder says which tests
     belong to one GCC bug report); `diagnostic`: the candidate's first diagnostic line (the reason
@@ -42,14 +43,16 @@ def of(case_sources: tuple[str, ...], suite_sources: tuple[str, ...], test: str,
     loader = _LOADER.search(stderr)
     if not signal and run is not None and run.status.kind == proc.SIGNAL:
         signal = proc.signal_name(run.status.code)
-    pr, found = "", ()
+    pr, found, used = "", (), ()
     if verdict in _RUNTIME and case_sources:
         m = _PR_TEST.fullmatch(PurePosixPath(test).name)
         if m and suite_sources and _pr_siblings(os.path.dirname(suite_sources[0]), m.group(1)) > 1:
             pr = m.group(1)
-        found = tuple(constructs(_read(case_sources[0])))
+        text = _read(case_sources[0])
+        found = tuple(constructs(text))
+        used = tuple(features(text.encode()))
     return Evidence(loader_symbol=loader.group(1) if loader else "", signal=signal, stack_hint=stack_hint,
-                    pr_group=pr, constructs=found)
+                    pr_group=pr, constructs=found, clang=clang, ub=ub, features=used)
 
 
 _LINK = re.compile(r"undefined (?:symbol|reference)|unresolved (?:external|symbol)|symbols? not found", re.I)

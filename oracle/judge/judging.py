@@ -178,13 +178,13 @@ class Judge:
             return Result(case, ref.verdict, ref.reason, ref=ref)
         known = self._known_judgement(case, ref)
         if known is not None:
-            verdict, reason, build, run = known
+            verdict, reason, build, run, opinion = known
             fresh, stale = self.against_fresh(ref, verdict, lambda: self._refreshed(case))
             if fresh.verdict is not None:
                 return Result(case, fresh.verdict, fresh.reason, ref=fresh, stale_cache=stale)
             if not stale:
                 return Result(case, verdict, reason, ref=fresh, build=build, run=run, reused_run=True,
-                              reused_build=True)
+                              reused_build=True, clang=opinion[0], ub=opinion[1])
             ref = fresh  # the stored reference was wrong: judged for real against the fresh one
         work = self._workdir()
         try:
@@ -216,8 +216,36 @@ class Judge:
             varies = self._status_varies(case, ref, work)
             if varies:
                 return Result(case, V.UNSTABLE, varies, ref=ref, build=build, run=run, stale_cache=stale)
+        clang, ub = self._second_look(case, ref, run, work) if verdict in V.COMPARED else ("", "")
         return Result(case, verdict, reason, ref=ref, build=build, run=run, stale_cache=stale,
-                      reused_run=reused)
+                      reused_run=reused, clang=clang, ub=ub)
+
+    def _second_look(self, case: Case, ref: RefOutcome, run: ProcResult, work: Path) -> tuple[str, str]:
+        """A runtime failure looked at again: (how clang's build behaves: like the "candidate", the
+        "reference" or "neither"; "" when clang cannot say), and the sanitizers' first report on the
+        test ("" when they see nothing). When clang does what the candidate does, the test likely
+        relies on a choice GCC makes (implementation-defined or undefined behaviour)."""
+        clang = ""
+        if self.cfg.clang:
+            exe = str(work / "clang")
+            target = () if TARGETS[case.arch].native else (f"--target={TARGETS[case.arch].cross_prefix.rstrip('-')}",)
+            build = self._compile((*self.cfg.clang, *target, "-w"), case.opt_argv, case, exe,
+                                  self.cfg.ref_compile_timeout, work)
+            if classify_build(build, exe, self.cfg.ref_compile_timeout) is None:
+                other = self._execute(case, exe, work)
+                if other.status.kind != proc.TIMEOUT and not other.stdout_truncated:
+                    seen = (other.status, other.stdout)
+                    clang = "candidate" if seen == (run.status, run.stdout) else \
+                        "reference" if seen == (ref.expected.status, ref.expected.stdout) else "neither"
+        ub = ""
+        if self.cfg.ub_reference:
+            key = (case.suite, case.test, case.sources)
+            if key not in self._ub:
+                self._ub[key] = self._sanitize(case)
+                if len(self._ub) > self.REF_MEMO:
+                    self._ub.popitem(last=False)
+            ub = self._ub[key][0] or ""
+        return clang, ub
 
     def _case_key(self, case: Case, ref: RefOutcome) -> str | None:
         """The key of this compiler's judgement of the case, or None when none is reused."""
@@ -225,7 +253,7 @@ class Judge:
         if not (identity and ref.key and ref.runs and self.reuse_judgements):
             return None
         return reuse.case_key(identity, ref.key, ref.expected, tuple(case.opt_argv), self.cfg.compile_timeout,
-                              self._run_timeout(case), self.cfg.stdout_limit)
+                              self._run_timeout(case), self.cfg.stdout_limit, self.cfg.clang_version)
 
     def _known_judgement(self, case: Case, ref: RefOutcome):
         """(verdict, reason, build, run) of the same compiler's judgement of the case, or None."""
@@ -241,7 +269,7 @@ class Judge:
             return
         store = self._open_cache()
         if reuse.case_storable(res.verdict, res.build, res.run):
-            store.put(key, reuse.case_to_json(res.verdict, res.reason, res.build, res.run))
+            store.put(key, reuse.case_to_json(res.verdict, res.reason, res.build, res.run, (res.clang, res.ub)))
         else:
             store.release(key)
 

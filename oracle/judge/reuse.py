@@ -61,7 +61,7 @@ def key(exe_hash: str, reference_key: str, expected: ProcResult, run_timeout: fl
 
 
 def case_key(identity: str, reference_key: str, expected: ProcResult, opt: tuple[str, ...],
-             compile_timeout: float, run_timeout: float, stdout_limit: int) -> str:
+             compile_timeout: float, run_timeout: float, stdout_limit: int, second_look: str = "") -> str:
     """The key of a case's judgement by one compiler: the reference key holds the test's bytes, its
     flags, the arch, the emulator and the sandbox; the candidate's opt level and limits are added."""
     parts = {
@@ -71,6 +71,7 @@ def case_key(identity: str, reference_key: str, expected: ProcResult, opt: tuple
         "expected": [expected.status.to_json(), hashlib.sha256(expected.stdout).hexdigest()],
         "opt": list(opt),
         "limits": [compile_timeout, run_timeout, stdout_limit],
+        "second_look": second_look,  # what gave a runtime failure's third opinion (clang's version)
     }
     return JUDGEMENT_PREFIX + hashlib.sha256(json.dumps(parts, sort_keys=True).encode()).hexdigest()
 
@@ -83,13 +84,16 @@ def case_storable(verdict: V.Verdict, build: ProcResult | None, run: ProcResult 
     return storable(verdict, run)
 
 
-def case_to_json(verdict: V.Verdict, reason: str, build: ProcResult, run: ProcResult | None) -> dict:
+def case_to_json(verdict: V.Verdict, reason: str, build: ProcResult, run: ProcResult | None,
+                 opinion: tuple[str, str] = ("", "")) -> dict:
     return {"format": CASE_FORMAT, "verdict": verdict.name, "reason": reason,
-            "build": result_to_json(build, True), "run": result_to_json(run, True) if run is not None else None}
+            "build": result_to_json(build, True), "run": result_to_json(run, True) if run is not None else None,
+            "clang": opinion[0], "ub": opinion[1]}
 
 
-def case_from_json(data: dict) -> tuple[V.Verdict, str, ProcResult, ProcResult | None] | None:
-    """(verdict, reason, the build, the run or None) from a stored entry; None for another shape."""
+def case_from_json(data: dict):
+    """(verdict, reason, the build, the run or None, (clang, ub)) from a stored entry; None for
+    another shape."""
     try:
         if data.get("format") != CASE_FORMAT:
             return None
@@ -99,7 +103,8 @@ def case_from_json(data: dict) -> tuple[V.Verdict, str, ProcResult, ProcResult |
         run = result_from_json(data["run"]) if data.get("run") else None
         if (run is None) != (verdict in REUSABLE_BUILDS):
             return None
-        return verdict, str(data["reason"]), result_from_json(data["build"]), run
+        opinion = (str(data.get("clang") or ""), str(data.get("ub") or ""))
+        return verdict, str(data["reason"]), result_from_json(data["build"]), run, opinion
     except (KeyError, TypeError, ValueError, AttributeError):
         return None
 

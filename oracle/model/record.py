@@ -33,6 +33,13 @@ class Evidence:
     stack_hint: bool = False  # a project test that passes with an unlimited stack
     pr_group: str = ""  # the GCC bug report whose several tests the suite holds (prN.c, prN-2.c)
     constructs: tuple[tuple[str, str], ...] = ()  # (name, plain words): rare constructs the program uses
+    # A runtime failure's third opinion: clang's build of the test behaves like "candidate", like
+    # the "reference", or like "neither"; "" when not asked (no clang, or clang cannot build it).
+    clang: str = ""
+    ub: str = ""  # the sanitizers' first report on the test, when they see undefined behaviour
+    # runtime failures: the common constructs the program uses (bit-fields, long double, ...), so a
+    # cause can say what the test exercises
+    features: tuple[str, ...] = ()
 
     def to_json(self) -> dict:
         d = {}
@@ -51,7 +58,8 @@ class Evidence:
         text = lambda k: d.get(k) if isinstance(d.get(k), str) else ""  # noqa: E731
         return cls(text("diagnostic"), tuple(str(x) for x in d.get("missing_symbols") or () if isinstance(x, str)),
                    pair(d.get("feature")), text("loader_symbol"), text("signal"), d.get("stack_hint") is True,
-                   text("pr_group"), tuple(p for p in map(pair, d.get("constructs") or ()) if p))
+                   text("pr_group"), tuple(p for p in map(pair, d.get("constructs") or ()) if p),
+                   text("clang"), text("ub"), tuple(str(x) for x in d.get("features") or () if isinstance(x, str)))
 
 
 NO_EVIDENCE = Evidence()

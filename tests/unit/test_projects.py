@@ -216,3 +216,43 @@ def test_the_references_own_dependency_rule_lists_the_headers_its_minus_m_lists(
     assert from_rule == w.headers("a.c", common)
     assert "a.h" in from_rule and "inc/b c.h" in from_rule and "a.c" not in from_rule
     assert any(f.endswith("/stdio.h") for f in from_rule)
+
+
+def test_two_wrappers_with_one_pid_never_share_a_temporary_name(monkeypatch):
+    """Compiles run in sandboxes with their own pid namespaces: two wrappers sharing a store often
+    have the same pid, and a name made of the pid alone let one delete the other's object."""
+    from oracle.judge.projects import ccwrap
+
+    monkeypatch.setattr(ccwrap.os, "getpid", lambda: 4)
+    assert len({ccwrap._unique() for _ in range(100)}) == 100
+
+
+def test_a_known_culprit_set_is_confirmed_in_two_steps_not_searched_again(tmp_path, monkeypatch):
+    from oracle.judge.projects import bisect as B
+
+    keys = [f"k{i}" for i in range(64)]
+    monkeypatch.setattr(B.pb, "candidate_tus", lambda folder: [{"key": k, "tu": f"{k}.c"} for k in keys])
+    culprit = {"k17", "k40"}
+
+    class Fake(B.Mixed):
+        def run(self, route):
+            raise AssertionError("not used")
+
+    def fails_of(mixed):
+        def fails(route):
+            mixed.steps += 1
+            bad = culprit <= route
+            if bad:
+                mixed.kinds[route] = "output"
+            return bad
+        return fails
+
+    first = Fake(tmp_path, None, None, None, "", 1.0, None)
+    first.fails = fails_of(first)
+    sets, _ = B.bisect(first)
+    assert [sorted(e["key"] for e in s) for s in sets] == [sorted(culprit)] and first.steps > 10
+    second = Fake(tmp_path, None, None, None, "", 1.0, None)
+    second.fails = fails_of(second)
+    sets, log = B.bisect(second)
+    assert [sorted(e["key"] for e in s) for s in sets] == [sorted(culprit)]
+    assert second.steps == 3 and "earlier bisection" in log[-1]  # none by the candidate, the set, the rest

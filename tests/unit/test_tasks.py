@@ -44,10 +44,10 @@ def test_one_file_per_cluster_and_idempotent(tmp_path):
     rep = sync(run, folder)
     assert rep.clusters == 2 and rep.failures == 4 and len(rep.written) == 2
     files = task_files(folder)
-    assert files == sorted(["compile-error-error-id-undeclared--" + files[0].rsplit("--")[1],
-                            "wrong-exit-in-s-w-c--" + files[1].rsplit("--")[1]])
+    assert files == sorted(["compile-error-error-a-name-undeclared--" + files[0].rsplit("--")[1],
+                            "wrong-exit-in-plain-c-code-s-w-c--" + files[1].rsplit("--")[1]])
     text = (folder / files[0]).read_text()
-    assert text.startswith("compile-error: error: 'ID' undeclared [3 failing cases]\n")
+    assert text.startswith("compile-error: error: a name undeclared [3 failing cases]\n")
     assert "Verdict: compile-error" in text and "Arches: x86_64" in text and "s/t2.c@x86_64-O0" in text
     before = state(folder)
     mtimes = {p.name: p.stat().st_mtime_ns for p in folder.iterdir()}
@@ -106,7 +106,7 @@ def test_max_tasks_keeps_the_biggest(tmp_path):
     files = [f for f in task_files(folder) if f != "ideas.txt"]
     assert len(files) == 1 and "undeclared" in files[0] and rep.clusters == 2 and rep.ideas == 1
     ideas = (folder / "ideas.txt").read_text()
-    assert "wrong-exit in s/w.c" in ideas and "s/w.c@x86_64-O0" in ideas
+    assert "wrong-exit in plain C code (s/w.c)" in ideas and "s/w.c@x86_64-O0" in ideas
 
 
 def test_names_from_tests_never_become_paths(tmp_path):

@@ -91,7 +91,7 @@ def test_partial_run_adds_new_failures_and_marks_passes(tmp_path):
     (task,) = [n for n in changed if n.endswith(".txt")]
     assert changed == {task, "." + task[-16:-4] + ".json"} and rep.written == [task]
     text = after[task].decode()
-    assert text.startswith("compile-error: error: 'ID' undeclared [45 failing cases]")  # 12*4 - 4 + 1
+    assert text.startswith("compile-error: error: a name undeclared [45 failing cases]")  # 12*4 - 4 + 1
     assert "s/new.c@x86_64-O0" in text and "Cases: 45 failing, 4 no longer failing this way" in text
     # t0.c passes now; t5.c was not judged: still failing in the task's state.
     st = json.loads(after["." + task[-16:-4] + ".json"])
@@ -151,7 +151,7 @@ def test_runtime_task_key_does_not_depend_on_the_arches_judged():
     both = [rec("a.c", "x86_64", "crash"), rec("a.c", "aarch64", "crash")]
     (one,) = clusters(both[:1], ["x86_64"])
     (two,) = clusters(both, list(ARCHES))
-    assert one.id == two.id and one.cause == two.cause == "crash in s/a.c"
+    assert one.id == two.id and one.cause == two.cause == "crash in plain C code (s/a.c)"
 
 
 def test_representative_prefers_the_host_arch(tmp_path):

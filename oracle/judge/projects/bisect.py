@@ -119,16 +119,49 @@ class Mixed:
         return bad
 
 
+KNOWN = "culprits.json"  # in the candidate's build folder: the culprit sets its bisections found
+
+
+def known_sets(folder: Path) -> list[list[str]]:
+    """The culprit sets (TU keys) earlier bisections of this build found, for any test."""
+    try:
+        data = json.loads((folder / KNOWN).read_text())
+        return [list(map(str, s)) for s in data if isinstance(s, list)]
+    except (OSError, ValueError, TypeError):
+        return []
+
+
+def remember_sets(folder: Path, sets: list[list[str]]) -> None:
+    with pb.locked(folder, ".culprits.lock"):
+        known = known_sets(folder)
+        for s in sets:
+            if sorted(s) not in (sorted(k) for k in known):
+                known.append(sorted(s))
+        pb.write_json(folder / KNOWN, known)
+
+
 def bisect(mixed: Mixed) -> tuple[list[list[dict]], list[str]]:
     """(culprit sets, each a list of TU log entries; the step log). ddmin trusts its test: so the
     all-reference mixed build must pass first (else the failure is not the candidate's TUs: its
-    link step, or a test that is not deterministic), and each set found must fail once more."""
+    link step, or a test that is not deterministic), and each set found must fail once more.
+
+    One bisection per build: a culprit set another test of this build was bisected to is tried
+    first, in two steps (it alone by the candidate fails this test; all the candidate's other TUs
+    pass it); only when no known set explains the failure does the search run."""
     tus = pb.candidate_tus(mixed.folder)
     by_key = {e["key"]: e for e in tus}
     if mixed.fails(frozenset()):
         mixed.log.append("the mixed build with no TU by the candidate fails too: no culprit TU")
         return [], mixed.log
     everything = [e["key"] for e in tus]
+    for known in known_sets(mixed.folder):
+        if not set(known) <= set(everything):
+            continue
+        if mixed.fails(frozenset(known)) and not mixed.fails(frozenset(everything) - frozenset(known)):
+            mixed.log.append(f"the culprit set of an earlier bisection of this build explains it: {len(known)} "
+                             f"TUs, confirmed in {mixed.steps} steps")
+            mixed.primary = 1
+            return [[by_key[k] for k in known]], mixed.log
     sets = culprit_sets(everything, mixed.fails)
     confirmed = []
     for s in sets:
@@ -143,6 +176,8 @@ def bisect(mixed: Mixed) -> tuple[list[list[dict]], list[str]]:
     way = mixed.kinds.get(frozenset(everything))
     confirmed.sort(key=lambda s: mixed.kinds.get(frozenset(s)) != way)
     mixed.primary = sum(mixed.kinds.get(frozenset(s)) == way for s in confirmed) or len(confirmed)
+    if confirmed:
+        remember_sets(mixed.folder, confirmed[:mixed.primary])
     return [[by_key[k] for k in s] for s in confirmed], mixed.log
 
 

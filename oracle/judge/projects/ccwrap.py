@@ -196,9 +196,10 @@ class Wrapper:
             shutil.copyfile(dep, f"{target}.d")
         os.replace(tmp, target)
         index = os.path.join(store, f"{key}.{who}.headers")
-        with open(f"{index}.{os.getpid()}.tmp", "w") as f:
+        mine = f"{index}.{_unique()}.tmp"
+        with open(mine, "w") as f:
             json.dump(files, f)
-        os.replace(f"{index}.{os.getpid()}.tmp", index)
+        os.replace(mine, index)
         return target
 
     def who(self, key):
@@ -248,7 +249,7 @@ class Wrapper:
         target = self.stored(store, key, who) if store else None
         status, err = 0, b""
         if target is None:
-            tmp = os.path.join(store, f"{key}.{who}.{os.getpid()}.tmp.o") if store else out
+            tmp = os.path.join(store, f"{key}.{who}.{_unique()}.tmp.o") if store else out
             argv = [*self.cfg["compilers"][who], *common, "-c", src, "-o", tmp]
             status, err = self.run(argv)
             sys.stderr.buffer.write(err)
@@ -309,7 +310,7 @@ class Wrapper:
         objs, link_args = {}, list(args)
         try:
             for i, src in sources:
-                obj = os.path.join(tmpdir, f"cl-{os.getpid()}-{i}.o")
+                obj = os.path.join(tmpdir, f"cl-{_unique()}-{i}.o")
                 status = self.tu(src, compile_part(common), obj)
                 if status:
                     return status
@@ -322,6 +323,13 @@ class Wrapper:
                     os.unlink(obj)
                 except OSError:
                     pass
+
+
+def _unique():
+    """A name no other compile uses at the same time. Not the pid: compiles run in sandboxes with
+    their own pid namespaces, where two wrappers sharing one store often have the same pid (one
+    then deleted the other's object: "store/cl-4-1.o: No such file or directory", a culprit lost)."""
+    return f"{os.getpid()}-{os.urandom(6).hex()}"
 
 
 def _dep_file(common, out):
