@@ -62,7 +62,7 @@ def _dispatch(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
         return commands.cmd_fuzz(args)
     if args.command == "corpus":
         return commands.cmd_corpus(args, parser)
-    if args.command in ("tasks", "reduce", "gate", "merge", "repro", "check", "claim", "release", "done"):
+    if args.command in ("tasks", "reduce", "gate", "merge", "repro", "check", "bisect", "claim", "release", "done"):
         return getattr(commands, f"cmd_{args.command}")(args)
     if args.command == "cache":
         return commands.cmd_cache(args)

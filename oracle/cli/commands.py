@@ -202,6 +202,18 @@ def cmd_check(args: argparse.Namespace) -> int:
     return result.exit_code
 
 
+def cmd_bisect(args: argparse.Namespace) -> int:
+    from oracle.feed.bisect_git import argv_of, bisect
+
+    values = {opt.dest: getattr(args, opt.dest, None) for opt in OPTIONS}
+    if not values.get("compiler"):
+        raise UsageError("oracle bisect judges the task with the compiler each commit builds: pass --compiler CMD")
+    for line in bisect(args.dir, args.task, argv_of(values, [o for o in OPTIONS if hasattr(args, o.dest)]),
+                       args.build, args.good, args.bad):
+        print(line)
+    return 0
+
+
 def cmd_done(args: argparse.Namespace) -> int:
     """Check the task with the agent's compiler, then mark it done; refused while a case fails."""
     from oracle.feed import claim

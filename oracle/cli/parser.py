@@ -317,3 +317,15 @@ def _task_commands(sub) -> None:
     check.add_argument("task", metavar="TASK", help="the task's id (12 hex digits) or its file")
     check.add_argument("--dir", default="current_tasks", help="the task folder (default: current_tasks)")
     _add_options(check, skip=_CHECK_SKIP)
+    bis = sub.add_parser("bisect", help="the first bad commit of a regression task: git bisect run with oracle "
+                         "check as the test", description="Run in the candidate's git clone: between the task's "
+                         "passing and failing revisions (a regression task names both), build the compiler at "
+                         "each commit (--build) and judge every case of the task with it; the first bad commit is "
+                         "printed and written into the task.")
+    bis.add_argument("task", metavar="TASK", help="the task's id (12 hex digits) or its file")
+    bis.add_argument("--dir", default="current_tasks", help="the task folder (default: current_tasks)")
+    bis.add_argument("--build", metavar="CMD", help="the shell command that builds the compiler at a commit "
+                     "(build = '...' in the settings file); a commit it fails on is skipped")
+    bis.add_argument("--good", metavar="REV", help="a commit where the task's cases pass (default: the task's)")
+    bis.add_argument("--bad", metavar="REV", help="a commit where they fail (default: the task's, else HEAD)")
+    _add_options(bis, skip=_CHECK_SKIP)

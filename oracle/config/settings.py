@@ -115,6 +115,11 @@ def defaults(start: Path | None = None, warn: Callable[[str], None] | None = Non
                 raise UsageError(f"{path}: lease-hours = {value!r} must be a positive number of hours")
             out["stale_after"] = float(value)
             continue
+        if str(key) == "build":  # oracle bisect's build command
+            if not isinstance(value, str) or not value.strip():
+                raise UsageError(f"{path}: build = {value!r} must be a shell command (a string)")
+            out["build"] = value
+            continue
         opt = by_name.get(str(key).replace("-", "_"))
         if opt is None:
             raise UsageError(f"{path}: [tool.oracle] has no setting {key!r}: use the name of an 'oracle run' "

@@ -36,6 +36,7 @@ from typing import Iterator
 
 from oracle.model import verdict as V
 from oracle.feed import done as done_records
+from oracle.feed import regression
 from oracle.feed.cluster import ID_LEN, Cluster, clusters, key, symbol_family
 from oracle.feed.folder import entry, read_small
 from oracle.model.errors import FeedError
@@ -156,8 +157,8 @@ def sync(run: Run, folder: str | Path, max_tasks: int | None = None,
          reduced: dict[str, Path] | None = None) -> SyncReport:
     """Merge `run`'s failures into the task folder: add what it saw, never drop what it did not judge."""
     folder = Path(folder)
-    cls = clusters(run.cases, run.arches)
-    rep = SyncReport(clusters=len(cls), failures=sum(len(c.records) for c in cls))
+    reg = regression.regressed(run)
+    rep = SyncReport()
     ctx = _Context(run, folder, reduced or {})
     by_case = {r.id: r for r in run.cases}
     with locked(folder):
@@ -168,6 +169,14 @@ def sync(run: Run, folder: str | Path, max_tasks: int | None = None,
         claimed = {cid for cid, files in existing.items() if is_claimed(folder, cid, files)}
         claimed |= {p.name[: -len(CLAIM_SUFFIX)] for p in folder.glob(f"*{CLAIM_SUFFIX}")}
         states = {cid: s for cid in existing if cid not in claimed and (s := _load_state(folder, cid))}
+        # A regression task holds its cases while they fail (claimed or not): they join no cause task.
+        held = {i for cid in set(states) | claimed if (st := states.get(cid) or _load_state(folder, cid))
+                and st["signature"].startswith(regression.PREFIX) for i, c in st["cases"].items()}
+        taken = held | ({r.id for r in reg[0]} if reg else set())
+        cls = clusters([r for r in run.cases if r.id not in taken], run.arches)
+        if reg:
+            cls.insert(0, regression.cluster_of(reg, run.arches))
+        rep.clusters, rep.failures = len(cls), sum(len(c.records) for c in cls)
         new = [c for c in cls if c.id not in states and c.id not in claimed]
         new, back = _done_stays_done(folder, run, new, rep)
         room = None if max_tasks is None else max(0, max_tasks - len(states))
@@ -180,6 +189,8 @@ def sync(run: Run, folder: str | Path, max_tasks: int | None = None,
             states[cl.id] = _merge(_fresh(cl), cl, ctx)
             if cl.id in back:
                 states[cl.id]["regression"] = back[cl.id]
+            if reg and cl.signature == reg[1]:
+                states[cl.id]["revisions"] = reg[3]
         for state in states.values():
             _mark(state, by_case)
         _legacy(folder, existing, set(states) | claimed, by_case, rep)
@@ -319,7 +330,7 @@ def _mark(state: dict, by_case: dict[str, CaseRecord]) -> None:
             continue  # not judged here (sampled out, filtered, another shard or arch): unchanged
         if r.verdict is V.PASS:
             case["state"] = PASSES
-        elif key(r)[0] == state["signature"]:
+        elif key(r)[0] == state["signature"] or state["signature"].startswith(regression.PREFIX):
             case["state"] = FAILS
         else:
             case["state"] = f"now {r.verdict.name}"
@@ -599,6 +610,15 @@ def render(state: dict, others: dict[str, dict] | None = None) -> str:
         f"Opt levels: {', '.join(sorted({cases[i]['opt'] for i in failing}))}",
         f"Signature: {clean(state['signature'], 300)}",
     ]
+    revs = state.get("revisions")
+    if revs:
+        good = revs.get("good") or f"the candidate of the run of {revs.get('good_run')}"
+        bad = revs.get("bad") or f"the candidate of the run of {revs.get('bad_run')}"
+        lines.append(f"Regression: these tests passed with {good} and fail with {bad}: one change broke them")
+        if revs.get("good") and revs.get("bad"):
+            lines.append(f"First bad commit: {state['first_bad']}" if state.get("first_bad") else
+                         f"Find the first bad commit: oracle bisect {state['id']} --build 'CMD' --compiler ./cc "
+                         f"(between {revs['good'][:12]} and {revs['bad'][:12]})")
     if state["symbols"]:
         lines.append(f"Missing symbols seen: {', '.join(state['symbols'][:30])}")
     if state.get("other_symbols"):
