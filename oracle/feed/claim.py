@@ -278,6 +278,9 @@ def touch(folder: str | Path, agent: str, lease_hours: float = DEFAULT_STALE_HOU
         return []
     try:
         git = Git.of(folder)
+    except OracleError:
+        return []  # a clone mid-operation: the command itself says what is wrong
+    try:
         mine = _remembered(folder, git)
         if not mine:
             return []

@@ -47,6 +47,7 @@ from oracle.report.results import Run
 from oracle.config.targets import HOST_ARCH
 from oracle.model.text import clean
 from oracle.judge.kinds import kind_of
+from oracle.discover.suites.projects import recipe_of
 
 DEFAULT_DIR = "current_tasks"
 FORMAT = "oracle-task/1"
@@ -481,7 +482,34 @@ class _Context:
             "clang": r.evidence.clang, "ub": clean(r.evidence.ub, 200),
             "features": features(src.read_bytes() if src else b""),
             "where": self.where(r), "repro": self.repro(r),
+            **(self.project_details(r, d) if kind_of(r.suite).project else {}),
         }
+
+    def project_details(self, r: CaseRecord, d: Path | None) -> dict:
+        """A project task's own facts: where the project's source comes from (package, version,
+        the fetch command) and which TUs the candidate compiled, so the task stands alone."""
+        out: dict = {}
+        try:
+            recipe, _ = recipe_of(r.case)
+        except Exception:  # the recipe is gone or changed: the task still names the test
+            recipe = None
+        if recipe is not None:
+            if recipe.package:
+                out["source"] = (f"Debian source package {recipe.package} {recipe.version or ''}".rstrip()
+                                 + f" (fetched and checksummed by: oracle corpus fetch project {recipe.name})")
+            else:
+                out["source"] = f"the tree next to its recipe ({recipe.name}.toml's source.dir)"
+        try:
+            info = json.loads((d / "project.json").read_text()) if d else {}
+        except (OSError, ValueError):
+            info = {}
+        if isinstance(info, dict) and info.get("candidate_tus"):
+            tus = info["candidate_tus"]
+            out["tus"] = (f"{len(tus)} TUs compiled by the candidate"
+                          + (f", {len(info.get('rejected_tus') or [])} it rejected (GCC compiled them): "
+                             + ", ".join(info["rejected_tus"][:10]) if info.get("rejected_tus") else "")
+                          + f"; e.g. {', '.join(tus[:8])}{' …' if len(tus) > 8 else ''}")
+        return out
 
     def where(self, r: CaseRecord) -> str:
         return kind_of(r.suite).where(r.suite, r.test, self._suite_folder())
@@ -648,9 +676,14 @@ def render(state: dict, others: dict[str, dict] | None = None) -> str:
             lines.append("Third opinion: clang's build behaves like GCC's: the candidate is the odd one out")
         if rep.get("ub"):
             lines.append(f"Undefined behaviour: the sanitizers report it in this test: {rep['ub']}")
+        if rep.get("source"):
+            lines.append(f"Project source: {rep['source']}")
+        if rep.get("tus"):
+            lines.append(f"Built: {rep['tus']}")
         lines += [f"Reason: {rep['reason']}", "",
                   "Reproduce (from the repository root, in any clone with oracle installed; exit 1 while "
-                  "it fails, 0 once fixed):", f"  {rep['repro']}"]
+                  "it fails, 0 once fixed; oracle not on PATH: use its venv's, e.g. .venv/bin/oracle):",
+                  f"  {rep['repro']}"]
         if rep["expected_actual"]:
             lines += ["", *rep["expected_actual"]]
         if rep["program"]:

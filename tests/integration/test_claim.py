@@ -221,7 +221,7 @@ def test_two_agents_publish_different_partial_runs_and_both_land(tmp_path, upstr
     (syntax,) = [n for n in names if n.startswith("compile-error")]
     text = (fresh / "current_tasks" / syntax).read_text()
     assert "[3 failing cases]" in text and all(f"s/t{i}.c@x86_64-O0" in text for i in range(3))
-    assert any(n.startswith("crash-in-s-w-c--") for n in names)
+    assert any(n.startswith("crash-in-plain-c-code-s-w-c--") for n in names)
     assert TASK in names  # the seed's own tasks are untouched
 
 

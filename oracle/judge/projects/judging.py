@@ -150,8 +150,13 @@ class ProjectCase:
         # culprits (its task); the others are other bugs the same test shows (their own tests' tasks).
         sets, others = found[:mixed.primary], found[mixed.primary:]
         culprits = [e["tu"] for s in sets for e in s]
+        built = pb.tu_log(folder)
         return culprits, {
             "recipe": str(self.recipe.path), "test": self.test.name, "arch": self.case.arch,
+            # which TUs the candidate compiled (and which it rejected: GCC compiled those)
+            "candidate_tus": sorted({e["tu"] for e in built if e.get("who") == "cand" and e.get("status") == 0}),
+            "rejected_tus": sorted({e["tu"] for e in built if e.get("who") == "cand" and e.get("status") != 0
+                                    and "tu" in e}),
             "cand": list(self.tools.cand), "ref": list(self.tools.ref), "emulator": list(self.tools.emulator),
             "cflags": self.cand_cflags, "timeout": self.timeout, "culprit_sets": [[e["tu"] for e in s] for s in sets],
             "other_culprit_sets": [[e["tu"] for e in s] for s in others], "broken_steps": mixed.broken,
