@@ -41,6 +41,7 @@ from oracle.feed.cluster import ID_LEN, Cluster, clusters, key, symbol_family
 from oracle.feed.folder import entry, read_small
 from oracle.model.errors import FeedError
 from oracle.judge.evidence import code_only, features, gcc_only
+from oracle.judge.projects import preproc
 from oracle.model.record import CaseRecord
 from oracle.report import atomic_write, refuse_special
 from oracle.report.results import Run
@@ -480,6 +481,7 @@ class _Context:
             "program": program, "program_note": note, "reduced": reduced,
             "gcc_only": gcc_only(case.flags, src.read_bytes() if src else b""),
             "clang": r.evidence.clang, "ub": clean(r.evidence.ub, 200),
+            "preprocessor": [clean(x, 700) for x in r.evidence.preprocessor],
             "features": features(src.read_bytes() if src else b""),
             "where": self.where(r), "repro": self.repro(r),
             **(self.project_details(r, d) if kind_of(r.suite).project else {}),
@@ -676,6 +678,13 @@ def render(state: dict, others: dict[str, dict] | None = None) -> str:
             lines.append("Third opinion: clang's build behaves like GCC's: the candidate is the odd one out")
         if rep.get("ub"):
             lines.append(f"Undefined behaviour: the sanitizers report it in this test: {rep['ub']}")
+        pp = rep.get("preprocessor") or []
+        if len(pp) == 3 and pp[0] in preproc.BUGS:
+            lines.append(f"Preprocessor: the candidate's -E of a culprit TU differs from GCC's with the same macro "
+                         f"definitions, at {pp[2]}")
+        elif len(pp) == 3 and pp[0]:
+            lines.append(f"Preprocessing differs, not by a preprocessor bug ({preproc.WORDS.get(pp[0], pp[0])}"
+                         f"{': ' + pp[1] if pp[1] else ''}), at {pp[2]}")
         if rep.get("source"):
             lines.append(f"Project source: {rep['source']}")
         if rep.get("tus"):
@@ -690,7 +699,7 @@ def render(state: dict, others: dict[str, dict] | None = None) -> str:
             lines += ["", f"Smallest known program ({rep['program_note']}):", "-----", *rep["program"], "-----"]
         elif kind_of(rep["suite"]).project:  # a whole project: the culprit TUs are the smallest known part
             lines += ["", "Program: the whole project, built from its recipe (no single program to show; a "
-                      "bisected failure names its culprit TUs in the title)"]
+                      "bisected failure names its culprit TUs in the title or the reason)"]
         else:
             lines += ["", "Smallest known program: none here (the run wrote no case folder); the test is "
                       "named above"]

@@ -25,7 +25,7 @@ _MAX_SOURCE = 1 << 20  # bytes of a program scanned for constructs
 
 def of(case_sources: tuple[str, ...], suite_sources: tuple[str, ...], test: str, verdict: V.Verdict,
        diagnostic: str, run: "proc.ProcResult | None", *, signal: str = "", stack_hint: bool = False,
-       clang: str = "", ub: str = "") -> Evidence:
+       clang: str = "", ub: str = "", preprocessor: tuple[str, ...] = ()) -> Evidence:
     """The evidence of one judged case. `case_sources`: the files compiled (a generated program's
     materialised file); `suite_sources`: where the suite keeps them (its folder says which tests
     belong to one GCC bug report); `diagnostic`: the candidate's first diagnostic line (the reason
@@ -52,7 +52,8 @@ def of(case_sources: tuple[str, ...], suite_sources: tuple[str, ...], test: str,
         found = tuple(constructs(text))
         used = tuple(features(text.encode()))
     return Evidence(loader_symbol=loader.group(1) if loader else "", signal=signal, stack_hint=stack_hint,
-                    pr_group=pr, constructs=found, clang=clang, ub=ub, features=used)
+                    pr_group=pr, constructs=found, clang=clang, ub=ub, features=used,
+                    preprocessor=tuple(preprocessor))
 
 
 _LINK = re.compile(r"undefined (?:symbol|reference)|unresolved (?:external|symbol)|symbols? not found", re.I)

@@ -68,6 +68,7 @@ class Result:
     signal: str = ""  # the signal that killed the program when no status says it (a test's shell's 128+N)
     clang: str = ""  # a runtime failure's third opinion (model/record.Evidence.clang)
     ub: str = ""  # the sanitizers' report on the test, when they see undefined behaviour
+    preprocessor: tuple[str, ...] = ()  # project cases: (kind, macro, where) of a culprit TU's -E difference
 
     def record(self, case: Case | None = None) -> CaseRecord:
         """The case's record; `case`: the case as the suite made it, when this result's case is a
@@ -81,6 +82,7 @@ class Result:
         made = case or self.case
         ev = evidence.of(self.case.sources, made.sources, made.test, self.verdict,
                          self.reason if self.verdict in evidence.DIAG_VERDICTS else "", self.run,
-                         signal=self.signal, stack_hint=self.stack_hint, clang=self.clang, ub=self.ub)
+                         signal=self.signal, stack_hint=self.stack_hint, clang=self.clang, ub=self.ub,
+                         preprocessor=self.preprocessor)
         return CaseRecord(made, self.verdict, clean(self.reason, 500), self.duration, origin,
                           tuple(self.culprits), candidate_run=RUN_KNOWN if self.reused_build else RUN_REUSED if self.reused_run else None, evidence=ev)

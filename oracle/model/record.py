@@ -40,6 +40,9 @@ class Evidence:
     # runtime failures: the common constructs the program uses (bit-fields, long double, ...), so a
     # cause can say what the test exercises
     features: tuple[str, ...] = ()
+    # project cases: (kind, macro, where and which tokens) of the first difference between the
+    # candidate's and GCC's -E of a culprit TU (oracle/judge/projects/preproc.py names the kinds)
+    preprocessor: tuple[str, ...] = ()
 
     def to_json(self) -> dict:
         d = {}
@@ -59,7 +62,8 @@ class Evidence:
         return cls(text("diagnostic"), tuple(str(x) for x in d.get("missing_symbols") or () if isinstance(x, str)),
                    pair(d.get("feature")), text("loader_symbol"), text("signal"), d.get("stack_hint") is True,
                    text("pr_group"), tuple(p for p in map(pair, d.get("constructs") or ()) if p),
-                   text("clang"), text("ub"), tuple(str(x) for x in d.get("features") or () if isinstance(x, str)))
+                   text("clang"), text("ub"), tuple(str(x) for x in d.get("features") or () if isinstance(x, str)),
+                   tuple(str(x) for x in d.get("preprocessor") or () if isinstance(x, str))[:3])
 
 
 NO_EVIDENCE = Evidence()

@@ -26,6 +26,7 @@ from oracle.discover.suites.projects import recipe_of
 from oracle.config.targets import TARGETS
 from oracle.judge.projects import bisect as B
 from oracle.judge.projects import build as pb
+from oracle.judge.projects import preproc
 from oracle.discover.projects import sources
 from oracle.discover.projects.recipe import Recipe, Test
 
@@ -151,6 +152,9 @@ class ProjectCase:
         sets, others = found[:mixed.primary], found[mixed.primary:]
         culprits = [e["tu"] for s in sets for e in s]
         built = pb.tu_log(folder)
+        # Is it the candidate's preprocessor? Each culprit TU's -E beside GCC's (once per build and TU).
+        looks = [r for e in (e for s in sets for e in s) if (r := preproc.compare_tu(folder, e, self.tools))]
+        pp = next((r for r in looks if r.get("kind") in preproc.BUGS), next((r for r in looks if r.get("kind")), None))
         return culprits, {
             "recipe": str(self.recipe.path), "test": self.test.name, "arch": self.case.arch,
             # which TUs the candidate compiled (and which it rejected: GCC compiled those)
@@ -163,7 +167,7 @@ class ProjectCase:
             "culprit_keys": [e["key"] for s in sets for e in s],
             "culprit_commands": [{"tu": e["tu"], "cwd": e["cwd"], "argv": e["argv"]} for s in sets for e in s],
             "expected_status": expected.status.to_json(), "expected_stdout_hex": expected.stdout.hex(),
-            "steps": log}
+            "preprocessor": pp, "preprocessed": looks, "steps": log}
 
 
 def judge(judge, case: Case) -> Result:
@@ -208,6 +212,11 @@ def judge(judge, case: Case) -> Result:
         res.culprits, res.project = p.bisect(ref.expected)
         if res.culprits:
             res.reason += f" (culprit TUs: {' + '.join(res.culprits)})"
+        pp = res.project.get("preprocessor")
+        if pp:
+            res.preprocessor = (pp["kind"], pp.get("macro", ""), preproc.summary(pp))
+            if pp["kind"] in preproc.BUGS:
+                res.reason += f" (the candidate's preprocessor: {preproc.summary(pp)})"
         elif res.project.get("broken_steps"):
             res.reason += f" (no culprit TU: {res.project['broken_steps']} mixed builds did not build)"
         others = [" + ".join(s) for s in res.project.get("other_culprit_sets", [])]

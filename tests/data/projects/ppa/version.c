@@ -1,0 +1,6 @@
+#include "version.h"
+
+const char *ppa_version(void)
+{
+    return XSTR(PPA_MAJOR.PPA_MINOR);
+}
