@@ -221,3 +221,25 @@ def test_a_build_that_timed_out_is_not_tried_again_in_the_same_run(tmp_path):
     assert not (folder / "outcome.json").exists()  # never stored for later runs
     third = build("r2")
     assert pb.timed_out(third) and count.read_text().count("x") == 2
+
+
+def test_the_candidates_objects_are_compiled_once_across_runs(tmp_path):
+    """A candidate whose identity is unchanged compiles no TU twice across runs: its objects live
+    in a store named by its identity next to the cache (written from inside the build sandbox);
+    another compiler has another store."""
+    def objects() -> dict[str, tuple[int, int]]:
+        stores = list((tmp_path / "cache" / "projects" / "objects").glob("cand-mini-x86_64-*"))
+        assert len(stores) == 1, stores
+        return {p.name: (p.stat().st_ino, p.stat().st_mtime_ns) for p in stores[0].glob("*.cand.*.o")}
+
+    res, cases, _ = cli_run(tmp_path, "first", f"{BAD_CC} --bad=e.c", "--filter", "mini/tool")
+    assert res.returncode == 0, res.stdout + res.stderr
+    first = objects()
+    assert len(first) >= 10, first  # every TU of the build (prog, tool, deep)
+    res, cases, _ = cli_run(tmp_path, "second", f"{BAD_CC} --bad=e.c", "--filter", "mini/tool")
+    assert res.returncode == 0 and cases["mini/tool"]["verdict"] == "pass"
+    assert objects() == first  # not one compiled again
+    # another compiler (other arguments: another identity) has a store of its own
+    res, _, _ = cli_run(tmp_path, "third", f"{BAD_CC} --bad=a.c", "--filter", "mini/tool")
+    assert res.returncode == 0
+    assert len(list((tmp_path / "cache" / "projects" / "objects").glob("cand-mini-x86_64-*"))) == 2

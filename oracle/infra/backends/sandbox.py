@@ -80,23 +80,26 @@ def bwrap_argv(writable: str, runs: bool = False) -> list[str]:
             "--new-session"]
 
 
-def compiler_bwrap_argv(writable: str) -> list[str]:
+def compiler_bwrap_argv(writable: str, *more: str) -> list[str]:
     """bwrap's arguments for compilers: the host's files read-only (a compiler, its headers and
     libraries are wherever they are installed, /tmp included), only `writable` (the scratch
-    folder: compilers write there, TMPDIR included) writable, no network, a PID namespace of
-    its own (what a compiler starts ends with its job), no capabilities even as root."""
+    folder: compilers write there, TMPDIR included) and `more` writable, no network, a PID
+    namespace of its own (what a compiler starts ends with its job), no capabilities even as root."""
     argv = ["bwrap", "--ro-bind", "/", "/", "--dev", "/dev", "--size", str(SHM_BYTES), "--tmpfs", "/dev/shm",
             "--proc", "/proc", "--bind", writable, writable]
+    for path in more:
+        argv += ["--bind", path, path]
     if os.geteuid() == 0:
         argv += ["--cap-drop", "ALL"]
     return [*argv, "--unshare-net", "--unshare-pid", "--unshare-ipc", "--unshare-uts", "--die-with-parent",
             "--new-session"]
 
 
-def confined(argv, writable: str) -> list[str]:
+def confined(argv, writable: str, *more: str) -> list[str]:
     """argv run once in a compilers' sandbox (configuration probes: a candidate's --version and
-    its trivial program); a Judge's compiles go through a long-lived one (Sandbox)."""
-    return [*compiler_bwrap_argv(writable), "--", *argv]
+    its trivial program; a project's build, `more` its shared object store); a Judge's compiles go
+    through a long-lived one (Sandbox)."""
+    return [*compiler_bwrap_argv(writable, *more), "--", *argv]
 
 
 def _in_tmp(path: Path) -> bool:

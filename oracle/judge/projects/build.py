@@ -46,13 +46,17 @@ class Toolset:
     # Builds and tests in a one-shot bwrap sandbox (sandbox.confined): the host read-only but the
     # project's own folder, no network, their own PID namespace, no capabilities.
     confine: bool = False
+    # The candidate's objects kept across runs: a folder per (candidate identity, reference,
+    # arch, recipe) that a build's store/ links to; "" (every run compiles its own) when the
+    # candidate's identity is unknown or caching is off.
+    shared_store: str = ""
 
     def jail(self, argv: list[str], writable: Path) -> list[str]:
         if not self.confine:
             return argv
         from oracle.infra.backends.sandbox import confined
 
-        return confined(argv, str(writable))
+        return confined(argv, str(writable), *([self.shared_store] if self.shared_store else []))
 
 
 @dataclass(slots=True)
@@ -131,6 +135,10 @@ def build(folder: Path, recipe: Recipe, src: Path, tools: Toolset, cflags: str, 
     """Configure (unless `configured`, a tree configured before, is given) and build into folder/tree."""
     start = time.monotonic()
     tree, store = folder / "tree", folder / "store"
+    if tools.shared_store and not configured and not store.is_symlink() and not store.exists():
+        Path(tools.shared_store).mkdir(parents=True, exist_ok=True)
+        folder.mkdir(parents=True, exist_ok=True)
+        store.symlink_to(tools.shared_store)  # the same compiler's objects of earlier runs
     store.mkdir(parents=True, exist_ok=True)
     shutil.rmtree(tree, ignore_errors=True)
     shutil.copytree(configured or src, tree, symlinks=True, ignore=None if configured else ignore_own)

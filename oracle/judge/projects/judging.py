@@ -54,8 +54,14 @@ class ProjectCase:
         arch = case.arch
         # A project's TUs are bigger than a test's (sqlite3.c, pcre2_match.c at -O2): at least TU_TIMEOUT.
         tools = pb.Toolset(arch, cfg.candidates[arch].argv, cfg.references[arch].argv, cfg.emulators[arch].argv,
-                           compile_timeout=max(cfg.compile_timeout, TU_TIMEOUT), confine=cfg.sandbox == "bwrap")
+                           compile_timeout=max(cfg.compile_timeout, TU_TIMEOUT), confine=cfg.sandbox == "bwrap",
+                           shared_store=_shared_store(cfg, recipe, arch))
         return cls(case, cfg, recipe, test, tools, src, origin, judge_root)
+
+    @property
+    def ref_tools(self) -> pb.Toolset:
+        """The reference's own builds: its compiler for every TU, its own store (never the candidate's)."""
+        return dataclasses.replace(self.tools, cand=self.tools.ref, shared_store="")
 
     @property
     def timeout(self) -> float:
@@ -84,8 +90,7 @@ class ProjectCase:
         return Path(scratch.root()) / f"oracle-{self.cfg.run_id}-proj-{name}"  # --no-cache: this run only
 
     def reference_build(self) -> pb.BuildOutcome:
-        ref_only = dataclasses.replace(self.tools, cand=self.tools.ref,
-                                       compile_timeout=max(self.cfg.ref_compile_timeout, TU_TIMEOUT))
+        ref_only = dataclasses.replace(self.ref_tools, compile_timeout=max(self.cfg.ref_compile_timeout, TU_TIMEOUT))
         return pb.build_once(self.ref_folder(), self.recipe, self.src, ref_only, self.ref_cflags,
                              compile="ref", link="ref", run_id=self.cfg.run_id)
 
@@ -101,7 +106,7 @@ class ProjectCase:
                     return (a, b), True
             except (OSError, ValueError, KeyError, TypeError):
                 pass
-            ref_only = dataclasses.replace(self.tools, cand=self.tools.ref)
+            ref_only = self.ref_tools
             runs = tuple(pb.run_test(folder, self.recipe, self.test, ref_only, self.ref_cflags, self.timeout,
                                      self.cfg.stdout_limit) for _ in range(2))
             if all(r.status.kind not in (proc.TIMEOUT, proc.NOSTART) for r in runs):
@@ -223,6 +228,27 @@ def judge(judge, case: Case) -> Result:
         if others:
             res.reason += f" (also differs with only {'; '.join(others)} by the candidate: another failure)"
     return res
+
+
+def _shared_store(cfg: RunConfig, recipe: Recipe, arch: str) -> str:
+    """Where the candidate's objects of this recipe and arch are kept across runs (and every
+    worker's and clone's run on this machine): named by the candidate's identity (the content of
+    every file it runs and reads, or its vouched revision), the reference toolchain (mixed builds
+    keep GCC's objects there too), the emulator and the arch; "" when the identity is unknown or
+    caching is off (--no-cache, --rejudge): that run compiles every TU itself. A TU's object is
+    found again only for the same bytes of its source, its headers and its arguments (ccwrap)."""
+    ident = cfg.candidates[arch].identity
+    if not (ident and cfg.cache_path and cfg.reuse_judgements):
+        return ""
+    ref, emu = cfg.references[arch], cfg.emulators[arch]
+    key = hashlib.sha256(json.dumps([FORMAT, ident, list(cfg.candidates[arch].argv), arch,
+                                     cache.toolchain_identity(ref.argv, ref.version), list(emu.argv),
+                                     emu.version]).encode()).hexdigest()[:16]
+    if cache.is_remote(cfg.cache_path):
+        base = cache_root() / "projects" / "objects"
+    else:
+        base = cache.resolve_path(cfg.cache_path).parent / "projects" / "objects"
+    return str(base / f"cand-{recipe.name}-{arch}-{key}")
 
 
 def _reference(p: ProjectCase, refresh: bool = False) -> RefOutcome:
