@@ -14,6 +14,7 @@ import tempfile
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
+from oracle.infra import scratch
 from oracle.config.options import DEFAULTS
 from oracle.discover.suites import open_suite
 from oracle.feed.repro import Outcome, configure, parse_id
@@ -114,4 +115,5 @@ def check(folder: str | Path, cid: str, values: dict) -> Checked:
                     result.outcomes.append(Outcome(i, res.verdict, res.reason))
             finally:
                 judge.close()
+                scratch.sweep_run(cfg.run_id)  # a project's builds (scratch folders of this run's id)
     return result

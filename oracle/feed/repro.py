@@ -13,6 +13,7 @@ import tempfile
 from dataclasses import dataclass, replace
 from urllib.parse import unquote
 
+from oracle.infra import scratch
 from oracle.model import verdict as V
 from oracle.config.machine import build
 from oracle.config.options import DEFAULTS
@@ -98,4 +99,5 @@ def repro(case_id: str, values: dict) -> Outcome:
             res = judge.judge(case)
         finally:
             judge.close()
+            scratch.sweep_run(cfg.run_id)  # a project's builds (scratch folders of this run's id)
     return Outcome(case_id, res.verdict, res.reason)

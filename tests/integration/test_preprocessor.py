@@ -8,6 +8,9 @@ preprocessor's (miscompile-cc: a -D the candidate adds) stays a culprit task of 
 from __future__ import annotations
 
 import json
+import os
+import shlex
+import tempfile
 from pathlib import Path
 
 from ..conftest import run_cli
@@ -40,6 +43,17 @@ def test_one_preprocessor_bug_is_one_task_across_projects(tmp_path):
     assert '"10.PPA_MINOR"' in text or '"1.PPB_MINOR.PPB_PATCH"' in text, text
     assert "XSTR(PPA_MAJOR.PPA_MINOR)" in text or "PPB_EXPAND_AND_QUOTE(PPB_MAJOR.PPB_MINOR.PPB_PATCH)" in text, text
     assert '"10.42"' in text or '"1.9.4"' in text, text
+    # the task's repro line, from elsewhere: still fails, and leaves no build folder behind
+    line = next(x.strip() for x in text.splitlines() if x.strip().startswith("oracle repro "))
+    args = shlex.split(line)[2:]
+    def builds() -> set[str]:
+        return {n for d in {"/dev/shm", tempfile.gettempdir()} if os.path.isdir(d) for n in os.listdir(d)
+                if "-proj-ppa-" in n or "-proj-ref-ppa-" in n}
+
+    before = builds()
+    rep = run_cli("repro", *args, cwd=tmp_path, timeout=600)
+    assert rep.returncode == 1 and "still fails" in rep.stdout, rep.stdout + rep.stderr
+    assert builds() <= before, builds() - before
 
 
 def test_a_miscompilation_by_another_macro_definition_is_not_a_preprocessor_bug(tmp_path):
