@@ -64,6 +64,8 @@ def _dispatch(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
         return commands.cmd_corpus(args, parser)
     if args.command in ("tasks", "reduce", "gate", "merge", "repro", "check", "bisect", "claim", "release", "done"):
         return getattr(commands, f"cmd_{args.command}")(args)
+    if args.command == "compare":
+        return commands.cmd_compare(args)
     if args.command == "cache":
         return commands.cmd_cache(args)
     if args.command in ("history", "report"):

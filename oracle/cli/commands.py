@@ -4,6 +4,7 @@ Each loads the stages it needs when it runs (the lazy command loading test_layou
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import re
 import signal
@@ -33,6 +34,13 @@ def cmd_run(args: argparse.Namespace) -> int:
     if args.max_tasks is not None and (not tasks_dir or args.max_tasks < 0):
         raise UsageError("--max-tasks N needs --tasks DIR (or --agent) and N >= 0")
     values = {opt.dest: getattr(args, opt.dest) for opt in OPTIONS}
+    if args.list:  # lit's --show-tests: the selected cases' ids, nothing built or run
+        from oracle.discover.select import select_cases
+
+        cfg = build(values, probe_toolchains=False)
+        for case in select_cases(cfg, skip=()):
+            print(case.id)
+        return 0
     cfg = build(values)
     scratch.sweep_abandoned()  # scratch folders of runs that died (in /dev/shm they hold memory)
     # SIGTERM ends the run like Ctrl-C: children killed, finished results still written.
@@ -288,6 +296,21 @@ def cmd_history(args: argparse.Namespace) -> int:
     finally:
         db.close()
     return 0
+
+
+def cmd_compare(args: argparse.Namespace) -> int:
+    from oracle.report.compare import compare
+    from oracle.report.results import load
+
+    cmp_ = compare(load(args.a), load(args.b))
+    for line in cmp_.lines(None if args.all else 20):
+        print(line)
+    if args.json:
+        try:
+            Path(args.json).write_text(json.dumps(cmp_.to_json(), indent=1) + "\n")
+        except OSError as exc:
+            raise UsageError(f"cannot write {args.json}: {exc.strerror}") from None
+    return cmp_.exit_code
 
 
 def cmd_cache(args: argparse.Namespace) -> int:

@@ -12,7 +12,7 @@ from oracle.config.options import OPTIONS
 from oracle.model.errors import EXIT_USAGE
 
 
-EPILOG = """\
+EXAMPLES = """\
 examples:
   oracle run --compiler tcc --suite smoke
   oracle run --compiler ./ccc --compiler aarch64=./ccc-arm --suite torture
@@ -28,7 +28,11 @@ examples:
   oracle repro 'torture/pr12345.c@x86_64-O0' --compiler ./ccc   # exit 1 while it fails, 0 once fixed
   oracle reduce 'torture/pr12345.c@x86_64-O0' --budget 120
   oracle gate --baseline oracle-baseline.json merged/results.json
+  oracle compare runs/before runs/after       # flipped cases, much slower ones (exit 1: new failures)
+"""
 
+# Under the commands that run cases: the exit status and the environment, no examples.
+RUN_EPILOG = """\
 exit status: 0 every case judged and no candidate failure, 1 candidate failures, 2 usage error,
 3 run not completed (interrupted, disk full, oracle's own failure; `--resume` finishes it), or
 no candidate failure but some infra-error cases oracle could not judge (the last line counts
@@ -52,6 +56,7 @@ environment:
   Set by oracle for its own child processes, not settings: ORACLE_PROGRAM, ORACLE_RERUN,
   ORACLE_CCWRAP, ORACLE_SANDBOX_MODE, ORACLE_SANDBOX_ROOT, ORACLE_SANDBOX_UID.
 """
+EPILOG = EXAMPLES + "\n" + RUN_EPILOG
 
 
 MAX_JOBS = 1024  # more workers than any machine runs usefully; each is a process (or a thread)
@@ -106,12 +111,14 @@ def make_parser() -> argparse.ArgumentParser:
 
     run = sub.add_parser("run", help="build and run a suite with the candidate and with GCC, compare",
                          description="Build every case with the reference (GCC, at -O0 and -O2) and the "
-                         "candidate, run both, compare exit status and stdout as bytes.", epilog=EPILOG,
+                         "candidate, run both, compare exit status and stdout as bytes.", epilog=RUN_EPILOG,
                          formatter_class=argparse.RawDescriptionHelpFormatter)
     _add_options(run)
     run.add_argument("-j", "--jobs", type=_whole(1, MAX_JOBS), default=os.cpu_count() or 1,
                      help="parallel workers (pytest-xdist; generated suites: a pool of threads); default: all cores")
     run.add_argument("--no-progress", action="store_true", help="no progress bar (it is shown only on a terminal)")
+    run.add_argument("--list", action="store_true", help="print the id of every case the options select, one a "
+                     "line, and exit: nothing is built or run (lit's --show-tests)")
     run.add_argument("--tasks", metavar="DIR", help="also write task files for the failures into DIR "
                      "(see 'oracle tasks')")
     run.add_argument("--max-tasks", type=_whole(0), metavar="N", help="with --tasks: at most N open tasks; other "
@@ -168,7 +175,7 @@ def make_parser() -> argparse.ArgumentParser:
     fuzz = sub.add_parser("fuzz", help="generate programs (csmith, hypothesis) and judge them until a time budget "
                           "is spent", description="Generate and judge programs from seed --seed upwards until "
                           "--budget is spent; each failure is written as it is found. Ctrl-C stops cleanly.",
-                          epilog=EPILOG, formatter_class=argparse.RawDescriptionHelpFormatter)
+                          epilog=RUN_EPILOG, formatter_class=argparse.RawDescriptionHelpFormatter)
     _add_options(fuzz, skip=("suite", "count", "ratio", "fast", "shard", "filter"))
     fuzz.add_argument("--budget", required=True, metavar="TIME", help="how long to fuzz: 90s, 10m, 2h")
     fuzz.add_argument("--generator", default="csmith,hypothesis", metavar="G[,G]",
@@ -203,6 +210,17 @@ def make_parser() -> argparse.ArgumentParser:
                           "bash: eval \"$(oracle completion bash)\" in ~/.bashrc; zsh: "
                           "oracle completion zsh > a folder of $fpath, as _oracle.")
     comp.add_argument("shell", choices=["bash", "zsh"], help="the shell to complete in")
+
+    cmp_ = sub.add_parser("compare", help="two runs side by side: flipped cases, much slower or faster ones "
+                          "(exit 1 when B fails a case A did not)",
+                          description="Match the cases of two runs (run folders or results.json files) by id and "
+                          "list what changed: new failures (ERROR lines), changed verdicts, fixed cases, then passes "
+                          "whose time moved beyond the noise (x1.5 and 0.25 s), biggest first; at most 20 lines "
+                          "unless --all. Exit 1 when B fails a case A did not, else 0.")
+    cmp_.add_argument("a", metavar="A", help="the earlier run: its folder or results.json")
+    cmp_.add_argument("b", metavar="B", help="the later run: its folder or results.json")
+    cmp_.add_argument("--all", action="store_true", help="every line, not only the first 20")
+    cmp_.add_argument("--json", metavar="FILE", help="also write the comparison as JSON to FILE")
 
     cache = sub.add_parser("cache", help="the reference cache: stats or clear")
     cache.add_argument("action", choices=["stats", "clear"], help="stats: entries and size; clear: remove every entry")
@@ -240,10 +258,28 @@ _CHECK_SKIP = ("arch", "opt", "ratio", "fast", "shard", "shard-by", "filter", "c
                "rejudge", "candidate-rev")
 
 
+# The run options' groups in --help, in this order; an option of none is under "other options".
+GROUPS = (
+    ("compilers", ("compiler", "reference", "candidate-rev", "ub-check", "no-ub-check", "backend", "sandbox")),
+    ("selection", ("suite", "arch", "opt", "filter", "ratio", "fast", "seed", "shard", "shard-by", "count",
+                   "csmith-args", "csmith-include", "max-failures", "resume")),
+    ("timeouts and limits", ("compile-timeout", "ref-compile-timeout", "run-timeout", "ref-run-timeout",
+                             "gen-timeout", "shrink-timeout", "stdout-limit")),
+    ("outputs and caches", ("out", "json", "junit", "history", "no-history", "cache", "no-cache", "rejudge")),
+)
+
+
 def _add_options(parser: argparse.ArgumentParser, skip: tuple[str, ...] = ()) -> None:
+    made = {title: parser.add_argument_group(title) for title, _ in GROUPS}
+    groups = {name: made[title] for title, names in GROUPS for name in names}
+    other = None
     for opt in OPTIONS:
         if opt.name in skip:
             continue
+        target = groups.get(opt.name)
+        if target is None:
+            other = other or parser.add_argument_group("other options")
+            target = other
         names = [f"--{opt.name}"] + (["-k"] if opt.name == "filter" else [])
         kwargs: dict = {"dest": opt.dest, "help": opt.help}
         if opt.flag:
@@ -253,7 +289,7 @@ def _add_options(parser: argparse.ArgumentParser, skip: tuple[str, ...] = ()) ->
                           default=None if opt.append else opt.default)
             if opt.type is not str:
                 kwargs["type"] = opt.type
-        parser.add_argument(*names, **kwargs)
+        target.add_argument(*names, **kwargs)
 
 
 # Options whose value may itself start with '-' ("--csmith-args --no-packed-struct", "--opt -O2"):

@@ -60,8 +60,9 @@ def option(help: str, metavar: str = "S", *, seconds: bool = False, low: float |
 
 
 _INTERPRETED: tuple[Option, ...] = (
-    Option("compiler", "candidate compiler: CMD for the host arch, ARCH=CMD for another; CMD may carry "
-           "arguments ('aarch64=clang --target=aarch64-linux-gnu'); repeat for several arches",
+    Option("compiler", "candidate compiler (required: here or as `compiler` in the settings file): CMD for the "
+           "host arch, ARCH=CMD for another; CMD may carry arguments ('aarch64=clang --target=aarch64-linux-gnu'); "
+           "repeat for several arches",
            "[ARCH=]CMD", append=True),
     Option("suite", "torture, smoke, a folder of .c files, a generator: csmith, hypothesis, or real projects: "
            "projects, project:NAME[,NAME] (default: torture)",
@@ -90,8 +91,9 @@ _INTERPRETED: tuple[Option, ...] = (
            ".oracle/runs/latest)", "DIR"),
     Option("json", "also write results.json here", "FILE"),
     Option("junit", "also write the JUnit XML here", "FILE"),
-    Option("cache", "reference cache: a folder (default: $ORACLE_CACHE, else $XDG_CACHE_HOME/oracle), or a Redis "
-           "server shared by a fleet, redis://[:PASSWORD@]HOST:PORT/DB (needs $ORACLE_CACHE_KEY)", "DIR|URL"),
+    Option("cache", "reference cache: a folder (its reference.sqlite; default: $ORACLE_CACHE, else "
+           "$XDG_CACHE_HOME/oracle/reference.sqlite), a .sqlite file, or a Redis server shared by a fleet, "
+           "redis://[:PASSWORD@]HOST:PORT/DB (needs $ORACLE_CACHE_KEY)", "DIR|URL"),
     Option("no-cache", "do not read or write the reference cache, and run every candidate executable (no "
            "judgement of a byte-identical executable reused)", flag=True),
     Option("max-failures", "stop after N candidate failures: the reports are written, the cases not judged yet "

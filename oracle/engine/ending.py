@@ -21,6 +21,17 @@ from oracle.engine.journal import Recorder
 UNJUDGED = (V.REF_INVALID, V.UNSUPPORTED, V.INFRA_ERROR)
 
 
+def _wall_s(started: str) -> float | None:
+    """Seconds since the run started (its `started` stamp), or None when the stamp does not parse."""
+    import datetime as dt
+
+    try:
+        return max(0.0, (dt.datetime.now(dt.timezone.utc) - dt.datetime.strptime(started, "%Y-%m-%dT%H:%M:%S%z"))
+                   .total_seconds())
+    except (TypeError, ValueError):
+        return None
+
+
 def finish(recorder: Recorder, interrupted: bool = False) -> None:
     """Reports, then history, from the records: results.json, junit.xml and errors.log (and the
     --json / --junit copies), the `latest` link, the run added to the history; then the journal
@@ -35,12 +46,12 @@ def finish(recorder: Recorder, interrupted: bool = False) -> None:
     complete = not (recorder.interrupted or recorder.stopped_early)
     try:
         json_report.write(out / "results.json", cfg, records, complete)
-        junit.write(out / "junit.xml", records)
+        junit.write(out / "junit.xml", records, wall_s=_wall_s(cfg.started))
         errors_log.write(out / "errors.log", records)
         if cfg.json_copy:
             json_report.write(cfg.json_copy, cfg, records, complete)
         if cfg.junit_copy:
-            junit.write(cfg.junit_copy, records, cases_root=out)
+            junit.write(cfg.junit_copy, records, cases_root=out, wall_s=_wall_s(cfg.started))
         _link_latest(out)
     except OSError as exc:
         recorder.disk_error(exc)

@@ -104,13 +104,23 @@ def _lock(out: Path) -> int:
     import fcntl
 
     out.mkdir(parents=True, exist_ok=True)
-    fd = os.open(out / LOCK, os.O_RDWR | os.O_CREAT | os.O_NOFOLLOW | os.O_NONBLOCK, 0o644)
-    try:
-        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-    except OSError:
+    for _ in range(20):
+        fd = os.open(out / LOCK, os.O_RDWR | os.O_CREAT | os.O_NOFOLLOW | os.O_NONBLOCK, 0o644)
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except OSError:
+            os.close(fd)
+            raise UsageError(f"another oracle run is writing into {out}: wait for it to end, or pass another --out")
+        # A run that ends removes the lock file while it holds it: a file locked here after that is
+        # not the folder's lock any more; open the new one.
+        try:
+            same = os.path.samestat(os.fstat(fd), os.stat(out / LOCK, follow_symlinks=False))
+        except OSError:
+            same = False
+        if same:
+            return fd
         os.close(fd)
-        raise UsageError(f"another oracle run is writing into {out}: wait for it to end, or pass another --out")
-    return fd
+    raise UsageError(f"the lock file {out / LOCK} keeps changing: another oracle run is starting there; pass another --out")
 
 
 class Recorder:
@@ -276,8 +286,11 @@ class Recorder:
             (self.out / JOURNAL).unlink()
 
     def release(self) -> None:
-        """Unlock the output folder (the run is over)."""
+        """Unlock the output folder (the run is over): the lock file goes first, while still held,
+        so a finished run folder holds only its results (a run locking the old file sees it gone)."""
         if self._held is not None:
+            with contextlib.suppress(OSError):
+                (self.out / LOCK).unlink()
             os.close(self._held)
             self._held = None
 

@@ -13,6 +13,7 @@ import contextlib
 import io
 import itertools
 import os
+import re
 import shutil
 import signal
 import sys
@@ -193,8 +194,25 @@ def execute(cfg: RunConfig, jobs: int, progress: bool, cases: list | None = None
     finally:
         shutil.rmtree(basetemp, ignore_errors=True)
         finish_run(cfg)  # again, in case pytest stopped before its session finished
+        _drop_if_routine(out / "pytest.log")
     recorder.close(interrupted=True)  # (nothing, unless pytest stopped before its session finished)
     return recorder
+
+
+# A line of pytest's own output worth keeping: anything but its progress and its counts.
+_NOTEWORTHY = re.compile(r"(?i)error|traceback|exception|warning|crash|node down|replacing|killed|internal")
+
+
+def _drop_if_routine(path: Path) -> None:
+    """pytest.log stays only when it says more than pytest's progress ("bringing up nodes...",
+    dots, counts): an error, a worker crash, a warning."""
+    try:
+        if path.is_symlink() or not path.is_file() or path.stat().st_size > (1 << 20):
+            return
+        if not _NOTEWORTHY.search(path.read_text(errors="replace")):
+            path.unlink()
+    except OSError:
+        pass
 
 
 class _Log(io.TextIOBase):

@@ -8,7 +8,7 @@ from pathlib import Path
 
 from oracle import __version__
 from oracle.report import atomic_write, errors_log, junit, refuse_folder, refuse_special
-from oracle.report.json_report import summary
+from oracle.report.json_report import SCHEMA_VERSION, summary
 from oracle.model.record import CaseRecord
 from oracle.model import verdict as V
 from oracle.report.results import Run, load
@@ -44,6 +44,7 @@ def merge(out: str | Path, sources: list[str]) -> Path:
             toolchains.setdefault(arch, tc)
     doc = {
         "oracle_version": __version__,
+        "schema_version": SCHEMA_VERSION,
         "started": min(r.doc.get("started", "") for r in runs),
         "complete": all(r.doc.get("complete", True) for r in runs),
         "suite": first.get("suite"),

@@ -36,6 +36,7 @@ from oracle.infra.proc import ProcResult, Status
 from oracle.judge import reuse
 from oracle.judge.classify import classify_build, compare, difference, unusable_run
 from oracle.judge.kinds import kind_of
+from oracle.judge.metrics import text_bytes
 from oracle.judge.outcome import RefOutcome, Result
 from oracle.model import verdict as V
 from oracle.model.case import Case, source_files
@@ -204,8 +205,20 @@ class Judge:
         build = self._compile(self.cfg.candidates[case.arch].argv, case.opt_argv, case, exe,
                               self.cfg.compile_timeout, work)
         bad = classify_build(build, exe, self.cfg.compile_timeout)
+        metrics: dict[str, float] = {"compile_s": round(build.duration, 4)}
         if bad:
-            return Result(case, bad[0], bad[1], ref=ref, build=build)
+            return Result(case, bad[0], bad[1], ref=ref, build=build, metrics=metrics)
+        size = text_bytes(exe)
+        if size is not None:
+            metrics["text_bytes"] = size
+        res = self._ran(case, ref, exe, work, build)
+        if res.run is not None and not res.reused_run:
+            metrics["run_s"] = round(res.run.duration, 4)
+        res.metrics = metrics
+        return res
+
+    def _ran(self, case: Case, ref: RefOutcome, exe: str, work: Path, build: ProcResult) -> Result:
+        """The candidate's executable run (or its judgement reused) and judged against ref."""
         run, verdict, reason, reused = self._run_candidate(case, ref, exe, work)
         ref, stale = self.against_fresh(ref, verdict, lambda: self._refreshed(case))
         if ref.verdict is not None:

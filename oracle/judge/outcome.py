@@ -69,6 +69,7 @@ class Result:
     clang: str = ""  # a runtime failure's third opinion (model/record.Evidence.clang)
     ub: str = ""  # the sanitizers' report on the test, when they see undefined behaviour
     preprocessor: tuple[str, ...] = ()  # project cases: (kind, macro, where) of a culprit TU's -E difference
+    metrics: dict = field(default_factory=dict)  # compile_s, run_s, text_bytes (judge/metrics.py)
 
     def record(self, case: Case | None = None) -> CaseRecord:
         """The case's record; `case`: the case as the suite made it, when this result's case is a
@@ -85,4 +86,5 @@ class Result:
                          signal=self.signal, stack_hint=self.stack_hint, clang=self.clang, ub=self.ub,
                          preprocessor=self.preprocessor)
         return CaseRecord(made, self.verdict, clean(self.reason, 500), self.duration, origin,
-                          tuple(self.culprits), candidate_run=RUN_KNOWN if self.reused_build else RUN_REUSED if self.reused_run else None, evidence=ev)
+                          tuple(self.culprits), candidate_run=RUN_KNOWN if self.reused_build else RUN_REUSED if self.reused_run else None, evidence=ev,
+                          metrics=tuple(sorted(self.metrics.items())))

@@ -5,6 +5,7 @@ clustering, tasks and the gate. Typed once here; parsed once, when a results.jso
 from __future__ import annotations
 
 import json
+import math
 from dataclasses import dataclass, replace
 
 from oracle.model import verdict as V
@@ -79,6 +80,9 @@ class CaseRecord:
     culprits: tuple[str, ...] = ()  # project cases: the TUs (relative to the project root) bisection blames
     candidate_run: str | None = None  # RUN_REUSED: not run, a byte-identical executable's judgement reused; RUN_KNOWN: not compiled either
     evidence: Evidence = NO_EVIDENCE  # failures: what the judge read of the cause
+    # what the case measured (oracle/judge/metrics.py): compile_s, run_s, text_bytes; each only
+    # when measured in this run (a reused judgement has none)
+    metrics: tuple[tuple[str, float], ...] = ()
 
     @property
     def id(self) -> str:
@@ -115,6 +119,8 @@ class CaseRecord:
             d["candidate_run"] = self.candidate_run
         if self.evidence != NO_EVIDENCE:
             d["evidence"] = self.evidence.to_json()
+        if self.metrics:
+            d["metrics"] = dict(self.metrics)
         return d
 
     def line(self) -> str:
@@ -130,12 +136,19 @@ class CaseRecord:
                        float(d.get("duration_s") or 0.0), d.get("reference"),
                        tuple(str(c) for c in d.get("culprits") or ()),
                        d.get("candidate_run") if isinstance(d.get("candidate_run"), str) else None,
-                       Evidence.from_json(d.get("evidence")))
+                       Evidence.from_json(d.get("evidence")), _metrics(d.get("metrics")))
         except (KeyError, TypeError, ValueError, AttributeError) as exc:
             raise ValueError(f"not a case record ({type(exc).__name__}: {exc})") from None
 
     def but(self, **changes) -> "CaseRecord":
         return replace(self, **changes)
+
+
+def _metrics(d) -> tuple[tuple[str, float], ...]:
+    if not isinstance(d, dict):
+        return ()
+    return tuple(sorted((str(k), v) for k, v in d.items()
+                        if isinstance(v, (int, float)) and not isinstance(v, bool) and math.isfinite(v) and v >= 0))
 
 
 def missing(case: Case, verdict: V.Verdict, reason: str) -> CaseRecord:

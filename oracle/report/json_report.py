@@ -10,6 +10,10 @@ from oracle.model import verdict as V
 from oracle.config.options import RunConfig
 from oracle.report import atomic_file
 
+# results.json's layout (docs/results.schema.json): fields are added under the same version,
+# never removed or changed in meaning.
+SCHEMA_VERSION = 1
+
 
 def summary(records) -> dict:
     by_verdict: Counter = Counter()
@@ -29,6 +33,7 @@ def summary(records) -> dict:
 def header(cfg: RunConfig, records, complete: bool = True) -> dict:
     return {
         "oracle_version": __version__,
+        "schema_version": SCHEMA_VERSION,
         "started": cfg.started,
         "complete": complete,
         "suite": cfg.suite,

@@ -130,9 +130,11 @@ def _open_tag(elem) -> bytes:
     return text[:-3] + b">"
 
 
-def write(path, records, cases_root: str | Path | None = None) -> None:
+def write(path, records, cases_root: str | Path | None = None, wall_s: float | None = None) -> None:
     """junit.xml at path; failure bodies name the case folders under cases_root (default: path's
-    folder, where a run's `cases/` is)."""
+    folder, where a run's `cases/` is). `wall_s`: the run's wall time, <testsuites>' time (each
+    <testsuite>'s is the sum of its cases' durations: the arches' cases run interleaved); None
+    (merged shards): the sum of every case's."""
     root = Path(cases_root) if cases_root is not None else Path(path).parent
     per_arch = _counts(records)
     total = Counter()
@@ -141,7 +143,7 @@ def write(path, records, cases_root: str | Path | None = None) -> None:
     xml = JUnitXml("oracle")
     for key in ("tests", "failures", "errors"):  # the schema has no `skipped` on <testsuites>
         setattr(xml, key, total[key])
-    xml.time = total["time_ms"] / 1000
+    xml.time = round(wall_s, 3) if wall_s is not None and wall_s >= 0 else total["time_ms"] / 1000
     with atomic_file(path) as f:
         f.write(b'<?xml version="1.0" encoding="utf-8"?>\n' + _open_tag(xml._elem) + b"\n")
         for arch, (suite_name, c) in per_arch.items():

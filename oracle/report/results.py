@@ -70,7 +70,8 @@ def load(where: str | Path | None) -> Run:
     try:
         doc = json.loads(path.read_text())
     except FileNotFoundError:
-        raise UsageError(f"no results at {path}: run 'oracle run' first or pass --results FILE") from None
+        raise UsageError(f"no results at {path}: give a run folder or its results.json (--results FILE, --run DIR), or "
+                         "run 'oracle run' first") from None
     except (OSError, ValueError) as exc:
         raise UsageError(f"cannot read {path}: {exc}") from None
     if not isinstance(doc, dict) or not isinstance(doc.get("cases"), list):

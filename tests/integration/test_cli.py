@@ -143,3 +143,17 @@ def test_corpus_fetch_from_a_source_tree(tmp_path):
     assert (tmp_path / "cache" / "oracle" / "corpora" / "torture" / "a.c").exists()
     again = run_cli("corpus", "fetch", "torture", "--quiet", "--from", str(tmp_path / "gcc"), env=env)
     assert again.returncode == 0 and again.stdout == ""
+
+
+def test_list_prints_the_selected_case_ids_and_runs_nothing(tmp_path):
+    suite = tmp_path / "suite"
+    suite.mkdir()
+    for name in ("a.c", "b.c", "skip.c"):
+        (suite / name).write_text("int main(void) { return 0; }\n")
+    out = tmp_path / "out"
+    res = run_cli("run", "--compiler", "gcc", "--suite", str(suite), "--arch", "x86_64", "--opt", "-O0,-O2",
+                  "--filter", "a|b", "--list", "--out", str(out))
+    assert res.returncode == 0, res.stderr
+    assert sorted(res.stdout.splitlines()) == sorted(f"suite/{t}@x86_64-{o}" for t in ("a.c", "b.c")
+                                                     for o in ("O0", "O2")), res.stdout
+    assert not out.exists()  # nothing built, run or written
