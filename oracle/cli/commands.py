@@ -37,9 +37,12 @@ def cmd_run(args: argparse.Namespace) -> int:
     if args.list:  # lit's --show-tests: the selected cases' ids, nothing built or run
         from oracle.discover.select import select_cases
 
-        cfg = build(values, probe_toolchains=False)
-        for case in select_cases(cfg, skip=()):
-            print(case.id)
+        import tempfile
+
+        with tempfile.TemporaryDirectory(prefix="oracle-list-") as nowhere:  # no run folder is made
+            cfg = build({**values, "out": nowhere, "resume": False}, probe_toolchains=False)
+            for case in select_cases(cfg, skip=()):
+                print(case.id)
         return 0
     cfg = build(values)
     scratch.sweep_abandoned()  # scratch folders of runs that died (in /dev/shm they hold memory)

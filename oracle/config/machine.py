@@ -184,7 +184,7 @@ def _check_out(out: str, suite_root: Path | None, given: bool) -> None:
 
 # What a run writes in its output folder (results.json, the reports, the journal, pytest's log, the
 # lock, the shared cache's log).
-OUT_FILES = ("results.json", "junit.xml", "errors.log", "journal.jsonl", "pytest.log", ".oracle-run.lock",
+OUT_FILES = ("results.json", "junit.xml", "errors.log", "report.html", "journal.jsonl", "pytest.log", ".oracle-run.lock",
              "cache.log", "summary.log", "gate.log")
 
 

@@ -14,7 +14,7 @@ from oracle.infra import cache_redis
 from oracle.model import verdict as V
 from oracle.model.errors import EXIT_FAILURES, EXIT_INCOMPLETE, EXIT_OK
 from oracle.model.text import clean
-from oracle.report import errors_log, history, json_report, junit
+from oracle.report import errors_log, history, json_report, junit, run_page
 from oracle.engine.journal import Recorder
 
 # Verdicts that judge nothing about the candidate.
@@ -48,6 +48,7 @@ def finish(recorder: Recorder, interrupted: bool = False) -> None:
         json_report.write(out / "results.json", cfg, records, complete)
         junit.write(out / "junit.xml", records, wall_s=_wall_s(cfg.started))
         errors_log.write(out / "errors.log", records)
+        run_page.write(out / "report.html", cfg, records)
         if cfg.json_copy:
             json_report.write(cfg.json_copy, cfg, records, complete)
         if cfg.junit_copy:
@@ -114,7 +115,7 @@ def summary_lines(recorder: Recorder) -> list[str]:
         lines.append(f"error: {recorder.write_error}")
     else:
         out = cfg.out_dir
-        lines.append(f"reports: {out}/results.json · {out}/junit.xml · {out}/errors.log")
+        lines.append(f"reports: {out}/results.json · {out}/junit.xml · {out}/errors.log · {out}/report.html")
     last = closing_line(recorder)
     if last:
         lines.append(last)

@@ -141,7 +141,7 @@ def test_an_output_option_naming_what_is_not_a_regular_file_is_refused_before_th
 
 
 @pytest.mark.parametrize("kind", NODES)
-@pytest.mark.parametrize("child", ["results.json", "junit.xml", "errors.log", "pytest.log", "journal.jsonl"])
+@pytest.mark.parametrize("child", ["results.json", "junit.xml", "errors.log", "report.html", "pytest.log", "journal.jsonl"])
 def test_an_output_folder_child_that_is_not_a_regular_file_is_refused(tmp_path, kind, child):
     out = tmp_path / "out"
     node = out / child

@@ -106,3 +106,37 @@ def test_report_renders_with_charts_and_tables(db_path, tmp_path):
     shot = tmp_path / "report.png"
     _chromium(tmp_path, page, f"--screenshot={shot}")
     assert shot.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n" and shot.stat().st_size > 20_000
+
+
+def test_every_run_writes_a_page_a_person_can_read(tmp_path, program_dir):
+    """report.html in the run folder, always: it loads in Chromium without console errors, and a
+    failing case's section holds both outputs side by side with the first difference marked, the
+    statuses, the commands and the source."""
+    bug = tmp_path / "gcc-bug"
+    shutil.copy(COMPILERS / "gcc-bug", bug)
+    out = tmp_path / "run"
+    suite = program_dir("ok.c", "wrong_output.c")
+    shutil.copy(suite / "wrong_output.c", suite / "<b>&x.c")  # a name with markup in it
+    res = run_cli("run", "--compiler", str(bug), "--suite", str(suite),
+                  "--out", str(out), "--no-cache", "--no-history", "-j", "1")
+    assert res.returncode == 1, res.stderr
+    page = out / "report.html"
+    assert f"{out}/report.html" in res.stdout
+    dump = _chromium(tmp_path, page, "--enable-logging=stderr", "--v=0", "--dump-dom")
+    assert "CONSOLE" not in dump.stderr and "Uncaught" not in dump.stderr, dump.stderr[-2000:]
+    dom = dump.stdout
+    assert dom.count("<details") == 2  # two failing cases, a section each
+    assert "<b>&amp;x.c" not in dom and "&lt;b&gt;&amp;x.c" in dom  # the name stays text
+    sections = re.findall(r"<details>.*?</details>", dom, re.S)
+    (section,) = [x for x in sections if "suite/wrong_output.c@" in x[:300]]
+    assert "wrong_output.c" in section and "first difference at line 1" in section
+    ref = re.search(r'<span class="diff first" id="first-reference">([^<]*)</span>', section)
+    cand = re.search(r'<span class="diff first" id="first-candidate">([^<]*)</span>', section)
+    assert ref and cand and (ref.group(1), cand.group(1)) == ("value=42", "value=41")
+    assert "<b>commands</b>" in section and 'printf("value=%d\\n", 41);' in section  # the source
+    # the same page opened: the section opens (Chromium renders the <details> open with its content)
+    opened = page.read_text().replace("<details>", "<details open>", 1)
+    (tmp_path / "open.html").write_text(opened)
+    shot = tmp_path / "open.png"
+    _chromium(tmp_path, tmp_path / "open.html", f"--screenshot={shot}")
+    assert shot.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"

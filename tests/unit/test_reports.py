@@ -90,5 +90,5 @@ def test_a_stream_recorder_keeps_records_on_disk_and_writes_valid_reports(make_c
     assert (xml.tests, xml.failures, xml.errors, xml.skipped) == (4, 1, 1, 1)
     assert sorted(s.name for s in xml) == ["oracle.s.aarch64", "oracle.s.x86_64"]
     assert (tmp_path / "out" / "errors.log").read_text().startswith("ERROR s/b.c@x86_64-O0 wrong-output")
-    assert sorted(p.name for p in (tmp_path / "out").iterdir() if p.name != ".oracle-run.lock") == ["errors.log", "junit.xml", "results.json"]
+    assert sorted(p.name for p in (tmp_path / "out").iterdir() if p.name != ".oracle-run.lock") == ["errors.log", "junit.xml", "report.html", "results.json"]
     assert len(history.latest_runs(history.open_history(tmp_path / "history.db"), 5)) == 1
