@@ -135,6 +135,7 @@ class Recorder:
         self.out = Path(cfg.out_dir)
         self.records: dict[str, CaseRecord] = {}
         self.verdicts: Counter = Counter()
+        self.failed_by_arch: Counter = Counter()
         self.infra_why: Counter = Counter()  # infra-error reasons: the closing line names the usual one
         self.count = 0
         self.expected: list[Case] | None = None
@@ -242,6 +243,8 @@ class Recorder:
         self.progress.advance()
         if rec.verdict.is_failure:
             self.failures += 1
+            self.failed_by_arch[rec.arch] += 1  # beside the progress bar: failures so far by arch
+            self.progress.note(**{f"{arch} failing": n for arch, n in sorted(self.failed_by_arch.items())})
             limit = self.cfg.max_failures
             if limit and self.failures >= limit and self.stopped_early is None:
                 self.stopped_early = (f"stopped after {limit} candidate failure{'s' if limit > 1 else ''} "

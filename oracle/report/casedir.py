@@ -59,20 +59,23 @@ def _fill(d: Path, res: Result, cfg: RunConfig, original: Result | None) -> None
     (d / "verdict.txt").write_text(f"{case.id}\n{res.verdict.name}: {res.reason}\n", errors="backslashreplace")
     if res.traceback:
         (d / "traceback.txt").write_text(res.traceback)
-    cmds = []
+    cmds = ["# from this folder (the sources are in src/): each executable is named after its build"]
     if res.ref:
         for b, r in zip(res.ref.builds, res.ref.runs + [None] * len(res.ref.builds)):
-            cmds.append(f"# reference: {b.status}\n{shlex.join(b.argv)}")
+            argv, exe = pasteable(b.argv)
+            cmds.append(f"# reference: {b.status}\n{shlex.join(argv)}")
             if r is not None:
-                cmds.append(f"# reference run: {r.status}\n{shlex.join(r.argv)}")
+                cmds.append(f"# reference run: {r.status}\n{shlex.join(ran(r.argv, exe))}")
         if res.ref.runs:
             (d / "reference.stdout").write_bytes(res.ref.expected.stdout)
             (d / "reference.status").write_text(f"{res.ref.expected.status}\n")
+    exe = "cand"
     if res.build:
-        cmds.append(f"# candidate: {res.build.status}\n{shlex.join(res.build.argv)}")
+        argv, exe = pasteable(res.build.argv)
+        cmds.append(f"# candidate: {res.build.status}\n{shlex.join(argv)}")
         (d / "candidate.compile.log").write_bytes(res.build.stderr + res.build.stdout)
     if res.run:
-        cmds.append(f"# candidate run: {res.run.status}\n{shlex.join(res.run.argv)}")
+        cmds.append(f"# candidate run: {res.run.status}\n{shlex.join(ran(res.run.argv, exe))}")
         (d / "candidate.stdout").write_bytes(res.run.stdout)
         (d / "candidate.stderr").write_bytes(res.run.stderr)
         (d / "candidate.status").write_text(f"{res.run.status}{' (stdout truncated)' if res.run.stdout_truncated else ''}\n")
@@ -86,6 +89,22 @@ def _fill(d: Path, res: Result, cfg: RunConfig, original: Result | None) -> None
             text = repro_script(res, cfg, _copy_suite(case.sources, cfg.suite, d))
         script.write_text(text)
         script.chmod(0o755)
+
+
+def pasteable(argv) -> tuple[list[str], str]:
+    """A compile command as it can be pasted in the case folder: its output (a scratch path, gone
+    once the case was judged) named by its basename there; (argv, that name)."""
+    out, name = list(argv), "a.out"
+    for i, a in enumerate(out[:-1]):
+        if a == "-o":
+            name = os.path.basename(out[i + 1]) or name
+            out[i + 1] = name
+    return out, name
+
+
+def ran(argv, exe: str) -> list[str]:
+    """A run command with the executable it ran (copied to ./prog for the run) named as built."""
+    return [f"./{exe}" if a == "./prog" else a for a in argv]
 
 
 def project_repro_script(d: Path, res: Result) -> str:

@@ -140,3 +140,9 @@ def test_every_run_writes_a_page_a_person_can_read(tmp_path, program_dir):
     shot = tmp_path / "open.png"
     _chromium(tmp_path, tmp_path / "open.html", f"--screenshot={shot}")
     assert shot.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    # the case folder's commands.txt can be pasted there: it builds and runs both sides again
+    folder = next(p for p in (out / "cases").iterdir() if p.name.startswith("suite_wrong_output.c"))
+    script = [line for line in (folder / "commands.txt").read_text().splitlines() if line and not line.startswith("#")]
+    again = subprocess.run(["sh", "-e", "-c", "\n".join(script)], cwd=folder, capture_output=True, text=True, timeout=120)
+    assert again.returncode == 0, again.stderr
+    assert again.stdout.splitlines() == ["value=42", "value=42", "value=41"], again.stdout
