@@ -30,8 +30,11 @@ def test_compare_lists_exactly_the_flipped_cases(tmp_path):
     start = time.monotonic()
     assert run_cli("run", "--compiler", "gcc", *common, "--out", str(good)).returncode == 0
     elapsed = time.monotonic() - start
-    res = run_cli("run", "--compiler", f"{BAD_CC} --bad=t1.c,t4.c,t6.c", *common, "--out", str(bad))
+    res = run_cli("run", "--compiler", f"{BAD_CC} --bad=t1.c,t4.c,t6.c", *common, "--out", str(bad), "-v")
     assert res.returncode == 1, res.stdout + res.stderr
+    # -v: each failure's command and first differing line, on the console
+    assert res.stdout.count("\n--- suite/t") == 3, res.stdout
+    assert "stdout line 1: reference 'ok 4', candidate 'broken 4'" in res.stdout, res.stdout
 
     # results.json follows its published schema; every case the candidate built has its metrics
     schema = json.loads(SCHEMA.read_text())
