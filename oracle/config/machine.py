@@ -11,6 +11,7 @@ import tempfile
 from dataclasses import replace
 from pathlib import Path
 
+from oracle.feed.xfail import load as load_xfail
 from oracle.infra import proc
 from oracle.infra.cache import configured as cache_configured
 from oracle.config.options import FIELD_OPTIONS, RunConfig, Settings, default_out_dir, fresh_run_id, parse
@@ -96,6 +97,7 @@ def build(values: dict, *, probe_toolchains: bool = True) -> RunConfig:
         clang_version=version_line((clang,)) if clang and probe_toolchains else "",
         warnings=tuple(warnings),
         backend=s.backend,
+        xfail=tuple(e.to_json() for e in load_xfail(s.xfail)) if s.xfail else (),
         suite_root=str(Path(suite.root).resolve()) if getattr(suite, "root", None) else None,
         # the options a run takes as given (one field each, declared in RunConfig)
         **{o.dest: o.type(s.values[o.dest]) if s.values[o.dest] is not None else None for o in FIELD_OPTIONS},

@@ -117,6 +117,9 @@ _INTERPRETED: tuple[Option, ...] = (
            "S", float, seconds=True),
     Option("backend", "where compilers and programs run: local (sandboxed processes here) or docker (one "
            "container per worker and arch; see 'oracle images')", "local|docker", default="local"),
+    Option("xfail", "expected failures, lit's XFAIL: a file of 'CASE-ID-GLOB VERDICT[,VERDICT]|* REASON' lines; "
+           "a listed case failing as listed is an xfail (counted apart, no ERROR line, no task, no exit 1), one "
+           "that passes an xpass (the run exits 1 until its line goes)", "FILE"),
 )
 
 
@@ -199,6 +202,8 @@ class RunConfig:
     images: dict = field(default_factory=dict, metadata=NOT_RESUMED)
     # the folder the suite's programs are in (what a container mounts)
     suite_root: str | None = field(default=None, metadata=NOT_RESUMED)
+    # --xfail: its entries ([pattern, [verdicts], reason]); the controller marks records by them
+    xfail: tuple = field(default=(), metadata=NOT_RESUMED)
 
     def to_dict(self) -> dict:
         """Every field, as JSON data: what results.json records, so the run can be judged again."""
@@ -219,7 +224,7 @@ class RunConfig:
             d["candidates"] = {a: Toolchain.from_json(t) for a, t in d["candidates"].items()}
             d["references"] = {a: Toolchain.from_json(t) for a, t in d["references"].items()}
             d["emulators"] = {a: Emulator.from_json(e) for a, e in d["emulators"].items()}
-            for k in ("arches", "opts", "warnings", "ub_reference", "clang"):
+            for k in ("arches", "opts", "warnings", "ub_reference", "clang", "xfail"):
                 d[k] = tuple(d.get(k) or ())
             if d.get("shard") is not None:
                 d["shard"] = tuple(d["shard"])

@@ -80,7 +80,8 @@ def exit_status(recorder: Recorder, gate: int | None = None, tasks: int | None =
     if tasks is not None:
         return tasks
     if gate is None:
-        gate = EXIT_FAILURES if any(recorder.verdicts[v.name] for v in V.FAILURES) else EXIT_OK
+        # --xfail: expected failures do not fail the run; an unexpected pass does (the list is wrong)
+        gate = EXIT_FAILURES if recorder.unexpected or recorder.xpassed else EXIT_OK
     return EXIT_INCOMPLETE if gate == EXIT_OK and incomplete(recorder) else gate
 
 

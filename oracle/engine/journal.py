@@ -21,6 +21,7 @@ from collections import Counter
 from pathlib import Path
 from typing import Container, Iterable, Iterator
 
+from oracle.feed import xfail
 from oracle.model import verdict as V
 from oracle.config.options import RESUME_KEYS, RunConfig
 from oracle.model.errors import UsageError
@@ -136,6 +137,9 @@ class Recorder:
         self.records: dict[str, CaseRecord] = {}
         self.verdicts: Counter = Counter()
         self.failed_by_arch: Counter = Counter()
+        # --xfail: the list, and the failures it does not expect, those it does, its cases that pass
+        self.xfail = tuple(xfail.Entry.from_json(e) for e in cfg.xfail)
+        self.unexpected = self.xfailed = self.xpassed = 0
         self.infra_why: Counter = Counter()  # infra-error reasons: the closing line names the usual one
         self.count = 0
         self.expected: list[Case] | None = None
@@ -224,6 +228,9 @@ class Recorder:
         if not self.stream:
             self.records[rec.id] = rec
         self.verdicts[rec.verdict.name] += 1
+        self.unexpected += rec.unexpected_failure
+        self.xfailed += rec.is_xfail
+        self.xpassed += rec.is_xpass
         if rec.verdict is V.INFRA_ERROR and len(self.infra_why) < 1000:
             self.infra_why[rec.reason] += 1
         self.tally.add(rec)
@@ -238,10 +245,11 @@ class Recorder:
         self.progress.expect(len(cases) if cases is not None else total)
 
     def add(self, rec: CaseRecord) -> None:
+        rec = xfail.apply(self.xfail, rec)  # --xfail: an expected failure is marked, and counted apart
         self._keep(rec)
         self.added += 1
         self.progress.advance()
-        if rec.verdict.is_failure:
+        if rec.unexpected_failure:
             self.failures += 1
             self.failed_by_arch[rec.arch] += 1  # beside the progress bar: failures so far by arch
             self.progress.note(**{f"{arch} failing": n for arch, n in sorted(self.failed_by_arch.items())})

@@ -120,7 +120,7 @@ def cluster_id(signature: str) -> str:
 def clusters(records: Iterable[CaseRecord], arches: list[str] | tuple[str, ...] = ()) -> list[Cluster]:
     """The failures among records grouped by signature, most valuable first."""
     records = list(records)
-    failing = [r for r in records if r.verdict.is_failure]
+    failing = [r for r in records if r.unexpected_failure]  # an xfail (--xfail) is known: no cluster
     tested: dict[tuple, set[str]] = defaultdict(set)  # (suite, test) -> arches it was judged on
     failed: dict[tuple, set[str]] = defaultdict(set)  # (suite, test, verdict) -> arches it failed on
     for r in records:

@@ -83,6 +83,9 @@ class CaseRecord:
     # what the case measured (oracle/judge/metrics.py): compile_s, run_s, text_bytes; each only
     # when measured in this run (a reused judgement has none)
     metrics: tuple[tuple[str, float], ...] = ()
+    # --xfail: the reason the case is listed as expected to fail, when it failed as listed (an
+    # xfail) or passed (an xpass); "" when not listed, or listed but failing another way
+    xfail: str = ""
 
     @property
     def id(self) -> str:
@@ -108,6 +111,21 @@ class CaseRecord:
     def is_failure(self) -> bool:
         return self.verdict.is_failure
 
+    @property
+    def is_xfail(self) -> bool:
+        """A failure the xfail list expects: counted apart, no ERROR line, no task, no exit 1."""
+        return bool(self.xfail) and self.verdict.is_failure
+
+    @property
+    def is_xpass(self) -> bool:
+        """A pass of a case the xfail list expects to fail: the run exits 1 until the line goes."""
+        return bool(self.xfail) and self.verdict is V.PASS
+
+    @property
+    def unexpected_failure(self) -> bool:
+        """A candidate failure that counts: not one the xfail list expects."""
+        return self.verdict.is_failure and not self.xfail
+
     def to_json(self) -> dict:
         d = {**self.case.to_json(), "verdict": self.verdict.name, "reason": self.reason,
              "duration_s": round(self.duration_s, 4)}
@@ -121,6 +139,8 @@ class CaseRecord:
             d["evidence"] = self.evidence.to_json()
         if self.metrics:
             d["metrics"] = dict(self.metrics)
+        if self.xfail:
+            d["xfail"] = self.xfail
         return d
 
     def line(self) -> str:
@@ -136,7 +156,8 @@ class CaseRecord:
                        float(d.get("duration_s") or 0.0), d.get("reference"),
                        tuple(str(c) for c in d.get("culprits") or ()),
                        d.get("candidate_run") if isinstance(d.get("candidate_run"), str) else None,
-                       Evidence.from_json(d.get("evidence")), _metrics(d.get("metrics")))
+                       Evidence.from_json(d.get("evidence")), _metrics(d.get("metrics")),
+                       d.get("xfail") if isinstance(d.get("xfail"), str) else "")
         except (KeyError, TypeError, ValueError, AttributeError) as exc:
             raise ValueError(f"not a case record ({type(exc).__name__}: {exc})") from None
 

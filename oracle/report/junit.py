@@ -93,6 +93,13 @@ def testcase(r: CaseRecord, cases_root: Path | None = None) -> TestCase:
     case._elem.set("file", clean(r.case.sources[0] if r.case.sources else f"{r.suite}/{r.test}", 1000))
     verdict = r.verdict
     msg = clean(f"{verdict.name}: {r.reason}" if r.reason else verdict.name, 1000)
+    if r.is_xfail:  # --xfail: expected, so not a failure a CI page counts
+        case.result = [Skipped(clean(f"xfail: {verdict.name}: {r.xfail}", 1000))]
+        return case
+    if r.is_xpass:
+        result = Failure(clean(f"xpass: passes, but --xfail lists it: {r.xfail}", 1000), "xpass")
+        case.result = [result]
+        return case
     if verdict.is_failure:
         result = Failure(msg, verdict.name)
     elif verdict is V.INFRA_ERROR:
@@ -116,9 +123,9 @@ def _counts(records) -> dict[str, tuple[str, Counter]]:
         suites.setdefault(r.arch, r.suite)
         verdict = r.verdict
         c["tests"] += 1
-        c["failures"] += verdict.is_failure
+        c["failures"] += r.unexpected_failure or r.is_xpass
         c["errors"] += verdict is V.INFRA_ERROR
-        c["skipped"] += not verdict.is_failure and verdict not in (V.INFRA_ERROR, V.PASS)
+        c["skipped"] += r.is_xfail or not verdict.is_failure and verdict not in (V.INFRA_ERROR, V.PASS)
         c["time_ms"] += round(r.duration_s * 1000)
     return {arch: (suites[arch], c) for arch, c in per.items()}
 

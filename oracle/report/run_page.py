@@ -99,8 +99,10 @@ def _side(ref: bytes | None, cand: bytes | None) -> str:
 
 
 def _case(r: CaseRecord, folder: Path | None) -> str:
-    head = f'<summary><span class="fail">{_esc(r.verdict)}</span> {_esc(r.id)}</summary>'
-    parts = [f"<p>{_esc(r.reason)}</p>"]
+    label = f"xfail {r.verdict}" if r.is_xfail else str(r.verdict)
+    head = f'<summary><span class="{"muted" if r.is_xfail else "fail"}">{_esc(label)}</span> {_esc(r.id)}</summary>'
+    parts = [f"<p>{_esc(r.reason)}</p>"] + ([f"<p class=muted>expected (--xfail): {_esc(r.xfail)}</p>"]
+                                            if r.is_xfail else [])
     if folder is None:
         return f"<details>{head}{''.join(parts)}<p class=muted>no case folder</p></details>"
     statuses = [(label, _read(folder / name)) for label, name in (("reference", "reference.status"),

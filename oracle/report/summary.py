@@ -7,19 +7,28 @@ from typing import Iterable
 
 from oracle.model import verdict as V
 from oracle.model.record import CaseRecord
-from oracle.report.errors_log import line as error_line
+from oracle.report.errors_log import line as error_line, xpass_line
 
 MAX_ERRORS = 5
 
 
-def arch_line(arch: str, counts: Counter) -> str:
+XFAIL, XPASS = "xfail", "xpass"  # --xfail's counts beside the verdicts' (not verdicts: a list's view of them)
+
+
+def arch_line(arch: str, counts: Counter, expected: Counter | None = None) -> str:
+    """`expected`: --xfail's counts (xfail, xpass, and the xfails by verdict name)."""
+    expected = expected or Counter()
     counted = sum(n for name, n in counts.items() if V.by_name(name).counted)
     passed = counts[V.PASS.name]
     pct = f" ({100.0 * passed / counted:.1f}%)" if counted else ""
     parts = [f"{arch}: {passed}/{counted} passed{pct}"]
     for v in V.ALL:
-        if v is not V.PASS and counts[v.name]:
-            parts.append(f"{counts[v.name]} {v.name}")
+        n = counts[v.name] - (expected[v.name] if v.is_failure else 0)
+        if v is not V.PASS and n:
+            parts.append(f"{n} {v.name}")
+    for what in (XFAIL, XPASS):
+        if expected[what]:
+            parts.append(f"{expected[what]} {what}")
     return " · ".join(parts)
 
 
@@ -45,20 +54,33 @@ class Tally:
         self.per_arch: dict[str, Counter] = {}
         self.failures = 0
         self.shown: list[str] = []
+        self.xpass: list[str] = []
+        self.expected: dict[str, Counter] = {}  # --xfail's counts per arch
 
     def add(self, r: CaseRecord) -> None:
         self.per_arch.setdefault(r.arch, Counter())[r.verdict.name] += 1
-        if r.verdict.is_failure:
+        if r.is_xfail or r.is_xpass:
+            e = self.expected.setdefault(r.arch, Counter())
+            if r.is_xfail:
+                e[XFAIL] += 1
+                e[r.verdict.name] += 1
+            else:
+                e[XPASS] += 1
+                self.xpass.append(xpass_line(r)[:200])
+        if r.unexpected_failure:
             self.failures += 1
             if len(self.shown) < MAX_ERRORS:
                 self.shown.append(error_line(r)[:200])
 
     def lines(self, arches: tuple[str, ...]) -> list[str]:
         per_arch = {**{a: Counter() for a in arches}, **self.per_arch}
-        out = [arch_line(a, c) for a, c in per_arch.items()]
+        out = [arch_line(a, c, self.expected.get(a)) for a, c in per_arch.items()]
         out += self.shown
         if self.failures > MAX_ERRORS:
             out.append(f"... and {self.failures - MAX_ERRORS} more ERROR lines in errors.log")
+        out += self.xpass[:MAX_ERRORS]
+        if len(self.xpass) > MAX_ERRORS:
+            out.append(f"... and {len(self.xpass) - MAX_ERRORS} more XPASS lines in errors.log")
         if len(per_arch) > 1:  # one arch: its line above already says it
             out.append(rates_line(per_arch))
         return out
