@@ -207,8 +207,16 @@ def _current_failures(db: sqlite3.Connection, run: int) -> str:
             repro = Path(out_dir, "cases", slug(cid), "repro.sh") if out_dir else None
             links.append(_link(repro, cid, "repro") if repro else _esc(cid))
         more = " …" if len(ids) > 5 else ""
-        rows.append([_esc(cl.verdict.name), _esc(cl.title), _esc(cl.id), len(ids), ", ".join(links) + more])
-    return table(["verdict", "cluster", "id", "cases", "examples (repro.sh)"], rows, "failures", raw={0, 1, 2, 4})
+        first = cl.records[0]
+        diag = first.evidence.diagnostic or first.reason  # the real words, not the normalised signature
+        rows.append([_esc(cl.verdict.name), _esc(cl.title), _esc(diag[:300]), _esc(cl.id), len(ids),
+                     ", ".join(links) + more])
+    page = Path(out_dir, "report.html") if out_dir else None
+    label = "this run's page (report.html)"
+    note = (f'<p class="meta">{_link(page, label, "run-page")}: every failing case with both outputs</p>'
+            if page is not None and page.is_file() else "")
+    return note + table(["verdict", "cluster", "diagnostic", "id", "cases", "examples (repro.sh)"], rows, "failures",
+                        raw={0, 1, 2, 3, 5})
 
 
 def section(db: sqlite3.Connection, n: int, key: str, label: str, newest: int, rows: list[history.RateRow]) -> str:
