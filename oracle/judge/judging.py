@@ -237,8 +237,31 @@ class Judge:
         """A runtime failure looked at again: (how clang's build behaves: like the "candidate", the
         "reference" or "neither"; "" when clang cannot say), and the sanitizers' first report on the
         test ("" when they see nothing). When clang does what the candidate does, the test likely
-        relies on a choice GCC makes (implementation-defined or undefined behaviour)."""
-        clang = ""
+        relies on a choice GCC makes (implementation-defined or undefined behaviour). Kept in the
+        cache (reuse.look_key): the same failure of the same test is looked at once."""
+        lkey = reuse.look_key(ref.key, ref.expected, tuple(case.opt_argv), self.cfg.clang, self.cfg.clang_version,
+                              self.cfg.ub_reference, run) if ref.key and ref.runs and self.reuse_judgements else None
+        store = self._open_cache() if lkey is not None else None
+        if store is not None:
+            data = store.get(lkey)
+            if isinstance(data, dict) and isinstance(data.get("clang"), str) and isinstance(data.get("ub"), str):
+                return data["clang"], data["ub"]
+        try:
+            clang, ub, settled = self._look(case, ref, run, work)
+        except BaseException:
+            if store is not None:
+                store.release(lkey)
+            raise
+        if store is not None:
+            if settled:
+                store.put(lkey, {"clang": clang, "ub": ub})
+            else:
+                store.release(lkey)
+        return clang, ub
+
+    def _look(self, case: Case, ref: RefOutcome, run: ProcResult, work: Path) -> tuple[str, str, bool]:
+        """(clang's opinion, the sanitizers' report, whether both are settled: no timeout decided them)."""
+        clang, settled = "", True
         if self.cfg.clang:
             exe = str(work / "clang")
             target = () if TARGETS[case.arch].native else (f"--target={TARGETS[case.arch].cross_prefix.rstrip('-')}",)
@@ -250,6 +273,10 @@ class Judge:
                     seen = (other.status, other.stdout)
                     clang = "candidate" if seen == (run.status, run.stdout) else \
                         "reference" if seen == (ref.expected.status, ref.expected.stdout) else "neither"
+                else:
+                    settled = other.status.kind != proc.TIMEOUT
+            else:
+                settled = build.status.kind != proc.TIMEOUT
         ub = ""
         if self.cfg.ub_reference:
             key = (case.suite, case.test, case.sources)
@@ -258,7 +285,7 @@ class Judge:
                 if len(self._ub) > self.REF_MEMO:
                     self._ub.popitem(last=False)
             ub = self._ub[key][0] or ""
-        return clang, ub
+        return clang, ub, settled
 
     def _case_key(self, case: Case, ref: RefOutcome) -> str | None:
         """The key of this compiler's judgement of the case, or None when none is reused."""

@@ -76,6 +76,25 @@ def case_key(identity: str, reference_key: str, expected: ProcResult, opt: tuple
     return JUDGEMENT_PREFIX + hashlib.sha256(json.dumps(parts, sort_keys=True).encode()).hexdigest()
 
 
+def look_key(reference_key: str, expected: ProcResult, opt: tuple[str, ...], clang: tuple[str, ...],
+             clang_version: str, ub_reference: tuple[str, ...], run: ProcResult) -> str:
+    """The key of a runtime failure's second look (clang's build of the test against the candidate's
+    run, and the sanitizers' report on the test): a function of the test (the reference key), the
+    candidate's opt level, clang and the sanitizer compiler, and the candidate run's status and
+    stdout, never of which compiler made that run. So a byte-identical executable, or another
+    build that fails the same way, is not looked at twice."""
+    parts = {
+        "format": "look-v1",
+        "reference": reference_key,
+        "expected": [expected.status.to_json(), hashlib.sha256(expected.stdout).hexdigest()],
+        "opt": list(opt),
+        "clang": [list(clang), clang_version],
+        "ub": list(ub_reference),
+        "run": [run.status.to_json(), hashlib.sha256(run.stdout).hexdigest(), run.stdout_truncated],
+    }
+    return JUDGEMENT_PREFIX + hashlib.sha256(json.dumps(parts, sort_keys=True).encode()).hexdigest()
+
+
 def case_storable(verdict: V.Verdict, build: ProcResult | None, run: ProcResult | None) -> bool:
     if build is None or build.status.kind != proc.EXIT:
         return False  # a compiler killed (a timeout, a signal, the machine) may do otherwise next time

@@ -5,6 +5,8 @@ evaluated in, which C leaves unspecified), and the task says so and ranks it bel
 from __future__ import annotations
 
 import json
+import os
+import shutil
 from pathlib import Path
 
 import pytest
@@ -58,3 +60,37 @@ def test_the_sanitizers_seeing_undefined_behaviour_are_said(tmp_path):
     assert res.returncode == 1, res.stdout + res.stderr
     (case,) = json.loads((tmp_path / "o" / "results.json").read_text())["cases"]
     assert case["verdict"] == "wrong-output" and "runtime error" in case["evidence"]["ub"], case
+
+
+def test_a_failure_is_looked_at_once(tmp_path):
+    """The second look is kept in the cache: another compiler whose executables are byte-identical
+    (its judgements of them reused) does not build the test with clang again."""
+    suite = tmp_path / "suite"
+    suite.mkdir()
+    (suite / "bug.c").write_text(BUG)
+    log = tmp_path / "clang.log"
+    tools = tmp_path / "bin"
+    tools.mkdir()
+    real = shutil.which("clang")
+    (tools / "clang").write_text(f'#!/bin/sh\necho "$@" >> {log}\nexec {real} "$@"\n')
+    (tools / "clang").chmod(0o755)
+    env = {**os.environ, "PATH": f"{tools}:{os.environ['PATH']}"}
+    for name in ("cc1", "cc2"):  # two compilers (two identities) that build the same bytes
+        (tmp_path / name).write_text(f'#!/bin/sh\n# {name}\nexec gcc -DBROKEN "$@"\n')
+        (tmp_path / name).chmod(0o755)
+    common = ["--suite", str(suite), "--arch", "x86_64", "--no-history", "--sandbox", "none",
+              "--cache", str(tmp_path / "cache")]
+
+    def looks() -> int:
+        return sum("bug.c" in line for line in log.read_text().splitlines()) if log.exists() else 0
+
+    res = run_cli("run", "--compiler", str(tmp_path / "cc1"), *common, "--out", str(tmp_path / "a"), env=env)
+    assert res.returncode == 1 and looks() == 1, res.stdout + res.stderr
+    res = run_cli("run", "--compiler", str(tmp_path / "cc2"), *common, "--out", str(tmp_path / "b"), env=env)
+    assert res.returncode == 1, res.stdout + res.stderr
+    (case,) = json.loads((tmp_path / "b" / "results.json").read_text())["cases"]
+    assert case.get("candidate_run") == "reused" and case["evidence"]["clang"] == "reference", case
+    assert looks() == 1  # not built with clang again
+    res = run_cli("run", "--compiler", str(tmp_path / "cc2"), *common, "--rejudge", "--out", str(tmp_path / "c"),
+                  env=env)
+    assert res.returncode == 1 and looks() == 2  # --rejudge looks again
