@@ -65,6 +65,21 @@ def slow_suite(folder: Path, count: int, usleep: int) -> Path:
     return folder
 
 
+# A fake candidate: gcc, but the files named by --bad=a.c,b.c get -DMISCOMPILE (a planted bug).
+MISCOMPILE_CC = Path(__file__).resolve().parent / "data" / "projects" / "miscompile-cc"
+
+
+def miscompilable_suite(folder: Path, count: int) -> Path:
+    """A folder of programs t0.c … that print "ok I", or "broken I" when built with -DMISCOMPILE
+    (MISCOMPILE_CC --bad=tI.c): the tests a compiler breaks are chosen by the test."""
+    folder.mkdir()
+    for i in range(count):
+        (folder / f"t{i}.c").write_text('#include <stdio.h>\nint main(void) {\n#ifdef MISCOMPILE\n'
+                                        f'    puts("broken {i}");\n#else\n    puts("ok {i}");\n#endif\n'
+                                        "    return 0;\n}\n")
+    return folder
+
+
 def run_cli(*args: str, cwd: Path | None = None, timeout: float = 600, env=None) -> subprocess.CompletedProcess:
     return subprocess.run([*ORACLE, *args], capture_output=True, text=True, timeout=timeout, cwd=cwd, env=env,
                           stdin=subprocess.DEVNULL)

@@ -12,19 +12,14 @@ from pathlib import Path
 import jsonschema
 import pytest
 
-from ..conftest import run_cli
+from ..conftest import MISCOMPILE_CC, miscompilable_suite, run_cli
 
-BAD_CC = Path(__file__).resolve().parents[1] / "data" / "projects" / "miscompile-cc"
+BAD_CC = MISCOMPILE_CC
 SCHEMA = Path(__file__).resolve().parents[2] / "docs" / "results.schema.json"
 
 
 def test_compare_lists_exactly_the_flipped_cases(tmp_path):
-    suite = tmp_path / "suite"
-    suite.mkdir()
-    for i in range(8):
-        (suite / f"t{i}.c").write_text('#include <stdio.h>\nint main(void) {\n#ifdef MISCOMPILE\n'
-                                       f'    puts("broken {i}");\n#else\n    puts("ok {i}");\n#endif\n'
-                                       "    return 0;\n}\n")
+    suite = miscompilable_suite(tmp_path / "suite", 8)
     common = ["--suite", str(suite), "--arch", "x86_64", "-j", "2", "--no-history", "--cache", str(tmp_path / "c")]
     good, bad = tmp_path / "good", tmp_path / "bad"
     start = time.monotonic()

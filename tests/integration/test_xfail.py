@@ -6,20 +6,14 @@ from __future__ import annotations
 
 import json
 import xml.etree.ElementTree as ET
-from pathlib import Path
 
-from ..conftest import run_cli
+from ..conftest import MISCOMPILE_CC, miscompilable_suite, run_cli
 
-BAD_CC = Path(__file__).resolve().parents[1] / "data" / "projects" / "miscompile-cc"
+BAD_CC = MISCOMPILE_CC
 
 
 def test_expected_failures_are_counted_apart_and_never_hide_a_new_one(tmp_path):
-    suite = tmp_path / "suite"
-    suite.mkdir()
-    for i in range(4):
-        (suite / f"t{i}.c").write_text('#include <stdio.h>\nint main(void) {\n#ifdef MISCOMPILE\n'
-                                       f'    puts("broken {i}");\n#else\n    puts("ok {i}");\n#endif\n'
-                                       "    return 0;\n}\n")
+    suite = miscompilable_suite(tmp_path / "suite", 4)
     common = ["--compiler", f"{BAD_CC} --bad=t1.c,t2.c", "--suite", str(suite), "--arch", "x86_64", "-j", "2",
               "--no-history", "--cache", str(tmp_path / "c"), "--tasks", str(tmp_path / "tasks")]
     listed = tmp_path / "xfail.txt"
