@@ -218,8 +218,9 @@ def make_parser() -> argparse.ArgumentParser:
                           "(exit 1 when B fails a case A did not)",
                           description="Match the cases of two runs (run folders or results.json files) by id and "
                           "list what changed: new failures (ERROR lines), changed verdicts, fixed cases, then passes "
-                          "whose time moved beyond the noise (x1.5 and 0.25 s), biggest first; at most 20 lines "
-                          "unless --all. Exit 1 when B fails a case A did not, else 0.")
+                          "whose compile or run time moved beyond the noise (x1.5 and 0.25 s) or whose code size "
+                          "changed, biggest first; at most 20 lines unless --all. Exit 1 when B fails a case A did "
+                          "not, else 0.")
     cmp_.add_argument("a", metavar="A", help="the earlier run: its folder or results.json")
     cmp_.add_argument("b", metavar="B", help="the later run: its folder or results.json")
     cmp_.add_argument("--all", action="store_true", help="every line, not only the first 20")
