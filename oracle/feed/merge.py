@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import json
 import shutil
+from dataclasses import replace
 from pathlib import Path
 
 from oracle import __version__
-from oracle.report import atomic_write, errors_log, junit, refuse_folder, refuse_special
+from oracle.model.errors import OracleError
+from oracle.report import atomic_write, errors_log, junit, refuse_folder, refuse_special, run_page
 from oracle.report.json_report import SCHEMA_VERSION, summary
 from oracle.model.record import CaseRecord
 from oracle.model import verdict as V
@@ -15,11 +17,11 @@ from oracle.report.results import Run, load
 
 
 def merge(out: str | Path, sources: list[str]) -> Path:
-    """Write OUT/results.json, junit.xml and errors.log for the union of the runs, and copy
+    """Write OUT/results.json, junit.xml, errors.log and report.html for the union of the runs, and copy
     their case folders, so `oracle tasks` and `oracle gate` work on the merged folder."""
     runs = [load(s) for s in sources]
     out = Path(out)
-    for name in ("results.json", "junit.xml", "errors.log"):  # before anything is copied
+    for name in ("results.json", "junit.xml", "errors.log", "report.html"):  # before anything is copied
         refuse_special(out / name)
     refuse_folder(out / "cases")
     latest: dict[str, tuple[CaseRecord, Run]] = {}  # a case's record in the last run naming it
@@ -63,4 +65,11 @@ def merge(out: str | Path, sources: list[str]) -> Path:
     atomic_write(out / "results.json", head[:-2] + ',\n "cases": [\n  ' + body + "\n ]\n}\n")
     junit.write(out / "junit.xml", ordered)
     errors_log.write(out / "errors.log", ordered)
+    try:  # the merged run's page, with the first shard's configuration (every shard's but the shard)
+        cfg = runs[0].recorded_config()
+    except OracleError:
+        cfg = None  # results from an older oracle: no compilers to name, no page
+    if cfg is not None:
+        arches = tuple(sorted({r.arch for r in ordered} | set(cfg.arches)))
+        run_page.write(out / "report.html", replace(cfg, arches=arches, out_dir=str(out)), ordered)
     return out

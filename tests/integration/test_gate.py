@@ -47,6 +47,8 @@ def test_gate_names_exactly_the_broken_tests(tmp_path, program_dir):
     assert len(doc["cases"]) == 4 and doc["summary"]["failures"] == 2
     assert (merged / "junit.xml").read_text().count("<testcase") == 4
     assert len(list((merged / "cases").iterdir())) == 2
+    page = (merged / "report.html").read_text()  # the merged run's page: both shards' failures
+    assert page.count("<details>") == 2 and all(f"suite/{t}@x86_64-O0" in page for t in BROKEN)
     gate = run_cli("gate", "--baseline", str(baseline), str(merged))
     assert gate.returncode == 1
     assert sorted(ln.split()[1] for ln in gate.stdout.splitlines() if ln.startswith("REGRESSION ")) == regressions
