@@ -95,10 +95,13 @@ def check(folder: str | Path, cid: str, values: dict) -> Checked:
         given["suite"] = suite if Path(suite).is_absolute() or not (root / suite).exists() else str(root / suite)
     groups: dict[tuple, list[str]] = {}
     for i in ids:
-        s, _, arch, opt = parse_id(i)
-        # A generated case is configured alone (its seed is its suite's only program); the others
+        s, test, arch, opt = parse_id(i)
+        # A generated case is configured alone (its seed is its suite's only program); a project
+        # case with its project's (one task may span projects: a preprocessor bug); the others
         # share one configuration per suite, arch and opt level.
-        groups.setdefault((s, arch, opt, i if kind_of(s).generated else ""), []).append(i)
+        kind = kind_of(s)
+        groups.setdefault((s, arch, opt, i if kind.generated else test.partition("/")[0] if kind.project else ""),
+                          []).append(i)
     result = Checked(cid)
     with tempfile.TemporaryDirectory(prefix="oracle-check-") as out:
         for members in groups.values():

@@ -50,6 +50,12 @@ def test_one_preprocessor_bug_is_one_task_across_projects(tmp_path):
         return {n for d in {"/dev/shm", tempfile.gettempdir()} if os.path.isdir(d) for n in os.listdir(d)
                 if "-proj-ppa-" in n or "-proj-ref-ppa-" in n}
 
+    # oracle check judges every case of the task, in both projects: all still fail; gcc fixes them
+    task_id = made[0].name.rsplit("--", 1)[-1].removesuffix(".txt")
+    for compiler, code, word in ((str(DATA / "ppbug-cc"), 1, "fails"), ("gcc", 0, "pass")):
+        chk = run_cli("check", task_id, "--dir", str(tasks), "--compiler", compiler, cwd=tmp_path, timeout=600)
+        assert chk.returncode == code, chk.stdout + chk.stderr
+        assert word in chk.stdout and (code == 0 or all(test in chk.stdout for test in failing)), chk.stdout
     before = builds()
     rep = run_cli("repro", *args, cwd=tmp_path, timeout=600)
     assert rep.returncode == 1 and "still fails" in rep.stdout, rep.stdout + rep.stderr
