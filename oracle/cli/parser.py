@@ -269,7 +269,8 @@ GROUPS = (
                    "csmith-args", "csmith-include", "max-failures", "resume")),
     ("timeouts and limits", ("compile-timeout", "ref-compile-timeout", "run-timeout", "ref-run-timeout",
                              "gen-timeout", "shrink-timeout", "stdout-limit")),
-    ("outputs and caches", ("out", "json", "junit", "history", "no-history", "cache", "no-cache", "rejudge")),
+    ("outputs and caches", ("out", "json", "junit", "history", "no-history", "cache", "no-cache", "rejudge",
+                            "xfail")),
 )
 
 
