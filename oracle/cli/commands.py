@@ -67,16 +67,18 @@ def cmd_run(args: argparse.Namespace) -> int:
 
 def _shown_failures(out_dir: str, limit: int = 5) -> list[str]:
     """-v: what lit's -v shows of a failing test, for the first `limit` failures: the candidate's
-    command, the first line where the outputs differ (or the head of the compile log), the folder."""
+    command (from its case folder's commands.txt), what junit.xml's body shows (the stdout diff,
+    the compile log, or the statuses and stderr), a few lines of it, and the case folder."""
     from oracle.model.text import clean
+    from oracle.report.casedir import read
+    from oracle.report.junit import detail
     from oracle.report.results import load
-    from oracle.report.run_page import first_difference
 
     try:
         run = load(out_dir)
     except OracleError:
         return []
-    failing = [r for r in run.cases if r.verdict.is_failure]
+    failing = [r for r in run.cases if r.unexpected_failure]
     out = []
     for r in failing[:limit]:
         d = run.case_dir(r.id)
@@ -84,36 +86,14 @@ def _shown_failures(out_dir: str, limit: int = 5) -> list[str]:
         if d is None:
             out.append("  (no case folder)")
             continue
-        cmds = _read_text(d / "commands.txt").split("\n# candidate: ", 1)
-        if len(cmds) == 2:
-            out.append(f"  candidate: {clean(cmds[1].split(chr(10), 2)[1] if chr(10) in cmds[1] else '', 300)}")
-        ref, cand = _read_text(d / "reference.stdout"), _read_text(d / "candidate.stdout")
-        if (d / "candidate.stdout").exists():
-            a, b = ref.split("\n"), cand.split("\n")
-            i = first_difference(a, b)
-            if i is not None:
-                out.append(f"  stdout line {i + 1}: reference {clean(a[i] if i < len(a) else '(none)', 200)!r}, "
-                           f"candidate {clean(b[i] if i < len(b) else '(none)', 200)!r}")
-            status = (_read_text(d / "reference.status").strip(), _read_text(d / "candidate.status").strip())
-            if status[0] != status[1]:
-                out.append(f"  exit: reference {status[0]}, candidate {status[1]}")
-        else:
-            log = [ln for ln in _read_text(d / "candidate.compile.log").splitlines() if ln.strip()][:3]
-            out += [f"  | {clean(ln, 300)}" for ln in log] or ["  (no compile log)"]
+        cmds = (read(d / "commands.txt") or b"").decode("utf-8", "backslashreplace").splitlines()
+        out += [f"  candidate: {clean(cmds[i + 1], 300)}" for i, line in enumerate(cmds[:-1])
+                if line.startswith("# candidate: ")]
+        out += [f"  {line}" for line in detail(r, d, most=8)]
         out.append(f"  folder: {d}")
     if len(failing) > limit:
         out.append(f"--- {len(failing) - limit} more failing cases: errors.log, report.html")
     return out
-
-
-def _read_text(path: Path, limit: int = 1 << 20) -> str:
-    try:
-        if path.is_symlink() or not path.is_file():
-            return ""
-        with open(path, "rb") as f:
-            return f.read(limit).decode("utf-8", "backslashreplace")
-    except OSError:
-        return ""
 
 
 # What the agent view leaves out, by kind: the line's start, the line that counts more of the

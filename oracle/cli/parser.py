@@ -119,7 +119,7 @@ def make_parser() -> argparse.ArgumentParser:
     run.add_argument("--no-progress", action="store_true", help="no progress bar (it is shown only on a terminal)")
     run.add_argument("-v", "--show-output", action="store_true", dest="show_output",
                      help="after the summary, for each of the first 5 failing cases: its candidate command, the "
-                     "first differing line of the outputs (or the compile log's head) and its case folder")
+                     "head of its stdout diff (or of its compile log, or its statuses and stderr) and its case folder")
     run.add_argument("--list", action="store_true", help="print the id of every case the options select, one a "
                      "line, and exit: nothing is built or run (lit's --show-tests)")
     run.add_argument("--tasks", metavar="DIR", help="also write task files for the failures into DIR "

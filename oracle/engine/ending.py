@@ -8,6 +8,7 @@ from __future__ import annotations
 import contextlib
 import os
 import sqlite3
+import time
 from pathlib import Path
 
 from oracle.infra import cache_redis
@@ -19,17 +20,6 @@ from oracle.engine.journal import Recorder
 
 # Verdicts that judge nothing about the candidate.
 UNJUDGED = (V.REF_INVALID, V.UNSUPPORTED, V.INFRA_ERROR)
-
-
-def _wall_s(started: str) -> float | None:
-    """Seconds since the run started (its `started` stamp), or None when the stamp does not parse."""
-    import datetime as dt
-
-    try:
-        return max(0.0, (dt.datetime.now(dt.timezone.utc) - dt.datetime.strptime(started, "%Y-%m-%dT%H:%M:%S%z"))
-                   .total_seconds())
-    except (TypeError, ValueError):
-        return None
 
 
 def finish(recorder: Recorder, interrupted: bool = False) -> None:
@@ -46,13 +36,14 @@ def finish(recorder: Recorder, interrupted: bool = False) -> None:
     complete = not (recorder.interrupted or recorder.stopped_early)
     try:
         json_report.write(out / "results.json", cfg, records, complete)
-        junit.write(out / "junit.xml", records, wall_s=_wall_s(cfg.started))
+        wall = time.monotonic() - recorder.started  # junit's total: the run's wall time
+        junit.write(out / "junit.xml", records, wall_s=wall)
         errors_log.write(out / "errors.log", records)
         run_page.write(out / "report.html", cfg, records)
         if cfg.json_copy:
             json_report.write(cfg.json_copy, cfg, records, complete)
         if cfg.junit_copy:
-            junit.write(cfg.junit_copy, records, cases_root=out, wall_s=_wall_s(cfg.started))
+            junit.write(cfg.junit_copy, records, cases_root=out, wall_s=wall)
         _link_latest(out)
     except OSError as exc:
         recorder.disk_error(exc)

@@ -17,6 +17,7 @@ import contextlib
 import json
 import os
 import shutil
+import time
 from collections import Counter
 from pathlib import Path
 from typing import Container, Iterable, Iterator
@@ -136,6 +137,7 @@ class Recorder:
         self.out = Path(cfg.out_dir)
         self.records: dict[str, CaseRecord] = {}
         self.verdicts: Counter = Counter()
+        self.started = time.monotonic()  # the run's wall time (junit.xml's) counts from here
         self.failed_by_arch: Counter = Counter()
         # --xfail: the list, and the failures it does not expect, those it does, its cases that pass
         self.xfail = tuple(xfail.Entry.from_json(e) for e in cfg.xfail)

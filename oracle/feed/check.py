@@ -14,12 +14,11 @@ import tempfile
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from oracle.infra import scratch
 from oracle.config.options import DEFAULTS
 from oracle.discover.suites import open_suite
 from oracle.feed.repro import Outcome, configure, parse_id
 from oracle.feed.tasks import FAILS, _load_state, repo_root
-from oracle.judge.judging import Judge
+from oracle.judge.judging import alone
 from oracle.judge.kinds import kind_of
 from oracle.model import verdict as V
 from oracle.model.errors import EXIT_FAILURES, EXIT_INCOMPLETE, EXIT_OK, UsageError
@@ -108,15 +107,11 @@ def check(folder: str | Path, cid: str, values: dict) -> Checked:
             cfg = replace(configure(members[0], given, out), cache_path=None)  # judged afresh, as repro does
             wanted = set(members)
             found = {c.id: c for c in open_suite(cfg.suite, cfg.gen).cases(cfg.arches, cfg.opts) if c.id in wanted}
-            judge = Judge(cfg)
-            try:
+            with alone(cfg) as judge:
                 for i in members:
                     if i not in found:
                         result.outcomes.append(Outcome(i, V.NOT_RUN, f"no case {i} in the suite {cfg.suite} any more"))
                         continue
                     res = judge.judge(found[i])
                     result.outcomes.append(Outcome(i, res.verdict, res.reason))
-            finally:
-                judge.close()
-                scratch.sweep_run(cfg.run_id)  # a project's builds (scratch folders of this run's id)
     return result

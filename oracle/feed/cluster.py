@@ -33,13 +33,12 @@ from collections import defaultdict
 from dataclasses import dataclass
 from typing import Iterable
 
-from oracle.judge.projects import preproc
+from oracle.model.preprocessing import BUGS as PP_BUGS, WORDS as PP_WORDS
 from oracle.model import verdict as V
 from oracle.model.diagnostic import DIAG_VERDICTS, RESERVED, normalise_diagnostic
 from oracle.model.record import CaseRecord
 
 ID_LEN = 12
-_PP_BUGS, _PP_WORDS = preproc.BUGS, preproc.WORDS
 
 # Families of symbols a compiler provides through one mechanism, after GCC's own grouping of its
 # builtins (builtins.def, "Other Built-in Functions" in its manual): a missing family is one bug,
@@ -155,11 +154,11 @@ def key(r: CaseRecord) -> tuple[str, str]:
             return f"{r.verdict}|feature|{ev.feature[0]}", f"{r.verdict}: {ev.feature[1]}"
         diag = normalise_diagnostic(ev.diagnostic, r.test) or "no diagnostic"
         return f"{r.verdict}|{diag}", f"{r.verdict}: {plain(diag)}"
-    if ev.preprocessor and ev.preprocessor[0] in _PP_BUGS:
+    if ev.preprocessor and ev.preprocessor[0] in PP_BUGS:
         # a culprit TU the candidate preprocesses otherwise than GCC, with the same macro definitions:
         # one preprocessor bug, whichever project and TU show it
         kind = ev.preprocessor[0]
-        return f"preprocessor|{kind}", f"the candidate's preprocessor: {_PP_WORDS[kind]}"
+        return f"preprocessor|{kind}", f"the candidate's preprocessor: {PP_WORDS[kind]}"
     if r.culprits:  # a project test bisected to TUs: every test those TUs break is one task
         project = r.test.partition("/")[0]
         tus = " + ".join(sorted(r.culprits))

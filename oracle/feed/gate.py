@@ -8,6 +8,7 @@ one case id per line, so its diffs read well in review.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import tempfile
@@ -153,7 +154,7 @@ def gate(baseline_path: str | Path, runs: list[Run], reruns: int = DEFAULT_RERUN
 def rejudge_case(run: Run, record: CaseRecord, times: int) -> list[V.Verdict]:
     """Judge one case again `times` times exactly as its run judged it (its recorded configuration:
     toolchains, sandbox, backend, UB check, generator options); the verdicts."""
-    from oracle.judge.judging import Judge
+    from oracle.judge.judging import alone
 
     with tempfile.TemporaryDirectory(prefix="oracle-gate-") as tmp:
         try:
@@ -162,13 +163,11 @@ def rejudge_case(run: Run, record: CaseRecord, times: int) -> list[V.Verdict]:
             return []  # cannot be re-judged here: stays a regression
         verdicts = []
         for _ in range(times):
-            try:
-                judge = Judge(cfg)  # a fresh judge: the reference is not memoised across reruns
-            except (OracleError, OSError):
-                break  # no judge here (a backend that does not start): what was judged stands
-            judge.reuse_judgements = False  # a rerun asks whether the binary is flaky: it must run
-            try:
+            with contextlib.ExitStack() as stack:
+                try:  # a fresh judge each time: the reference is not memoised across reruns
+                    judge = stack.enter_context(alone(cfg))
+                except (OracleError, OSError):
+                    break  # no judge here (a backend that does not start): what was judged stands
+                judge.reuse_judgements = False  # a rerun asks whether the binary is flaky: it must run
                 verdicts.append(judge.judge(record.case).verdict)
-            finally:
-                judge.close()
         return verdicts

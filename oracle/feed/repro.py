@@ -13,13 +13,12 @@ import tempfile
 from dataclasses import dataclass, replace
 from urllib.parse import unquote
 
-from oracle.infra import scratch
 from oracle.model import verdict as V
 from oracle.config.machine import build
 from oracle.config.options import DEFAULTS
 from oracle.discover.suites import is_generated, open_suite
 from oracle.discover.suites.generated import SEED_PREFIX
-from oracle.judge.judging import Judge
+from oracle.judge.judging import alone
 from oracle.model.errors import EXIT_FAILURES, EXIT_INCOMPLETE, EXIT_OK, UsageError
 from oracle.model.case import Case
 from oracle.config.targets import TARGETS
@@ -94,10 +93,6 @@ def repro(case_id: str, values: dict) -> Outcome:
         cfg = configure(case_id, values, out)
         cfg = replace(cfg, cache_path=None)  # a reproduction judges afresh
         case = find(cfg, case_id)
-        judge = Judge(cfg)
-        try:
+        with alone(cfg) as judge:
             res = judge.judge(case)
-        finally:
-            judge.close()
-            scratch.sweep_run(cfg.run_id)  # a project's builds (scratch folders of this run's id)
     return Outcome(case_id, res.verdict, res.reason)

@@ -41,7 +41,7 @@ from oracle.feed.cluster import ID_LEN, Cluster, clusters, key, symbol_family
 from oracle.feed.folder import entry, read_small
 from oracle.model.errors import FeedError
 from oracle.judge.evidence import code_only, features, gcc_only
-from oracle.judge.projects import preproc
+from oracle.model import preprocessing
 from oracle.model.record import CaseRecord
 from oracle.report import atomic_write, refuse_special
 from oracle.report.results import Run
@@ -679,11 +679,11 @@ def render(state: dict, others: dict[str, dict] | None = None) -> str:
         if rep.get("ub"):
             lines.append(f"Undefined behaviour: the sanitizers report it in this test: {rep['ub']}")
         pp = rep.get("preprocessor") or []
-        if len(pp) == 3 and pp[0] in preproc.BUGS:
+        if len(pp) == 3 and pp[0] in preprocessing.BUGS:
             lines.append(f"Preprocessor: the candidate's -E of a culprit TU differs from GCC's with the same macro "
                          f"definitions, at {pp[2]}")
         elif len(pp) == 3 and pp[0]:
-            lines.append(f"Preprocessing differs, not by a preprocessor bug ({preproc.WORDS.get(pp[0], pp[0])}"
+            lines.append(f"Preprocessing differs, not by a preprocessor bug ({preprocessing.WORDS.get(pp[0], pp[0])}"
                          f"{': ' + pp[1] if pp[1] else ''}), at {pp[2]}")
         if rep.get("source"):
             lines.append(f"Project source: {rep['source']}")

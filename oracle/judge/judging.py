@@ -23,8 +23,9 @@ import threading
 import time
 import traceback
 from collections import OrderedDict
+from contextlib import contextmanager
 from pathlib import Path
-from typing import Callable
+from typing import Callable, Iterator
 
 from oracle.config.options import RunConfig
 from oracle.config.targets import HOST_ARCH, TARGETS
@@ -106,6 +107,19 @@ def _private_sources(case: Case, work: Path) -> list[str]:
         target.write_bytes(data)
         placed[path] = rel
     return [placed.get(os.path.normpath(s), s) for s in case.sources]
+
+
+@contextmanager
+def alone(cfg: RunConfig) -> Iterator["Judge"]:
+    """A Judge for a command that judges a few cases by itself (oracle repro, check, a gate's
+    reruns; cfg a run of its own, with a fresh run id): closed when done, and that run's scratch
+    swept, a project's builds included (a run's end sweeps them; such a command is its own run)."""
+    judge = Judge(cfg)
+    try:
+        yield judge
+    finally:
+        judge.close()
+        scratch.sweep_run(cfg.run_id)
 
 
 class Judge:

@@ -28,6 +28,18 @@ _ROOT = PACKAGE.parent  # where `python -m oracle.cli` finds this oracle
 
 
 
+def read(path: Path, limit: int = 64 * 1024) -> bytes | None:
+    """At most `limit` bytes of a case folder's file; None when it is missing or no regular file
+    (what reads a case folder back: junit bodies, report.html, -v)."""
+    try:
+        if path.is_symlink() or not path.is_file():
+            return None
+        with open(path, "rb") as f:
+            return f.read(limit)
+    except OSError:
+        return None
+
+
 def slug(case_id: str) -> str:
     """A safe folder name for a case id: names from tests never become paths unsanitised."""
     base = re.sub(r"[^A-Za-z0-9._-]+", "_", case_id).strip("._")[:100]

@@ -13,6 +13,7 @@ change of the executable's code size (text bytes) always counts: it does not var
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field
 
 from oracle.model import verdict as V
@@ -116,8 +117,6 @@ class Comparison:
 
 
 def _log(x: float) -> float:
-    import math
-
     return math.log(x) if 0 < x < float("inf") else 99.0
 
 

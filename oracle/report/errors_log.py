@@ -24,17 +24,18 @@ def xpass_line(r: CaseRecord) -> str:
 
 
 def write(path, records) -> None:
-    """ERROR lines (the failures that count), XPASS lines, XFAIL lines, then INFRA lines."""
+    """ERROR lines (the failures that count) as the records come, then XPASS, XFAIL and INFRA
+    lines (kept until the end: one pass over records that may be streamed from disk)."""
+    later: dict[str, list[bytes]] = {"xpass": [], "xfail": [], "infra": []}
     with atomic_file(path) as f:
         for r in records:
             if r.unexpected_failure:
                 f.write((line(r) + "\n").encode())
-        for r in records:
-            if r.is_xpass:
-                f.write((xpass_line(r) + "\n").encode())
-        for r in records:
-            if r.is_xfail:
-                f.write((line(r) + "\n").encode())
-        for r in records:
-            if r.verdict is V.INFRA_ERROR:
-                f.write(f"INFRA {r.id} infra-error: {clean(r.reason, 400)}\n".encode())
+            elif r.is_xpass:
+                later["xpass"].append((xpass_line(r) + "\n").encode())
+            elif r.is_xfail:
+                later["xfail"].append((line(r) + "\n").encode())
+            elif r.verdict is V.INFRA_ERROR:
+                later["infra"].append(f"INFRA {r.id} infra-error: {clean(r.reason, 400)}\n".encode())
+        for kind in ("xpass", "xfail", "infra"):
+            f.writelines(later[kind])

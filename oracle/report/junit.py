@@ -24,7 +24,7 @@ from oracle.model import verdict as V
 from oracle.model.record import CaseRecord
 from oracle.model.text import clean
 from oracle.report import atomic_file
-from oracle.report.casedir import slug
+from oracle.report.casedir import read as read_case_file, slug
 
 BODY_LINES = 40  # of a diff or a compile log, in a failure's body
 READ_LIMIT = 64 * 1024  # bytes read of any file of a case folder
@@ -32,36 +32,33 @@ COMPILE_VERDICTS = ("compile-error", "compiler-crash", "compile-timeout")
 
 
 def _read(path: Path) -> bytes | None:
-    try:
-        with open(path, "rb") as f:
-            return f.read(READ_LIMIT)
-    except OSError:
-        return None
+    return read_case_file(path, READ_LIMIT)
 
 
 def _lines(data: bytes) -> list[str]:
     return [clean(line, 300) for line in data.decode("utf-8", "backslashreplace").splitlines()]
 
 
-def _trim(lines: list[str]) -> list[str]:
-    if len(lines) <= BODY_LINES:
+def _trim(lines: list[str], most: int = BODY_LINES) -> list[str]:
+    if len(lines) <= most:
         return lines
-    return lines[:BODY_LINES] + [f"… {len(lines) - BODY_LINES} more lines"]
+    return lines[:most] + [f"… {len(lines) - most} more lines"]
 
 
-def _detail(r: CaseRecord, folder: Path) -> list[str]:
-    """What a CI page should show under the reason: the diff, the compile log, or the run's stderr."""
+def detail(r: CaseRecord, folder: Path, most: int = BODY_LINES) -> list[str]:
+    """What a CI page (and `oracle run -v`) should show under the reason: the diff, the compile
+    log, or the statuses and the run's stderr, each at most `most` lines."""
     name = r.verdict.name
     if name in COMPILE_VERDICTS:
         log = _read(folder / "candidate.compile.log")
-        return ["candidate compile log:", *_trim(_lines(log))] if log else []
+        return ["candidate compile log:", *_trim(_lines(log), most)] if log else []
     if name == "wrong-output":
         ref, got = _read(folder / "reference.stdout"), _read(folder / "candidate.stdout")
         if ref is None or got is None:
             return []
         diff = list(difflib.unified_diff(_lines(ref), _lines(got), "reference stdout", "candidate stdout",
                                          lineterm="", n=2))
-        return _trim(diff)
+        return _trim(diff, most)
     out = []
     for label, fname in (("candidate status", "candidate.status"), ("reference status", "reference.status")):
         data = _read(folder / fname)
@@ -69,7 +66,7 @@ def _detail(r: CaseRecord, folder: Path) -> list[str]:
             out.append(f"{label}: {clean(data.decode('utf-8', 'backslashreplace').strip(), 200)}")
     err = _read(folder / "candidate.stderr")
     if err:
-        out += ["candidate stderr:", *_trim(_lines(err))]
+        out += ["candidate stderr:", *_trim(_lines(err), most)]
     return out
 
 
@@ -80,7 +77,7 @@ def body(r: CaseRecord, cases_root: Path | None) -> str:
         return lines[0]
     folder = (cases_root / "cases" / slug(r.id)).absolute()
     if r.verdict.is_failure:
-        lines += _detail(r, folder)
+        lines += detail(r, folder)
         repro = folder / "repro.sh"
         lines.append(f"repro: {repro}" if repro.exists() else f"repro: none (no case folder at {folder})")
     elif (folder / "traceback.txt").exists():

@@ -23,7 +23,7 @@ from oracle.feed.cluster import clusters
 from oracle.model import verdict as V
 from oracle.model.record import CaseRecord
 from oracle.report import atomic_file
-from oracle.report.casedir import slug
+from oracle.report.casedir import read as read_case_file, slug
 
 MAX_CASES = 200  # failing cases shown whole; the rest are listed by id
 MAX_BYTES = 64 * 1024  # of one file shown
@@ -47,13 +47,7 @@ def _esc(text: object) -> str:
 
 
 def _read(path: Path) -> bytes | None:
-    try:
-        if path.is_symlink() or not path.is_file():
-            return None
-        with open(path, "rb") as f:
-            return f.read(MAX_BYTES + 1)
-    except OSError:
-        return None
+    return read_case_file(path, MAX_BYTES + 1)  # one byte more: _text says it was cut
 
 
 def _text(data: bytes | None) -> str:
@@ -70,7 +64,7 @@ def _pre(data: bytes | None, empty: str = "(nothing)") -> str:
     return f"<pre>{_esc(text) if text else f'<span class=muted>{_esc(empty)}</span>'}</pre>"
 
 
-def first_difference(a: list[str], b: list[str]) -> int | None:
+def first_differing_line(a: list[str], b: list[str]) -> int | None:
     """The index of the first line that differs (or that one side lacks); None when equal."""
     for i, (x, y) in enumerate(zip(a, b)):
         if x != y:
@@ -82,7 +76,7 @@ def _side(ref: bytes | None, cand: bytes | None) -> str:
     """Both outputs side by side, lines that differ marked, the first one outlined."""
     a = _text(ref).split("\n") if ref is not None else []
     b = _text(cand).split("\n") if cand is not None else []
-    first = first_difference(a, b)
+    first = first_differing_line(a, b)
 
     def column(lines: list[str], other: list[str], title: str) -> str:
         rows = []

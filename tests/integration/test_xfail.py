@@ -37,10 +37,12 @@ def test_expected_failures_are_counted_apart_and_never_hide_a_new_one(tmp_path):
 
     # the list made true: exit 0, the xfail still said
     listed.write_text("suite/t1.c@x86_64-*  wrong-output  prints broken: issue 7\n"
-                      "suite/t2.c@*  wrong-output  issue 8\n")
+                      "  # a comment line\nsuite/t2.c@*  wrong-output  issue #8\n")
     res = run_cli("run", *common, "--out", str(tmp_path / "b"), "--xfail", str(listed))
     assert res.returncode == 0, res.stdout + res.stderr
     assert "ERROR" not in res.stdout and "2 xfail" in res.stdout
+    cases = {c["test"]: c for c in json.loads((tmp_path / "b" / "results.json").read_text())["cases"]}
+    assert cases["t2.c"]["xfail"] == "issue #8"  # a '#' in a reason is the reason's
 
     listed.write_text("suite/t1.c@x86_64-*  wrong-output\n")
     res = run_cli("run", *common, "--out", str(tmp_path / "c2"), "--xfail", str(listed))

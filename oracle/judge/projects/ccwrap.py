@@ -247,7 +247,6 @@ class Wrapper:
         dep = _dep_file(common, out)
         store = self.cfg.get("store")
         target = self.stored(store, key, who) if store else None
-        reused = target is not None
         status, err = 0, b""
         if target is None:
             tmp = os.path.join(store, f"{key}.{who}.{_unique()}.tmp.o") if store else out
@@ -270,8 +269,6 @@ class Wrapper:
                  "stderr": err.decode(errors="replace")[-4000:] if status else ""}
         if fallback:
             entry["fallback"] = True
-        if reused:
-            entry["stored"] = True  # not compiled: the store had this TU's object (this run's or an earlier one's)
         self.log(entry)
         return status
 

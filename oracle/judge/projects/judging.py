@@ -27,6 +27,7 @@ from oracle.config.targets import TARGETS
 from oracle.judge.projects import bisect as B
 from oracle.judge.projects import build as pb
 from oracle.judge.projects import preproc
+from oracle.model.preprocessing import BUGS as PP_BUGS
 from oracle.discover.projects import sources
 from oracle.discover.projects.recipe import Recipe, Test
 
@@ -158,8 +159,8 @@ class ProjectCase:
         culprits = [e["tu"] for s in sets for e in s]
         built = pb.tu_log(folder)
         # Is it the candidate's preprocessor? Each culprit TU's -E beside GCC's (once per build and TU).
-        looks = [r for e in (e for s in sets for e in s) if (r := preproc.compare_tu(folder, e, self.tools))]
-        pp = next((r for r in looks if r.get("kind") in preproc.BUGS), next((r for r in looks if r.get("kind")), None))
+        looks = [r for s in sets for e in s if (r := preproc.compare_tu(folder, e, self.tools))]
+        pp = next((r for r in looks if r.get("kind") in PP_BUGS), next((r for r in looks if r.get("kind")), None))
         return culprits, {
             "recipe": str(self.recipe.path), "test": self.test.name, "arch": self.case.arch,
             # which TUs the candidate compiled (and which it rejected: GCC compiled those)
@@ -217,13 +218,13 @@ def judge(judge, case: Case) -> Result:
         res.culprits, res.project = p.bisect(ref.expected)
         if res.culprits:
             res.reason += f" (culprit TUs: {' + '.join(res.culprits)})"
+        elif res.project.get("broken_steps"):
+            res.reason += f" (no culprit TU: {res.project['broken_steps']} mixed builds did not build)"
         pp = res.project.get("preprocessor")
         if pp:
             res.preprocessor = (pp["kind"], pp.get("macro", ""), preproc.summary(pp))
-            if pp["kind"] in preproc.BUGS:
+            if pp["kind"] in PP_BUGS:
                 res.reason += f" (the candidate's preprocessor: {preproc.summary(pp)})"
-        elif res.project.get("broken_steps"):
-            res.reason += f" (no culprit TU: {res.project['broken_steps']} mixed builds did not build)"
         others = [" + ".join(s) for s in res.project.get("other_culprit_sets", [])]
         if others:
             res.reason += f" (also differs with only {'; '.join(others)} by the candidate: another failure)"
@@ -241,7 +242,8 @@ def _shared_store(cfg: RunConfig, recipe: Recipe, arch: str) -> str:
     if not (ident and cfg.cache_path and cfg.reuse_judgements):
         return ""
     ref, emu = cfg.references[arch], cfg.emulators[arch]
-    key = hashlib.sha256(json.dumps([FORMAT, ident, list(cfg.candidates[arch].argv), arch,
+    # (not the argv: the identity holds it, relative to the compiler's checkout, so clones share)
+    key = hashlib.sha256(json.dumps([FORMAT, ident, arch,
                                      cache.toolchain_identity(ref.argv, ref.version), list(emu.argv),
                                      emu.version]).encode()).hexdigest()[:16]
     if cache.is_remote(cfg.cache_path):

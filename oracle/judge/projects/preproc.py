@@ -9,7 +9,7 @@ A difference is the preprocessor's own bug only when every macro the line uses (
 their bodies use) has the same definition on both sides (`-dM`): a macro defined otherwise (by a
 predefined or command-line macro, an `#if` on one) changes the tokens without a bug in expanding
 them. The bug's kind is what a fix needs to know, and failures of one kind are one task across
-projects:
+projects (the kinds and their words: oracle/model/preprocessing.py):
 
   relex       a macro name right after a number and a '.' is left unexpanded: after expanding
               `MAJOR.MINOR` the candidate reads the text `10.MINOR` again as one pp-number
@@ -31,15 +31,6 @@ from pathlib import Path
 from oracle.infra import proc
 from oracle.judge.projects import build as pb
 
-BUGS = ("relex", "stringify", "unexpanded", "expansion")  # kinds that are the preprocessor's own bug
-WORDS = {
-    "relex": "a macro name right after a number and '.' is left unexpanded (after expanding MAJOR.MINOR "
-             "the candidate re-reads the text 10.MINOR as one pp-number)",
-    "stringify": "a macro name inside a stringified argument (#x through a helper macro) is left unexpanded",
-    "unexpanded": "a macro name is left unexpanded",
-    "expansion": "a macro expands to other tokens than GCC's",
-    "definitions": "a macro is defined otherwise (a predefined or command-line macro, or another #if branch)",
-}
 CACHE = "preprocessed.json"
 TIMEOUT = 120.0
 LIMIT = 256 << 20  # bytes of -E output read (sqlite3.c's is some 10 MiB)
@@ -73,7 +64,7 @@ def lines_of(text: str, tree: str, cwd: str) -> dict[tuple[str, int], list[str]]
             if m:
                 line = int(m.group(1))
                 if m.group(2) is not None:
-                    name = _rel(m.group(2).encode().decode("unicode_escape", "replace"), tree, cwd)
+                    name = _rel(m.group(2).encode("latin-1").decode("unicode_escape", "replace"), tree, cwd)
                     inside = name is not None
                 continue
             # #pragma, #ident: not expansion; they take a line
