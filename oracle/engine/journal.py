@@ -68,8 +68,10 @@ def previous_records(out_dir: str | Path) -> dict[str, CaseRecord]:
 def recorded_config(out_dir: str | Path) -> dict | None:
     """The configuration an earlier run into out_dir recorded (results.json, else its journal)."""
     out = Path(out_dir)
-    cfg = _results_doc(out).get("config")
-    if isinstance(cfg, dict):
+    from oracle.report.json_report import full_config
+
+    cfg = full_config(_results_doc(out))
+    if cfg is not None:
         return cfg
     try:
         with open(out / JOURNAL, "rb") as f:

@@ -41,6 +41,10 @@ def settle(judge: Judge, case: Case, cfg: RunConfig, *, deadline: float | None =
             if stop is not None and stop.is_set():
                 return None
         try:
+            judge.disassembly(res)
+        except Exception:  # (oracle's own failure, or the machine's) the folder goes without it
+            pass
+        try:
             casedir.write(cfg.out_dir, res, cfg, original=original)
         except OSError:
             res.reason += f" (its case folder could not be written: {traceback.format_exc(limit=0).strip()})"

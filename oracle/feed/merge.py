@@ -52,7 +52,9 @@ def merge(out: str | Path, sources: list[str]) -> Path:
         "suite": first.get("suite"),
         "arches": sorted({a for r in runs for a in r.doc.get("arches", [])}),
         "opts": sorted({o for r in runs for o in r.doc.get("opts", [])}),
-        "selection": {"merged_from": [str(r.path) for r in runs]},
+        # The shards' selection (each shard's but for the shard), and where they came from.
+        "selection": {**{k: v for k, v in (first.get("selection") or {}).items() if k != "shard"},
+                      "merged_from": [str(r.path) for r in runs]},
         "toolchains": toolchains,
         "timeouts": first.get("timeouts", {}),
         "warnings": sorted({w for r in runs for w in r.doc.get("warnings", [])}),

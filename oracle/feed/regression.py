@@ -44,7 +44,7 @@ def _commit_of(text: str | None) -> str:
 
 def previous_run(run: Run) -> Previous | None:
     """The newest complete run of the same selection before `run`, from the run's history."""
-    raw = run.doc.get("config") or {}
+    raw = run.config_dict
     path = raw.get("history_path")
     if not path or not Path(path).is_file():
         return None
@@ -74,7 +74,7 @@ def previous_run(run: Run) -> Previous | None:
 
 
 def current_commit(run: Run) -> str:
-    cands = (run.doc.get("config") or {}).get("candidates") or {}
+    cands = run.config_dict.get("candidates") or {}
     found = sorted({c.get("commit") for c in cands.values() if isinstance(c, dict) and c.get("commit")})
     return found[0] if len(found) == 1 else ""
 

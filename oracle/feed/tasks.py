@@ -235,7 +235,7 @@ def _done_stays_done(folder: Path, run: Run, new: list[Cluster], rep: SyncReport
     if not records:
         return new, {}
     started = str(run.doc.get("started") or "")
-    cands = (run.doc.get("config") or {}).get("candidates") or {}
+    cands = run.config_dict.get("candidates") or {}
     rev = next((c.get("commit") for c in cands.values() if isinstance(c, dict) and c.get("commit")), None)
     argv0 = next((c.get("path") for c in cands.values() if isinstance(c, dict) and c.get("path")), None)
     built = next((c.get("built") for c in cands.values() if isinstance(c, dict) and c.get("built")), "")
@@ -420,7 +420,7 @@ class _Context:
         self.root = repo_root(folder)
         self._lines: dict[str, int] = {}
         try:
-            self.cfg = run.doc.get("config") or {}
+            self.cfg = run.config_dict
         except AttributeError:
             self.cfg = {}
 

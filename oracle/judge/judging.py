@@ -32,6 +32,7 @@ from oracle.config.targets import HOST_ARCH, TARGETS
 from oracle.discover.suites import open_generator
 from oracle.discover.suites.generated import Programs, seed_of
 from oracle.infra import cache, proc, scratch
+from oracle.judge import disasm
 from oracle.infra.backends import Backend, open_backend
 from oracle.infra.proc import ProcResult, Status
 from oracle.judge import reuse
@@ -244,8 +245,36 @@ class Judge:
             if varies:
                 return Result(case, V.UNSTABLE, varies, ref=ref, build=build, run=run, stale_cache=stale)
         clang, ub = self._second_look(case, ref, run, work) if verdict in V.COMPARED else ("", "")
-        return Result(case, verdict, reason, ref=ref, build=build, run=run, stale_cache=stale,
-                      reused_run=reused, clang=clang, ub=ub)
+        res = Result(case, verdict, reason, ref=ref, build=build, run=run, stale_cache=stale,
+                     reused_run=reused, clang=clang, ub=ub)
+        if verdict in V.COMPARED:  # while the executable exists: the reference's side comes with the folder
+            code = disasm.disassemble(exe, case.arch, case.sources)
+            if code is not None:
+                res.disasm["candidate"] = code
+        return res
+
+    def disassembly(self, res: Result) -> None:
+        """A program's runtime failure, about to get its case folder: the reference's disassembly
+        of the test's functions (one more build at the case's options), and the candidate's when
+        its judgement was reused (no executable was made). Best effort: a build that fails or a
+        missing objdump leaves the side out."""
+        case = res.case
+        if res.verdict not in V.COMPARED or res.project is not None or not case.sources:
+            return
+        work = self._workdir()
+        try:
+            sides = [("reference", self.cfg.references[case.arch].argv, self.cfg.ref_compile_timeout)]
+            if "candidate" not in res.disasm:
+                sides.append(("candidate", self.cfg.candidates[case.arch].argv, self.cfg.compile_timeout))
+            for side, compiler, timeout in sides:
+                exe = str(work / side)
+                build = self._compile(compiler, case.opt_argv, case, exe, timeout, work)
+                if classify_build(build, exe, timeout) is None:
+                    code = disasm.disassemble(exe, case.arch, case.sources)
+                    if code is not None:
+                        res.disasm[side] = code
+        finally:
+            shutil.rmtree(work, ignore_errors=True)
 
     def _second_look(self, case: Case, ref: RefOutcome, run: ProcResult, work: Path) -> tuple[str, str]:
         """A runtime failure looked at again: (how clang's build behaves: like the "candidate", the

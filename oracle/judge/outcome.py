@@ -70,6 +70,8 @@ class Result:
     ub: str = ""  # the sanitizers' report on the test, when they see undefined behaviour
     preprocessor: tuple[str, ...] = ()  # project cases: (kind, macro, where) of a culprit TU's -E difference
     metrics: dict = field(default_factory=dict)  # compile_s, run_s, text_bytes (judge/metrics.py)
+    # A runtime failure's disassembly of the test's functions ("candidate", "reference": judge/disasm.py)
+    disasm: dict = field(default_factory=dict)
 
     def record(self, case: Case | None = None) -> CaseRecord:
         """The case's record; `case`: the case as the suite made it, when this result's case is a

@@ -28,6 +28,8 @@ VERDICT_COLOURS = dict(zip((v.name for v in V.FAILURES),
 W, H, PAD_L, PAD_R, PAD_T, PAD_B = 820, 260, 48, 16, 14, 40
 GAP_FACTOR = 4  # a line breaks where two runs are further apart than this many median intervals
 MIN_GAP_S = 3600  # ... and never for less than an hour
+MIN_TICK_PX = 90  # between two labels of the time axis
+STANDS_OUT = 2.0  # a case is shown among the slowest when it took this many times the run's median
 
 
 def _esc(text: object) -> str:
@@ -56,6 +58,7 @@ class TimeAxis:
 
     def __init__(self, times: list[float]):
         lo, hi = min(times), max(times)
+        self.times = sorted(set(times))
         pad = max(60.0, (hi - lo) * 0.03)
         self.lo, self.hi = lo - pad, hi + pad
 
@@ -63,12 +66,16 @@ class TimeAxis:
         return PAD_L + (W - PAD_L - PAD_R) * (t - self.lo) / (self.hi - self.lo)
 
     def ticks(self, n: int = 6) -> list[tuple[float, str]]:
+        """A few labels under the axis: at the runs themselves when there are few (a short history
+        reads as "these runs, then"), else evenly spaced; never two closer than MIN_TICK_PX."""
         span = self.hi - self.lo
         fmt = "%H:%M:%S" if span < 3 * 3600 else "%m-%d %H:%M" if span < 5 * 86400 else "%Y-%m-%d"
-        out = []
-        for i in range(n):
-            t = self.lo + span * (i + 0.5) / n
-            out.append((self.x(t), datetime.fromtimestamp(t, timezone.utc).strftime(fmt)))
+        at = self.times if len(self.times) <= n else [self.lo + span * (i + 0.5) / n for i in range(n)]
+        out: list[tuple[float, str]] = []
+        for t in at:
+            x = self.x(t)
+            if not out or x - out[-1][0] >= MIN_TICK_PX:
+                out.append((x, datetime.fromtimestamp(t, timezone.utc).strftime(fmt)))
         return out
 
 
@@ -219,12 +226,27 @@ def _current_failures(db: sqlite3.Connection, run: int) -> str:
                         raw={0, 1, 2, 3, 5})
 
 
+def _slowest(db: sqlite3.Connection, run: int) -> str:
+    """The cases of a run that took much longer than its median case (at most 15), or one line
+    saying none stands out: in a small or even run a "slowest" list is noise."""
+    every = history.slowest(db, run, 1_000_000)
+    if not every:
+        return "<p class=meta>no case durations recorded</p>"
+    median = statistics.median(d for _, _, d in every)
+    slow = [[cid, verdict, f"{d:.2f}"] for cid, verdict, d in every[:15] if d >= STANDS_OUT * median and d >= 0.5]
+    if not slow:
+        return (f"<p class=meta>no case stands out: {len(every)} cases, median {median:.2f} s, "
+                f"slowest {every[0][2]:.2f} s</p>")
+    return (f"<p class=meta>cases that took at least {STANDS_OUT:g}× the run's median ({median:.2f} s)</p>"
+            + table(["case", "verdict", "seconds"], slow, "slowest"))
+
+
 def section(db: sqlite3.Connection, n: int, key: str, label: str, newest: int, rows: list[history.RateRow]) -> str:
     info = history.run_info(db, newest)
     axis = TimeAxis([_when(r.started) for r in rows] or [_when(info.get("started", ""))])
     rates, rates_legend = rate_plot(rows, f"passrate-{n}", axis)
     fails, fails_legend = failure_plot(rows, f"failures-{n}", axis)
-    slow = [[cid, verdict, f"{d:.2f}"] for cid, verdict, d in history.slowest(db, newest, 15)]
+    slow_table = _slowest(db, newest)
     flips = [[cid, a, b] for cid, a, b in history.flips(db, key)]
     flaky = [[cid, " → ".join(seq)] for cid, seq in history.flaky(db, selection=key)]
     folder = _link(info["out_dir"], info["out_dir"], "run-folder") if info.get("out_dir") else ""
@@ -238,7 +260,7 @@ def section(db: sqlite3.Connection, n: int, key: str, label: str, newest: int, r
 <h3>Current failures (run #{newest}), by cluster</h3>
 {_current_failures(db, newest)}
 <h3>Slowest cases (run #{newest}, seconds)</h3>
-{table(["case", "verdict", "seconds"], slow, "slowest")}
+{slow_table}
 <h3>Flipped since the previous run</h3>
 {table(["case", "before", "now"], flips, "flips")}
 <h3>Flaky cases (verdict changed, candidate did not)</h3>

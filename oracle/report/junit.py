@@ -6,6 +6,11 @@ only (skipped is per <testsuite>); each testcase names its test file (`file=`); 
 has a body a CI page can show as it is: the reason, the trimmed diff of stdout or the head of
 the compile log, and the path of the case's repro.sh.
 
+Metrics (compile_s, run_s, text_bytes: judge/metrics.py) are properties of each arch's testsuite,
+after its testcases: the totals (`compile_s` …) and each case's (`CASE-ID compile_s`). junit-10
+has no properties on a <testcase> (pytest's xunit2 refuses record_property for that reason), so a
+case's metrics are named by its id on the suite, where every CI reader of the format finds them.
+
 Each testcase is a junitparser element, serialised and written as it comes: the
 file is never held in memory whole (junitparser's tree of 10,000 cases costs
 tens of MB, and its add_testcase recounts the suite on each add).
@@ -134,6 +139,13 @@ def _open_tag(elem) -> bytes:
     return text[:-3] + b">"
 
 
+def _properties(pairs) -> bytes:
+    elem = etree.Element("properties")
+    for name, value in pairs:
+        etree.SubElement(elem, "property", name=str(name), value=str(value))
+    return b"    " + etree.tostring(elem, encoding="utf-8", xml_declaration=False) + b"\n"
+
+
 def write(path, records, cases_root: str | Path | None = None, wall_s: float | None = None) -> None:
     """junit.xml at path; failure bodies name the case folders under cases_root (default: path's
     folder, where a run's `cases/` is). `wall_s`: the run's wall time, <testsuites>' time (each
@@ -156,9 +168,16 @@ def write(path, records, cases_root: str | Path | None = None, wall_s: float | N
                 setattr(suite, key, c[key])
             suite.time = c["time_ms"] / 1000
             f.write(b"  " + _open_tag(suite._elem) + b"\n")
+            props: list[tuple[str, object]] = []
+            sums: Counter = Counter()
             for r in records:
                 if r.arch == arch:
                     f.write(b"    " + etree.tostring(testcase(r, root)._elem, encoding="utf-8",
                                                      xml_declaration=False) + b"\n")
+                    for name, value in r.metrics:
+                        props.append((f"{clean(r.id, 1000)} {name}", value))
+                        sums[name] += value
+            if props:
+                f.write(_properties([(name, round(v, 4)) for name, v in sorted(sums.items())] + props))
             f.write(b"  </testsuite>\n")
         f.write(b"</testsuites>\n")

@@ -15,6 +15,7 @@ from oracle.config.options import RunConfig
 from oracle.model.errors import UsageError
 from oracle.model.record import CaseRecord
 from oracle.report.casedir import slug
+from oracle.report.json_report import full_config
 
 DEFAULT_RUN = Path(".oracle", "runs", "latest")
 
@@ -45,9 +46,14 @@ class Run:
                 return r
         raise UsageError(f"no case {case_id!r} in {self.path}: copy an id from its errors.log")
 
+    @property
+    def config_dict(self) -> dict:
+        """The recorded configuration as JSON data ({} when the run records none)."""
+        return full_config(self.doc) or {}
+
     def recorded_config(self) -> RunConfig:
-        raw = self.doc.get("config")
-        if not isinstance(raw, dict):
+        raw = full_config(self.doc)
+        if raw is None:
             raise UsageError(f"{self.path} records no run configuration (written by an older oracle): "
                              "run the suite again to judge its cases again")
         try:

@@ -8,8 +8,10 @@ line marked, the candidate's stderr and compile log, the exact commands, and the
 all read from its case folder. No script, no external file, no network: styles inline, sections
 are <details>. History plots stay in `oracle report --html` (over history.db).
 
-Disassembly of the function that differs is not shown: the executables are not kept once a case
-is judged (a case folder holds what reproduces it, not binaries).
+A runtime failure's section also shows the disassembly of the test's functions by the candidate
+and by the reference, function by function side by side (judge/disasm.py: which one function
+makes the outputs differ cannot be told from one program, so each function the test defines is
+shown; those both sides have first).
 """
 
 from __future__ import annotations
@@ -20,6 +22,7 @@ from pathlib import Path
 
 from oracle.config.options import RunConfig
 from oracle.feed.cluster import clusters
+from oracle.judge.disasm import split as split_functions
 from oracle.model import verdict as V
 from oracle.model.record import CaseRecord
 from oracle.report import atomic_file
@@ -92,10 +95,37 @@ def _side(ref: bytes | None, cand: bytes | None) -> str:
             + column(b, a, "candidate") + "</div>")
 
 
+def _disassembly(ref: bytes | None, cand: bytes | None) -> str:
+    """The test's functions as each compiler made them, side by side: "" when neither side has any."""
+    if ref is None and cand is None:
+        return ""
+    a = dict(split_functions(ref[:MAX_BYTES] if ref else b""))
+    b = dict(split_functions(cand[:MAX_BYTES] if cand else b""))
+    both = [n for n in b if n in a]
+    only = [n for n in b if n not in a] + [n for n in a if n not in b]
+    rows = []
+    for name in both + only:
+        cols = "".join(f"<div><b>{who}</b>{_pre(side.get(name), f'(no {name} in the {who} executable)')}</div>"
+                       for who, side in (("reference", a), ("candidate", b)))
+        rows.append(f"<p><code>{_esc(name)}</code></p><div class=side>{cols}</div>")
+    missing = [who for who, data in (("reference", ref), ("candidate", cand)) if data is None]
+    note = f"<p class=muted>no disassembly from the {missing[0]}</p>" if missing else ""
+    return (f"<details class=disasm><summary>disassembly of the test's functions ({len(both + only)})</summary>"
+            f"{note}{''.join(rows)}</details>")
+
+
+def _metrics(m: dict) -> str:
+    """compile 0.031 s · run 0.002 s · text 1,234 bytes (what the case measured)."""
+    words = [f"compile {m['compile_s']:.3f} s" if "compile_s" in m else "",
+             f"run {m['run_s']:.3f} s" if "run_s" in m else "",
+             f"text {int(m['text_bytes']):,} bytes" if "text_bytes" in m else ""]
+    return " · ".join(w for w in words if w)
+
+
 def _case(r: CaseRecord, folder: Path | None) -> str:
     label = f"xfail {r.verdict}" if r.is_xfail else str(r.verdict)
     head = f'<summary><span class="{"muted" if r.is_xfail else "fail"}">{_esc(label)}</span> {_esc(r.id)}</summary>'
-    parts = [f"<p>{_esc(r.reason)}</p>"] + ([f"<p class=muted>expected (--xfail): {_esc(r.xfail)}</p>"]
+    parts = [f"<p>{_esc(r.reason)}</p>"] + ([f"<p class=muted>{_esc(_metrics(dict(r.metrics)))}</p>"] if r.metrics else []) + ([f"<p class=muted>expected (--xfail): {_esc(r.xfail)}</p>"]
                                             if r.is_xfail else [])
     if folder is None:
         return f"<details>{head}{''.join(parts)}<p class=muted>no case folder</p></details>"
@@ -115,6 +145,7 @@ def _case(r: CaseRecord, folder: Path | None) -> str:
     if src.is_dir() and not src.is_symlink():
         for path in sorted(p for p in src.rglob("*") if p.suffix in (".c", ".h", ".i") and not p.is_symlink())[:4]:
             parts.append(f"<b>source: {_esc(path.relative_to(src))}</b>{_pre(_read(path))}")
+    parts.append(_disassembly(_read(folder / "reference.disasm"), _read(folder / "candidate.disasm")))
     parts.append(f'<p class=muted>case folder: <a href="cases/{_esc(folder.name)}/">cases/{_esc(folder.name)}/</a>'
                  f' (repro.sh judges it again)</p>')
     return f"<details>{head}{''.join(parts)}</details>"
@@ -122,11 +153,13 @@ def _case(r: CaseRecord, folder: Path | None) -> str:
 
 def page(cfg: RunConfig, records, out: Path) -> str:
     counts: dict[str, Counter] = {}
+    sums: dict[str, Counter] = {}
     failing: list[CaseRecord] = []
     total = 0
     for r in records:
         total += 1
         counts.setdefault(r.arch, Counter())[r.verdict.name] += 1
+        sums.setdefault(r.arch, Counter()).update(dict(r.metrics))
         if r.verdict.is_failure:
             failing.append(r)
     verdicts = [v for v in V.ALL if any(c[v.name] for c in counts.values())]
@@ -137,7 +170,8 @@ def page(cfg: RunConfig, records, out: Path) -> str:
         rate = f"{100 * c['pass'] / judged:.1f}%" if judged else "—"
         rows.append(f"<tr><td>{_esc(arch)}</td><td>{n}</td><td>{rate}</td>"
                     + "".join(f'<td class="{"fail" if v.is_failure and c[v.name] else ""}">{c[v.name] or ""}</td>'
-                              for v in verdicts) + "</tr>")
+                              for v in verdicts)
+                    + f"<td class=muted>{_esc(_metrics(sums[arch]))}</td></tr>")
     tools = []
     for arch in cfg.arches:
         cand, ref = cfg.candidates.get(arch), cfg.references.get(arch)
@@ -168,7 +202,7 @@ def page(cfg: RunConfig, records, out: Path) -> str:
 <p class=muted>started {_esc(cfg.started)} · opt levels {_esc(', '.join(cfg.opts))} · reports:
 <a href="results.json">results.json</a> · <a href="junit.xml">junit.xml</a> · <a href="errors.log">errors.log</a></p>
 <h2>Compilers</h2><table><tr><th>arch</th><th>candidate</th><th>reference</th></tr>{''.join(tools)}</table>
-<h2>Verdicts</h2><table><tr><th>arch</th><th>cases</th><th>pass rate</th>{''.join(f'<th>{_esc(v)}</th>' for v in verdicts)}</tr>
+<h2>Verdicts</h2><table><tr><th>arch</th><th>cases</th><th>pass rate</th>{''.join(f'<th>{_esc(v)}</th>' for v in verdicts)}<th>the candidate's totals</th></tr>
 {''.join(rows)}</table>
 <h2>Failures by cause ({len(groups)})</h2>
 {'<table><tr><th>cases</th><th>verdict</th><th>cause and diagnostic</th><th>arches</th><th>example</th></tr>' + ''.join(cl_rows) + '</table>' if cl_rows else '<p class=pass>no candidate failure</p>'}

@@ -26,7 +26,7 @@ def test_smoke_suite_on_both_arches(tmp_path):
     doc = json.loads((out / "results.json").read_text())
     assert doc == json.loads((tmp_path / "copy.json").read_text())
     assert set(doc) >= {"oracle_version", "started", "toolchains", "config", "summary", "cases"}
-    assert doc["config"]["sandbox"] == "bwrap" and doc["config"]["arches"] == ["x86_64", "aarch64"]
+    assert doc["config"]["sandbox"] == "bwrap" and doc["arches"] == ["x86_64", "aarch64"]
     assert set(doc["toolchains"]) == {"x86_64", "aarch64"}
     assert doc["toolchains"]["x86_64"]["candidate"]["path"] == "/usr/bin/tcc"
     assert "tcc" in doc["toolchains"]["x86_64"]["candidate"]["version"]

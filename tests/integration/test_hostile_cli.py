@@ -23,7 +23,7 @@ def test_fuzz_with_its_default_generators_runs_from_any_folder(tmp_path):
     assert res.returncode in (0, 3), res.stdout + res.stderr
     assert "unknown suite" not in res.stderr
     doc = json.loads((out / "results.json").read_text())
-    assert doc["config"]["suite"] == "csmith,hypothesis"
+    assert doc["suite"] == "csmith,hypothesis"
 
 
 def test_a_generated_suite_of_two_generators_is_recorded_by_name(tmp_path):

@@ -34,7 +34,7 @@ def _records(n_fail: int, arches=("x86_64", "aarch64")) -> list[CaseRecord]:
         for i in range(4):
             verdict = (V.WRONG_OUTPUT if i % 2 else V.CRASH) if i < n_fail else V.PASS
             out.append(CaseRecord(Case(f"smoke/t{i}.c@{arch}-O0", "smoke", f"t{i}.c", arch, "-O0"), verdict,
-                                  "", 0.1 * (i + 1)))
+                                  "", 2.0 if i == 3 else 0.1 * (i + 1)))
     return out
 
 
@@ -100,12 +100,23 @@ def test_report_renders_with_charts_and_tables(db_path, tmp_path):
     slowest = re.search(r'<table class="slowest">(.*?)</table>', smoke, re.S).group(1)
     assert re.findall(r"<td>(smoke/t\d.c@\w+-O0)</td>", slowest)[:2] == ["smoke/t3.c@aarch64-O0",
                                                                            "smoke/t3.c@x86_64-O0"]
+    assert len(re.findall(r"<td>smoke/", slowest)) == 2  # only those that stand out (2.0 s, the median 0.25 s)
+    # Few runs: the time axis is labelled at the runs (no two labels on top of each other).
+    ticks = [float(x) for x in re.findall(r'<text x="([\d.]+)" y="\d+" font-size="11" text-anchor="middle">(?!time)', svgs[0])]
+    assert 2 <= len(ticks) <= 4 and all(b - a >= 90 for a, b in zip(ticks, ticks[1:])), ticks
+    real = dom[dom.index("<section"):]
+    real = real[:real.index("</section>")]
+    assert "no case stands out: 2 cases" in real  # one run of two quick cases: no slowest list
     # The real run's failures link to their repro.sh, which exist.
     repros = re.findall(r'<a class="repro" href="([^"]+)"', dom)
     assert repros and all(Path(unquote(urlparse(u).path)).is_file() for u in repros)
     shot = tmp_path / "report.png"
     _chromium(tmp_path, page, f"--screenshot={shot}")
     assert shot.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n" and shot.stat().st_size > 20_000
+
+
+def folder_of(out: Path, prefix: str) -> Path:
+    return next(p for p in (out / "cases").iterdir() if p.name.startswith(prefix))
 
 
 def test_every_run_writes_a_page_a_person_can_read(tmp_path, program_dir):
@@ -125,7 +136,7 @@ def test_every_run_writes_a_page_a_person_can_read(tmp_path, program_dir):
     dump = _chromium(tmp_path, page, "--enable-logging=stderr", "--v=0", "--dump-dom")
     assert "CONSOLE" not in dump.stderr and "Uncaught" not in dump.stderr, dump.stderr[-2000:]
     dom = dump.stdout
-    assert dom.count("<details") == 2  # two failing cases, a section each
+    assert dom.count("<details>") == 2  # two failing cases, a section each
     assert "<b>&amp;x.c" not in dom and "&lt;b&gt;&amp;x.c" in dom  # the name stays text
     sections = re.findall(r"<details>.*?</details>", dom, re.S)
     (section,) = [x for x in sections if "suite/wrong_output.c@" in x[:300]]
@@ -134,8 +145,15 @@ def test_every_run_writes_a_page_a_person_can_read(tmp_path, program_dir):
     cand = re.search(r'<span class="diff first" id="first-candidate">([^<]*)</span>', section)
     assert ref and cand and (ref.group(1), cand.group(1)) == ("value=42", "value=41")
     assert "<b>commands</b>" in section and 'printf("value=%d\\n", 41);' in section  # the source
+    assert re.search(r"compile \d+\.\d{3} s · run \d+\.\d{3} s · text [\d,]+ bytes", section), section[:2000]
+    # the test's functions as each compiler made them, side by side (objdump of both executables)
+    disasm = re.search(r"<details class=\"?disasm\"?><summary>disassembly of the test's functions \((\d+)\)</summary>(.*)",
+                       section, re.S)
+    assert disasm and int(disasm.group(1)) >= 1, section[-3000:]
+    assert "<code>main</code>" in disasm.group(2) and disasm.group(2).count("&lt;main&gt;:") == 2
+    assert (folder_of(out, "suite_wrong_output.c") / "reference.disasm").read_bytes().startswith(b"0")
     # the case folder's commands.txt can be pasted there: it builds and runs both sides again
-    folder = next(p for p in (out / "cases").iterdir() if p.name.startswith("suite_wrong_output.c"))
+    folder = folder_of(out, "suite_wrong_output.c")
     script = [line for line in (folder / "commands.txt").read_text().splitlines() if line and not line.startswith("#")]
     again = subprocess.run(["sh", "-e", "-c", "\n".join(script)], cwd=folder, capture_output=True, text=True, timeout=120)
     assert again.returncode == 0, again.stderr

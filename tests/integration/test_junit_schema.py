@@ -59,6 +59,12 @@ def test_a_run_with_failures_writes_valid_junit_with_bodies(schema, tmp_path, pr
         assert "-value=42\n+value=41" in by_test["wrong_output.c"]  # the trimmed diff
         assert "candidate cannot build this" in by_test["no_build.c"]  # the compile log
         assert "candidate status:" in by_test["crash.c"]
+        # each case's metrics, and their totals, as properties of its arch's testsuite
+        props = {p.get("name"): float(p.get("value")) for p in root.iter("property")}
+        ok = next(n for n in cases if "/ok.c@" in n)
+        assert props[f"{ok} compile_s"] > 0 and props[f"{ok} run_s"] > 0 and props[f"{ok} text_bytes"] > 100
+        assert f"{next(n for n in cases if '/no_build.c@' in n)} run_s" not in props  # it never ran
+        assert props["compile_s"] == pytest.approx(sum(v for k, v in props.items() if k.endswith(" compile_s")), abs=1e-3)
 
 
 def test_bodies_stay_valid_and_short_whatever_the_program_printed(schema, tmp_path):

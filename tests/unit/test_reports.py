@@ -92,3 +92,12 @@ def test_a_stream_recorder_keeps_records_on_disk_and_writes_valid_reports(make_c
     assert (tmp_path / "out" / "errors.log").read_text().startswith("ERROR s/b.c@x86_64-O0 wrong-output")
     assert sorted(p.name for p in (tmp_path / "out").iterdir() if p.name != ".oracle-run.lock") == ["errors.log", "junit.xml", "report.html", "results.json"]
     assert len(history.latest_runs(history.open_history(tmp_path / "history.db"), 5)) == 1
+    # no field twice: what the top level says (suite, arches, selection, timeouts) is not in
+    # "config", and the whole configuration reads back as it was
+    from oracle.report.json_report import full_config
+    from oracle.report.results import load
+
+    assert not {"suite", "arches", "opts", "seed", "ratio", "run_timeout", "warnings"} & set(doc["config"])
+    assert doc["timeouts"]["run"] == 2.0 and doc["suite"] == "csmith"
+    assert full_config(doc) == cfg.to_dict()
+    assert load(tmp_path / "out").recorded_config() == cfg

@@ -50,7 +50,7 @@ def test_a_run_takes_its_settings_from_the_file(tmp_path):
     res = run_cli("run", "-j", "1", "--out", str(tmp_path / "out"), cwd=tmp_path)
     assert res.returncode == 0, res.stderr
     doc = json.loads((tmp_path / "out" / "results.json").read_text())
-    assert doc["config"]["run_timeout"] == 7.0 and [c["test"] for c in doc["cases"]] == ["ok.c"]
+    assert doc["timeouts"]["run"] == 7.0 and [c["test"] for c in doc["cases"]] == ["ok.c"]
 
 
 def test_a_bad_setting_is_one_line_and_exit_2(tmp_path):
