@@ -25,6 +25,7 @@ from typing import Container, Iterable, Iterator
 from oracle.feed import xfail
 from oracle.model import verdict as V
 from oracle.config.options import RESUME_KEYS, RunConfig
+from oracle.config.recorded import full_config
 from oracle.model.errors import UsageError
 from oracle.model.case import Case
 from oracle.model.record import CaseRecord, missing
@@ -68,8 +69,6 @@ def previous_records(out_dir: str | Path) -> dict[str, CaseRecord]:
 def recorded_config(out_dir: str | Path) -> dict | None:
     """The configuration an earlier run into out_dir recorded (results.json, else its journal)."""
     out = Path(out_dir)
-    from oracle.report.json_report import full_config
-
     cfg = full_config(_results_doc(out))
     if cfg is not None:
         return cfg

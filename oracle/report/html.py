@@ -207,22 +207,28 @@ def _side_by_side(rows: list[history.RateRow]) -> str:
 def _current_failures(db: sqlite3.Connection, run: int) -> str:
     out_dir = history.run_info(db, run).get("out_dir", "")
     rows = []
+    page = Path(out_dir, "report.html") if out_dir else None
+    has_page = page is not None and page.is_file()
     for cl in clusters(history.records_of(db, run)):
         ids = cl.case_ids
         links = []
         for cid in ids[:5]:
             repro = Path(out_dir, "cases", slug(cid), "repro.sh") if out_dir else None
-            links.append(_link(repro, cid, "repro") if repro else _esc(cid))
+            if has_page:  # the case's section of its run's page (outputs, diff, source), then its script
+                uri = _uri(page)
+                links.append(f'<a class="case" href="{_esc(uri)}#{_esc(slug(cid))}">{_esc(cid)}</a> '
+                             f'({_link(repro, "repro.sh", "repro")})')
+            else:
+                links.append(_link(repro, cid, "repro") if repro else _esc(cid))
         more = " …" if len(ids) > 5 else ""
         first = cl.records[0]
         diag = first.evidence.diagnostic or first.reason  # the real words, not the normalised signature
         rows.append([_esc(cl.verdict.name), _esc(cl.title), _esc(diag[:300]), _esc(cl.id), len(ids),
                      ", ".join(links) + more])
-    page = Path(out_dir, "report.html") if out_dir else None
     label = "this run's page (report.html)"
     note = (f'<p class="meta">{_link(page, label, "run-page")}: every failing case with both outputs</p>'
-            if page is not None and page.is_file() else "")
-    return note + table(["verdict", "cluster", "diagnostic", "id", "cases", "examples (repro.sh)"], rows, "failures",
+            if has_page else "")
+    return note + table(["verdict", "cluster", "diagnostic", "id", "cases", "examples (their section of the run's page, repro.sh)"], rows, "failures",
                         raw={0, 1, 2, 3, 5})
 
 

@@ -15,7 +15,7 @@ from oracle.config.options import RunConfig
 from oracle.model.errors import UsageError
 from oracle.model.record import CaseRecord
 from oracle.report.casedir import slug
-from oracle.report.json_report import full_config
+from oracle.config.recorded import full_config
 
 DEFAULT_RUN = Path(".oracle", "runs", "latest")
 

@@ -110,6 +110,10 @@ def test_report_renders_with_charts_and_tables(db_path, tmp_path):
     # The real run's failures link to their repro.sh, which exist.
     repros = re.findall(r'<a class="repro" href="([^"]+)"', dom)
     assert repros and all(Path(unquote(urlparse(u).path)).is_file() for u in repros)
+    # ... and to their section of the run's own page
+    sections = re.findall(r'<a class="case" href="([^"#]+)#([^"]+)"', dom)
+    assert sections and all(Path(unquote(urlparse(u).path)).is_file() for u, _ in sections)
+    assert all(f'id="{anchor}"' in Path(unquote(urlparse(u).path)).read_text() for u, anchor in sections)
     shot = tmp_path / "report.png"
     _chromium(tmp_path, page, f"--screenshot={shot}")
     assert shot.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n" and shot.stat().st_size > 20_000

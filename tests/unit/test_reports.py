@@ -94,7 +94,7 @@ def test_a_stream_recorder_keeps_records_on_disk_and_writes_valid_reports(make_c
     assert len(history.latest_runs(history.open_history(tmp_path / "history.db"), 5)) == 1
     # no field twice: what the top level says (suite, arches, selection, timeouts) is not in
     # "config", and the whole configuration reads back as it was
-    from oracle.report.json_report import full_config
+    from oracle.config.recorded import full_config
     from oracle.report.results import load
 
     assert not {"suite", "arches", "opts", "seed", "ratio", "run_timeout", "warnings"} & set(doc["config"])
