@@ -18,6 +18,7 @@ APT_PACKAGES=(
   strace  # the candidate compiler's identity: the files one compile runs and reads
   docker.io cgroupfs-mount debootstrap
   tcl8.6 tcl8.6-dev  # the sqlite recipe: tclsh writes its sources, testfixture links Tcl
+  autoconf automake libtool  # recipes whose Debian source has configure.ac only (libsodium, libyaml)
 )
 
 missing=()

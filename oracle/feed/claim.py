@@ -570,6 +570,9 @@ class Git:
         rel = _rel(self, folder, path)
         lock = held.renew()
         before = _read_claim(path)
+        if before == lock.render():  # renewed within this second already (stamps are to the second)
+            _remember(folder, self, cid, lock.token)
+            return f"task {cid} is yours; lease renewed ({lock.describe()}), pushed to {self.upstream}: {tfile}"
         _write_lock(path, lock.render())
         self.run("add", "--", rel)
         try:

@@ -62,7 +62,7 @@ def split(text: bytes) -> list[tuple[str, bytes]]:
     return [(name, b"\n".join(lines)) for name, lines in out]
 
 
-def disassemble(exe: str, arch: str, sources) -> bytes | None:
+def disassemble(exe: str, arch: str, sources) -> str | None:
     """The functions of exe that the sources name, as objdump shows them; None when there is no
     objdump for the arch, it fails, or none of the test's functions is in exe."""
     tool = objdump(arch)
@@ -87,4 +87,4 @@ def disassemble(exe: str, arch: str, sources) -> bytes | None:
             break
         parts.append(chunk)
         size += len(chunk)
-    return b"\n".join(parts) if parts else None
+    return b"\n".join(parts).decode("utf-8", "backslashreplace") if parts else None

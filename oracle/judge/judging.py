@@ -194,13 +194,14 @@ class Judge:
             return Result(case, ref.verdict, ref.reason, ref=ref)
         known = self._known_judgement(case, ref)
         if known is not None:
-            verdict, reason, build, run, opinion = known
+            verdict, reason, build, run, opinion, cand_disasm = known
             fresh, stale = self.against_fresh(ref, verdict, lambda: self._refreshed(case))
             if fresh.verdict is not None:
                 return Result(case, fresh.verdict, fresh.reason, ref=fresh, stale_cache=stale)
             if not stale:
                 return Result(case, verdict, reason, ref=fresh, build=build, run=run, reused_run=True,
-                              reused_build=True, clang=opinion[0], ub=opinion[1])
+                              reused_build=True, clang=opinion[0], ub=opinion[1],
+                              disasm={"candidate": cand_disasm} if cand_disasm else {})
             ref = fresh  # the stored reference was wrong: judged for real against the fresh one
         work = self._workdir()
         try:
@@ -255,26 +256,38 @@ class Judge:
 
     def disassembly(self, res: Result) -> None:
         """A program's runtime failure, about to get its case folder: the reference's disassembly
-        of the test's functions (one more build at the case's options), and the candidate's when
-        its judgement was reused (no executable was made). Best effort: a build that fails or a
-        missing objdump leaves the side out."""
+        of the test's functions at the case's options, from the cache (reuse.disasm_key: made once
+        per fleet) or from one more reference build, stored then. The candidate's came with its
+        judgement (from its executable, or with the reused judgement): a reused judgement is never
+        compiled again for it. Best effort: a build that fails or a missing objdump leaves a side out."""
         case = res.case
-        if res.verdict not in V.COMPARED or res.project is not None or not case.sources:
+        if res.verdict not in V.COMPARED or res.project is not None or not case.sources or res.ref is None:
             return
+        dkey = reuse.disasm_key(res.ref.key, tuple(case.opt_argv)) if res.ref.key and self.reuse_judgements else None
+        store = self._open_cache() if dkey is not None else None
+        if store is not None:
+            data = store.get(dkey)
+            if isinstance(data, dict) and isinstance(data.get("text"), str):
+                if data["text"]:
+                    res.disasm["reference"] = data["text"]
+                return
         work = self._workdir()
+        settled = False
         try:
-            sides = [("reference", self.cfg.references[case.arch].argv, self.cfg.ref_compile_timeout)]
-            if "candidate" not in res.disasm:
-                sides.append(("candidate", self.cfg.candidates[case.arch].argv, self.cfg.compile_timeout))
-            for side, compiler, timeout in sides:
-                exe = str(work / side)
-                build = self._compile(compiler, case.opt_argv, case, exe, timeout, work)
-                if classify_build(build, exe, timeout) is None:
-                    code = disasm.disassemble(exe, case.arch, case.sources)
-                    if code is not None:
-                        res.disasm[side] = code
+            compiler, timeout = self.cfg.references[case.arch].argv, self.cfg.ref_compile_timeout
+            exe = str(work / "reference")
+            build = self._compile(compiler, case.opt_argv, case, exe, timeout, work)
+            code = disasm.disassemble(exe, case.arch, case.sources) if classify_build(build, exe, timeout) is None else None
+            settled = build.status.kind == proc.EXIT
+            if code is not None:
+                res.disasm["reference"] = code
         finally:
             shutil.rmtree(work, ignore_errors=True)
+            if store is not None:
+                if settled:
+                    store.put(dkey, {"text": res.disasm.get("reference", "")})
+                else:
+                    store.release(dkey)
 
     def _second_look(self, case: Case, ref: RefOutcome, run: ProcResult, work: Path) -> tuple[str, str]:
         """A runtime failure looked at again: (how clang's build behaves: like the "candidate", the
@@ -352,7 +365,8 @@ class Judge:
             return
         store = self._open_cache()
         if reuse.case_storable(res.verdict, res.build, res.run):
-            store.put(key, reuse.case_to_json(res.verdict, res.reason, res.build, res.run, (res.clang, res.ub)))
+            store.put(key, reuse.case_to_json(res.verdict, res.reason, res.build, res.run, (res.clang, res.ub),
+                                              res.disasm.get("candidate", "")))
         else:
             store.release(key)
 

@@ -95,6 +95,14 @@ def look_key(reference_key: str, expected: ProcResult, opt: tuple[str, ...], cla
     return JUDGEMENT_PREFIX + hashlib.sha256(json.dumps(parts, sort_keys=True).encode()).hexdigest()
 
 
+def disasm_key(reference_key: str, opt: tuple[str, ...]) -> str:
+    """The key of the reference's disassembly of a test's functions at the candidate's opt level
+    (judge/disasm.py): a function of the test and the reference toolchain (the reference key holds
+    both) and the options, so a failing test's is made once per fleet."""
+    parts = {"format": "disasm-v1", "reference": reference_key, "opt": list(opt)}
+    return JUDGEMENT_PREFIX + hashlib.sha256(json.dumps(parts, sort_keys=True).encode()).hexdigest()
+
+
 def case_storable(verdict: V.Verdict, build: ProcResult | None, run: ProcResult | None) -> bool:
     if build is None or build.status.kind != proc.EXIT:
         return False  # a compiler killed (a timeout, a signal, the machine) may do otherwise next time
@@ -104,15 +112,17 @@ def case_storable(verdict: V.Verdict, build: ProcResult | None, run: ProcResult 
 
 
 def case_to_json(verdict: V.Verdict, reason: str, build: ProcResult, run: ProcResult | None,
-                 opinion: tuple[str, str] = ("", "")) -> dict:
+                 opinion: tuple[str, str] = ("", ""), disasm: str = "") -> dict:
+    """`disasm`: a runtime failure's disassembly of the test's functions by this candidate (judge/
+    disasm.py), so that a reused judgement's case folder has it without compiling."""
     return {"format": CASE_FORMAT, "verdict": verdict.name, "reason": reason,
             "build": result_to_json(build, True), "run": result_to_json(run, True) if run is not None else None,
-            "clang": opinion[0], "ub": opinion[1]}
+            "clang": opinion[0], "ub": opinion[1], "disasm": disasm}
 
 
 def case_from_json(data: dict):
-    """(verdict, reason, the build, the run or None, (clang, ub)) from a stored entry; None for
-    another shape."""
+    """(verdict, reason, the build, the run or None, (clang, ub), the candidate's disassembly or "")
+    from a stored entry; None for another shape."""
     try:
         if data.get("format") != CASE_FORMAT:
             return None
@@ -123,7 +133,8 @@ def case_from_json(data: dict):
         if (run is None) != (verdict in REUSABLE_BUILDS):
             return None
         opinion = (str(data.get("clang") or ""), str(data.get("ub") or ""))
-        return verdict, str(data["reason"]), result_from_json(data["build"]), run, opinion
+        disasm = data.get("disasm") if isinstance(data.get("disasm"), str) else ""
+        return verdict, str(data["reason"]), result_from_json(data["build"]), run, opinion, disasm
     except (KeyError, TypeError, ValueError, AttributeError):
         return None
 

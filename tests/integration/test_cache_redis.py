@@ -395,3 +395,9 @@ def test_second_agent_elsewhere_builds_no_reference_and_compiles_nothing(redis_s
     known = [c.get("candidate_run") for c in json.loads((tmp_path / "out-two" / "results.json").read_text())["cases"]
              if c["verdict"] != "ref-invalid"]
     assert known == ["known"] * 3
+    # ... and its failures' folders still show both disassemblies: from the store, not compiled again
+    shown = [f for f in (tmp_path / "out-two" / "cases").iterdir() if f.name.startswith(("tests_wrong_output", "tests_crash"))]
+    assert len(shown) == 2, sorted(f.name for f in (tmp_path / "out-two" / "cases").iterdir())
+    for folder in shown:
+        assert "<main>:" in (folder / "candidate.disasm").read_text()
+        assert "<main>:" in (folder / "reference.disasm").read_text()

@@ -34,7 +34,7 @@ def test_smoke_suite_on_both_arches(tmp_path):
     n_programs = len(list((COMPILERS.parent.parent.parent / "corpora" / "smoke").glob("*.c")))
     assert len(cases) == 2 * n_programs >= 80
     for c in cases:
-        assert set(c) - {"reference", "candidate_run", "evidence"} == {"id", "suite", "test", "arch", "opt", "verdict", "reason", "duration_s",
+        assert set(c) - {"reference", "candidate_run", "evidence", "metrics"} == {"id", "suite", "test", "arch", "opt", "verdict", "reason", "duration_s",
                                           "sources", "flags", "ref_opts", "unsupported", "timeout_factor"}
         assert c.get("reference", "built") in ("built", "cached") and c.get("candidate_run", "reused") in ("reused", "known")
     # GCC against GCC on aarch64: the smoke suite is well-defined C, so every case passes.

@@ -43,9 +43,10 @@ def test_what_a_case_judgement_stores():
     assert not reuse.case_storable(V.COMPILER_CRASH, killed, None)  # a signal may not come again
     assert not reuse.case_storable(V.TIMEOUT, ok, ok) and not reuse.case_storable(V.UNSTABLE, ok, ok)
     stored = reuse.case_to_json(V.COMPILE_ERROR, "error: x", err, None)
-    verdict, reason, build, run, opinion = reuse.case_from_json(stored)
-    assert (verdict, reason, build.stderr, run, opinion) == (V.COMPILE_ERROR, "error: x", err.stderr, None, ("", ""))
-    crash = reuse.case_to_json(V.CRASH, "SIGSEGV", ok, ok, ("candidate", "runtime error: x"))
-    assert reuse.case_from_json(crash)[4] == ("candidate", "runtime error: x")
+    verdict, reason, build, run, opinion, disasm = reuse.case_from_json(stored)
+    assert (verdict, reason, build.stderr, run, opinion, disasm) == (V.COMPILE_ERROR, "error: x", err.stderr, None,
+                                                                     ("", ""), "")
+    crash = reuse.case_to_json(V.CRASH, "SIGSEGV", ok, ok, ("candidate", "runtime error: x"), "0000 <main>:\n ret")
+    assert reuse.case_from_json(crash)[4:] == (("candidate", "runtime error: x"), "0000 <main>:\n ret")
     assert reuse.case_from_json({**stored, "verdict": "timeout"}) is None
     assert reuse.case_from_json({**stored, "format": "judgement-v1"}) is None
