@@ -139,7 +139,7 @@ def test_ctrl_c_ends_fuzz_with_every_failure_kept(tmp_path):
     p.send_signal(signal.SIGINT)
     stdout, stderr = p.communicate(timeout=60)
     assert p.returncode == 1, stdout + stderr  # failures found; the stop itself is no error for fuzz
-    assert "interrupted: every failure found so far is kept" in stdout
+    assert "interrupted: every failure found so far is kept" in stdout, stdout + stderr
     doc = json.loads((out / "results.json").read_text())
     failed = [c["id"] for c in doc["cases"] if c["verdict"] == "wrong-output"]
     assert len(failed) >= len(folders)  # every folder's case is in the report (a late one may have no folder yet)
