@@ -14,6 +14,19 @@ _TOP_SELECTION = ("seed", "ratio", "shard", "filter")
 _TOP_FIELDS = ("suite", "arches", "opts", "warnings", *_TOP_SELECTION, *_TOP_TIMEOUTS.values())
 
 
+def top_level(cfg: RunConfig) -> dict:
+    """What results.json's top level says of the configuration (full_config() reads it back)."""
+    return {
+        "suite": cfg.suite,
+        "arches": list(cfg.arches),
+        "opts": list(cfg.opts),
+        "selection": {"seed": cfg.seed, "ratio": cfg.ratio, "shard": cfg.shard and f"{cfg.shard[0]}/{cfg.shard[1]}",
+                      "filter": cfg.filter},
+        "timeouts": {top: getattr(cfg, k) for top, k in _TOP_TIMEOUTS.items()},
+        "warnings": list(cfg.warnings),
+    }
+
+
 def config_record(cfg: RunConfig) -> dict:
     """The configuration less what the top level of results.json already says."""
     return {k: v for k, v in cfg.to_dict().items() if k not in _TOP_FIELDS}

@@ -79,7 +79,8 @@ def shrink(result: Result, judge: Judge, budget_s: float, db_dir: Path | None = 
     shrink_settings = settings(database=db, phases=[Phase.reuse, Phase.shrink], deadline=None,
                                suppress_health_check=list(HealthCheck), max_examples=1000)
     try:
-        find(programs(), still_fails, settings=shrink_settings, database_key=key)
+        with judge.without_disassembly():  # many tries; the one kept is disassembled with its folder
+            find(programs(), still_fails, settings=shrink_settings, database_key=key)
     except (NoSuchExample, HypothesisException):
         pass  # whatever Hypothesis makes of it, the smallest failing program judged so far stands
     small = best.get("res")

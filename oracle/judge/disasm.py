@@ -7,8 +7,9 @@ outputs differ is not known from a single program: every function the test defin
 torture test defines a few), each cut at MAX_LINES.
 
 The candidate's side is taken from its executable while it exists (the judge removes it with the
-case's scratch); the reference's, when a case folder is written, from one more build of the test
-at the case's options: the reference's own runs were cached or long gone. objdump reads a file the
+case's scratch) and stored with its judgement, so a reused judgement has it without a compile; the
+reference's, when a case folder is written, from the cache or one more build of the test at the
+case's options (its own builds were cached or long gone), stored then under reuse.disasm_key. objdump reads a file the
 candidate wrote: it runs with a deadline and limits, never in the program's sandbox (it runs
 nothing of the file).
 """

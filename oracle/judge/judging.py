@@ -140,6 +140,7 @@ class Judge:
         self._too_slow: dict[tuple, str] = {}  # generated programs whose reference timed out -> on which arch
         self._programs: dict[str, Programs] = {}
         self._seq = 0
+        self._disassemble = True  # a runtime failure's executable is disassembled (without_disassembly)
         self._cache: cache.Cache | None = None
         self.backend.start(self.root)
         self.cancel = threading.Event()  # set from another thread: no new process starts
@@ -201,7 +202,7 @@ class Judge:
             if not stale:
                 return Result(case, verdict, reason, ref=fresh, build=build, run=run, reused_run=True,
                               reused_build=True, clang=opinion[0], ub=opinion[1],
-                              disasm={"candidate": cand_disasm} if cand_disasm else {})
+                              disasm={"candidate": cand_disasm})  # "" when it has none: not built for it
             ref = fresh  # the stored reference was wrong: judged for real against the fresh one
         work = self._workdir()
         try:
@@ -248,46 +249,62 @@ class Judge:
         clang, ub = self._second_look(case, ref, run, work) if verdict in V.COMPARED else ("", "")
         res = Result(case, verdict, reason, ref=ref, build=build, run=run, stale_cache=stale,
                      reused_run=reused, clang=clang, ub=ub)
-        if verdict in V.COMPARED:  # while the executable exists: the reference's side comes with the folder
-            code = disasm.disassemble(exe, case.arch, case.sources)
-            if code is not None:
-                res.disasm["candidate"] = code
+        if verdict in V.COMPARED and self._disassemble:  # while the executable exists (disassembly())
+            res.disasm["candidate"] = disasm.disassemble(exe, case.arch, case.sources) or ""  # "": tried
         return res
+
+    @contextmanager
+    def without_disassembly(self) -> Iterator[None]:
+        """Judge without disassembling failures' executables (a shrink's many tries: only the
+        program it keeps gets a folder, and disassembly() then builds it once)."""
+        self._disassemble = False
+        try:
+            yield
+        finally:
+            self._disassemble = True
 
     def disassembly(self, res: Result) -> None:
         """A program's runtime failure, about to get its case folder: the reference's disassembly
         of the test's functions at the case's options, from the cache (reuse.disasm_key: made once
         per fleet) or from one more reference build, stored then. The candidate's came with its
-        judgement (from its executable, or with the reused judgement): a reused judgement is never
-        compiled again for it. Best effort: a build that fails or a missing objdump leaves a side out."""
+        judgement (from its executable, or stored with a reused judgement, which is never compiled
+        again for it); a program judged without_disassembly() is built once more for it here.
+        Best effort: a build that fails or a missing objdump leaves a side out."""
         case = res.case
         if res.verdict not in V.COMPARED or res.project is not None or not case.sources or res.ref is None:
             return
+        if "candidate" not in res.disasm:  # not tried while its executable existed
+            code = self._disassembled(self.cfg.candidates[case.arch].argv, self.cfg.compile_timeout, case)[0]
+            res.disasm["candidate"] = code or ""
         dkey = reuse.disasm_key(res.ref.key, tuple(case.opt_argv)) if res.ref.key and self.reuse_judgements else None
         store = self._open_cache() if dkey is not None else None
         if store is not None:
             data = store.get(dkey)
             if isinstance(data, dict) and isinstance(data.get("text"), str):
-                if data["text"]:
-                    res.disasm["reference"] = data["text"]
+                res.disasm["reference"] = data["text"]
                 return
-        work = self._workdir()
         settled = False
         try:
-            compiler, timeout = self.cfg.references[case.arch].argv, self.cfg.ref_compile_timeout
-            exe = str(work / "reference")
-            build = self._compile(compiler, case.opt_argv, case, exe, timeout, work)
-            code = disasm.disassemble(exe, case.arch, case.sources) if classify_build(build, exe, timeout) is None else None
-            settled = build.status.kind == proc.EXIT
-            if code is not None:
-                res.disasm["reference"] = code
+            code, settled = self._disassembled(self.cfg.references[case.arch].argv, self.cfg.ref_compile_timeout, case)
+            res.disasm["reference"] = code or ""
         finally:
-            shutil.rmtree(work, ignore_errors=True)
             if store is not None:
                 if settled:
                     store.put(dkey, {"text": res.disasm.get("reference", "")})
                 else:
                     store.release(dkey)
+
+    def _disassembled(self, compiler, timeout: float, case: Case) -> tuple[str | None, bool]:
+        """(the test's functions as `compiler` builds them at the case's options, or None; whether
+        the build settled it: no timeout or signal decided it)."""
+        work = self._workdir()
+        try:
+            exe = str(work / "disasm")
+            build = self._compile(compiler, case.opt_argv, case, exe, timeout, work)
+            code = disasm.disassemble(exe, case.arch, case.sources) if classify_build(build, exe, timeout) is None else None
+            return code, build.status.kind == proc.EXIT
+        finally:
+            shutil.rmtree(work, ignore_errors=True)
 
     def _second_look(self, case: Case, ref: RefOutcome, run: ProcResult, work: Path) -> tuple[str, str]:
         """A runtime failure looked at again: (how clang's build behaves: like the "candidate", the

@@ -70,7 +70,8 @@ class Result:
     ub: str = ""  # the sanitizers' report on the test, when they see undefined behaviour
     preprocessor: tuple[str, ...] = ()  # project cases: (kind, macro, where) of a culprit TU's -E difference
     metrics: dict = field(default_factory=dict)  # compile_s, run_s, text_bytes (judge/metrics.py)
-    # A runtime failure's disassembly of the test's functions ("candidate", "reference": judge/disasm.py)
+    # A runtime failure's disassembly of the test's functions, by side ("candidate", "reference":
+    # judge/disasm.py); "" when it was tried and there is none (no objdump, no function found)
     disasm: dict = field(default_factory=dict)
 
     def record(self, case: Case | None = None) -> CaseRecord:

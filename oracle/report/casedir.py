@@ -93,7 +93,8 @@ def _fill(d: Path, res: Result, cfg: RunConfig, original: Result | None) -> None
         (d / "candidate.status").write_text(f"{res.run.status}{' (stdout truncated)' if res.run.stdout_truncated else ''}\n")
     (d / "commands.txt").write_text("\n\n".join(cmds) + "\n")
     for side, code in res.disasm.items():  # judge/disasm.py: the test's functions, by each compiler
-        (d / f"{side}.disasm").write_text(code)
+        if code:
+            (d / f"{side}.disasm").write_text(code)
     _write_generator_notes(d, res, cfg, original)
     if res.verdict.is_failure:
         script = d / "repro.sh"

@@ -209,13 +209,13 @@ def _current_failures(db: sqlite3.Connection, run: int) -> str:
     rows = []
     page = Path(out_dir, "report.html") if out_dir else None
     has_page = page is not None and page.is_file()
+    uri = _uri(page) if has_page else ""
     for cl in clusters(history.records_of(db, run)):
         ids = cl.case_ids
         links = []
         for cid in ids[:5]:
             repro = Path(out_dir, "cases", slug(cid), "repro.sh") if out_dir else None
             if has_page:  # the case's section of its run's page (outputs, diff, source), then its script
-                uri = _uri(page)
                 links.append(f'<a class="case" href="{_esc(uri)}#{_esc(slug(cid))}">{_esc(cid)}</a> '
                              f'({_link(repro, "repro.sh", "repro")})')
             else:
@@ -228,7 +228,8 @@ def _current_failures(db: sqlite3.Connection, run: int) -> str:
     label = "this run's page (report.html)"
     note = (f'<p class="meta">{_link(page, label, "run-page")}: every failing case with both outputs</p>'
             if has_page else "")
-    return note + table(["verdict", "cluster", "diagnostic", "id", "cases", "examples (their section of the run's page, repro.sh)"], rows, "failures",
+    examples = "examples (their section of the run's page, repro.sh)" if has_page else "examples (repro.sh)"
+    return note + table(["verdict", "cluster", "diagnostic", "id", "cases", examples], rows, "failures",
                         raw={0, 1, 2, 3, 5})
 
 

@@ -8,7 +8,7 @@ from collections import Counter
 from oracle import __version__
 from oracle.model import verdict as V
 from oracle.config.options import RunConfig
-from oracle.config.recorded import config_record
+from oracle.config.recorded import config_record, top_level
 from oracle.report import atomic_file
 
 # results.json's layout (docs/results.schema.json): fields are added under the same version,
@@ -37,16 +37,9 @@ def header(cfg: RunConfig, records, complete: bool = True) -> dict:
         "schema_version": SCHEMA_VERSION,
         "started": cfg.started,
         "complete": complete,
-        "suite": cfg.suite,
-        "arches": list(cfg.arches),
-        "opts": list(cfg.opts),
-        "selection": {"seed": cfg.seed, "ratio": cfg.ratio, "shard": cfg.shard and f"{cfg.shard[0]}/{cfg.shard[1]}",
-                      "filter": cfg.filter},
+        **top_level(cfg),  # suite, arches, opts, selection, timeouts, warnings
         "toolchains": cfg.toolchains_record(),
-        "config": config_record(cfg),
-        "timeouts": {"compile": cfg.compile_timeout, "ref_compile": cfg.ref_compile_timeout, "run": cfg.run_timeout,
-                     "ref_run": cfg.ref_run_timeout},
-        "warnings": list(cfg.warnings),
+        "config": config_record(cfg),  # the rest
         "summary": summary(records),
     }
 

@@ -125,8 +125,11 @@ def _metrics(m: dict) -> str:
 def _case(r: CaseRecord, folder: Path | None) -> str:
     label = f"xfail {r.verdict}" if r.is_xfail else str(r.verdict)
     head = f'<summary><span class="{"muted" if r.is_xfail else "fail"}">{_esc(label)}</span> {_esc(r.id)}</summary>'
-    parts = [f"<p>{_esc(r.reason)}</p>"] + ([f"<p class=muted>{_esc(_metrics(dict(r.metrics)))}</p>"] if r.metrics else []) + ([f"<p class=muted>expected (--xfail): {_esc(r.xfail)}</p>"]
-                                            if r.is_xfail else [])
+    parts = [f"<p>{_esc(r.reason)}</p>"]
+    if r.metrics:
+        parts.append(f"<p class=muted>{_esc(_metrics(dict(r.metrics)))}</p>")
+    if r.is_xfail:
+        parts.append(f"<p class=muted>expected (--xfail): {_esc(r.xfail)}</p>")
     if folder is None:
         return f"<details>{head}{''.join(parts)}<p class=muted>no case folder</p></details>"
     statuses = [(label, _read(folder / name)) for label, name in (("reference", "reference.status"),

@@ -81,6 +81,9 @@ def test_shrinking_finds_a_smaller_failing_program(make_config, tmp_path):
         assert len(minimal) < len(original) and " - (" in minimal
         assert "shrunk by Hypothesis" in small.reason
         assert any((tmp_path / "db").rglob("*"))  # the example database holds it for replay
+        assert "candidate" in res.disasm and "candidate" not in small.disasm  # the tries are not disassembled
+        judge.disassembly(small)  # ... the program kept is, once, by both compilers
+        assert "<main>:" in small.disasm["candidate"] and "<main>:" in small.disasm["reference"]
         d = casedir.write(cfg.out_dir, small, cfg, original=res)
     finally:
         judge.close()
@@ -89,6 +92,7 @@ def test_shrinking_finds_a_smaller_failing_program(make_config, tmp_path):
     assert (d / "original.c").read_text() == original
     assert "hypothesis seed" in (d / "generator.txt").read_text()
     assert (d / "repro.sh").exists()
+    assert (d / "candidate.disasm").read_text() == small.disasm["candidate"]
 
 
 @needs_csmith
