@@ -44,6 +44,8 @@ def settle(judge: Judge, case: Case, cfg: RunConfig, *, deadline: float | None =
             judge.disassembly(res)
         except Exception:  # (oracle's own failure, or the machine's) the folder goes without it
             pass
+        if stop is not None and stop.is_set():
+            return None
         try:
             casedir.write(cfg.out_dir, res, cfg, original=original)
         except OSError:

@@ -11,9 +11,11 @@ from __future__ import annotations
 
 import itertools
 import re
+import signal
 import sys
 import threading
 import time
+import traceback
 from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from typing import Iterator
 
@@ -23,6 +25,7 @@ from oracle.config.options import RunConfig
 from oracle.model.errors import UsageError
 from oracle.model.case import Case
 from oracle.judge.judging import Judge
+from oracle.judge.outcome import Result
 from oracle.model.record import CaseRecord
 from oracle.engine.journal import Recorder
 from oracle.engine.progress import Progress
@@ -61,6 +64,7 @@ class Stream:
         self._lock = threading.Lock()
         self.failures = 0
         self.interrupted = False
+        self._cut = False  # _cut_short done
 
     def run(self) -> Recorder:
         self.start = time.monotonic()
@@ -79,8 +83,11 @@ class Stream:
         finished: dict[int, tuple[list[Case], list[CaseRecord | None]]] = {}
         submitted = recorded = 0
         pool = ThreadPoolExecutor(max_workers=self.jobs, thread_name_prefix="oracle-stream")
+        handlers = self._catch_signals()
         try:
             while True:
+                if self.interrupted and not self._cut:
+                    self._cut_short()
                 while (not exhausted and not self.stop.is_set() and time.monotonic() < self.deadline
                        and len(pending) < 2 * self.jobs):
                     program = next(programs, None)
@@ -91,7 +98,7 @@ class Stream:
                     submitted += 1
                 if not pending:
                     break
-                if time.monotonic() >= self.deadline and not self.stop.is_set():
+                if time.monotonic() >= self.deadline and not self._cut:
                     self._cut_short()
                 done, _ = wait(pending, timeout=0.5, return_when=FIRST_COMPLETED)
                 for fut in done:
@@ -103,10 +110,12 @@ class Stream:
                     self._take(*finished.pop(recorded))
                     recorded += 1
                 self._show()
-        except KeyboardInterrupt:
+        except KeyboardInterrupt:  # a second Ctrl-C, or one outside the main loop
             self.interrupted = True
             self._cut_short()
         finally:
+            for sig, old in handlers.items():
+                signal.signal(sig, old)
             pool.shutdown(wait=True, cancel_futures=True)
             for judge in self._judges:
                 judge.close()
@@ -122,8 +131,24 @@ class Stream:
         self.recorder.close(interrupted=self.interrupted and self.finite)
         return self.recorder
 
+    def _catch_signals(self) -> dict:
+        """Ctrl-C and SIGTERM set a flag the main loop acts on (the first of them): a
+        KeyboardInterrupt raised anywhere in the loop could drop a result taken from a finished
+        future before it is recorded. {signal: the handler it replaced}."""
+        if threading.current_thread() is not threading.main_thread():
+            return {}
+
+        def on_signal(signum, frame):
+            if self.interrupted:  # the second: stop now
+                raise KeyboardInterrupt
+            self.interrupted = True
+            self.stop.set()  # before anything else: a case judged from here on is no result
+
+        return {sig: signal.signal(sig, on_signal) for sig in (signal.SIGINT, signal.SIGTERM)}
+
     def _cut_short(self) -> None:
         """Budget spent or interrupted: the cases in flight are stopped, and their results dropped."""
+        self._cut = True
         self.stop.set()
         with self._lock:
             for judge in self._judges:
@@ -142,8 +167,12 @@ class Stream:
         for case in cases:
             if self.stop.is_set():
                 break
-            out.append(settle(judge, case, self.cfg, deadline=None if self.finite else self.deadline,
-                              stop=self.stop))
+            try:
+                rec = settle(judge, case, self.cfg, deadline=None if self.finite else self.deadline, stop=self.stop)
+            except Exception as exc:  # (oracle's own failure) the case says so; the run and its results go on
+                rec = Result(case, V.INFRA_ERROR, f"{type(exc).__name__}: {exc}",
+                             traceback=traceback.format_exc()).record(case)
+            out.append(rec)
         return out
 
     def _take(self, program: list[Case], records: list[CaseRecord | None]) -> None:

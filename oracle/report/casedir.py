@@ -157,7 +157,11 @@ def _write_generator_notes(d: Path, res: Result, cfg: RunConfig, original: Resul
 
 
 def _copy_sources(sources: tuple[str, ...], dest: Path) -> list[str]:
-    """Copy the sources and the headers they include; returns the sources' paths relative to dest's parent."""
+    """Copy the sources and the headers they include; returns the sources' paths relative to dest's parent.
+
+    A case with no sources yet (a generated program whose making failed) copies nothing."""
+    if not sources:
+        return []
     base = os.path.dirname(os.path.normpath(sources[0]))
     placed: dict[str, str] = {}
     for path, data in source_files(sources):

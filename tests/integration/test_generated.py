@@ -119,6 +119,19 @@ def test_fuzz_ends_on_time(tmp_path):
     assert "fuzz:" in res.stderr
 
 
+def test_a_program_never_made_still_gets_its_folder(make_config):
+    """An infra error before a generated program was made (its case has no sources yet): the case
+    folder says what went wrong; writing it is no second failure (it once killed a fuzz run)."""
+    from oracle.judge.outcome import Result
+
+    cfg = make_config(["gcc"], "hypothesis", count=1, seed="5")
+    case = next(iter(open_suite(cfg.suite, cfg.gen).cases(cfg.arches, cfg.opts)))
+    assert case.sources == ()
+    d = casedir.write(cfg.out_dir, Result(case, V.INFRA_ERROR, "RuntimeError: boom", traceback="Traceback: boom"), cfg)
+    assert "infra-error: RuntimeError: boom" in (d / "verdict.txt").read_text()
+    assert (d / "traceback.txt").read_text() == "Traceback: boom" and not (d / "src").exists()
+
+
 def test_fuzz_rejects_a_bad_budget():
     res = run_cli("fuzz", "--compiler", "gcc", "--budget", "soon")
     assert res.returncode == 2 and "--budget" in res.stderr
