@@ -17,7 +17,7 @@ APT_PACKAGES=(
   clang   # a runtime failure's third opinion (does clang build it like the candidate?)
   strace  # the candidate compiler's identity: the files one compile runs and reads
   docker.io cgroupfs-mount debootstrap
-  tcl8.6 tcl8.6-dev  # the sqlite recipe: tclsh writes its sources, testfixture links Tcl
+  tcl8.6 tcl8.6-dev  # sqlite (tclsh writes its sources, testfixture links Tcl), redis (its test suite)
   autoconf automake libtool  # recipes whose Debian source has configure.ac only (libsodium, libyaml)
 )
 

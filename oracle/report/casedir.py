@@ -122,6 +122,12 @@ def ran(argv, exe: str) -> list[str]:
     return [f"./{exe}" if a == "./prog" else a for a in argv]
 
 
+def culprit_command(c: dict) -> str:
+    """A culprit TU's compile, to paste at the project's root: to its folder, then the TU (its
+    path is the root's) from there."""
+    return f"cd {shlex.quote(c['cwd'])} && " + shlex.join(["CANDIDATE", *c["argv"], "-c", os.path.relpath(c["tu"], c["cwd"])])
+
+
 def project_repro_script(d: Path, res: Result) -> str:
     """A project case: culprits.txt, project.json (the bisection and its steps), and a repro.sh that
     rebuilds the mixed binary (the culprits by the candidate, the rest by the reference) and runs
@@ -134,7 +140,7 @@ def project_repro_script(d: Path, res: Result) -> str:
         "(none: the failure needs the candidate's own link step)"]
     lines += [f"{' + '.join(s)} (another failure: alone it changes the test another way)"
               for s in res.project.get("other_culprit_sets", [])]
-    cmds = [f"cd {c['cwd']} && CANDIDATE {shlex.join(c['argv'])} -c {c['tu']}" for c in res.project.get("culprit_commands", [])]
+    cmds = [culprit_command(c) for c in res.project.get("culprit_commands", [])]
     (d / "culprits.txt").write_text("\n".join(lines) + "\n\n# compile commands (paths relative to the project root)\n"
                                     + "\n".join(cmds) + "\n")
     root = PACKAGE.parent

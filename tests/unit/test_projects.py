@@ -256,3 +256,32 @@ def test_a_known_culprit_set_is_confirmed_in_two_steps_not_searched_again(tmp_pa
     sets, log = B.bisect(second)
     assert [sorted(e["key"] for e in s) for s in sets] == [sorted(culprit)]
     assert second.steps == 3 and "earlier bisection" in log[-1]  # none by the candidate, the set, the rest
+
+
+def test_a_failed_link_is_no_tu_and_its_undefined_reference_is_the_reason(tmp_path):
+    """A link that fails is logged without a TU (it once made the reason a KeyError): the reason
+    is the link's first undefined reference, not make's last line."""
+    import json
+
+    from oracle.judge.projects.build import first_failed_tu
+    from oracle.judge.projects.judging import telling_line
+
+    (tmp_path / "tus.jsonl").write_text(json.dumps({"tu": "a.c", "key": "k", "who": "ref", "status": 0}) + "\n"
+                                        + json.dumps({"link": True, "cwd": "src", "status": 1, "stderr": "x"}) + "\n")
+    assert first_failed_tu(tmp_path) is None
+    (tmp_path / "tus.jsonl").write_text(json.dumps({"tu": "b.c", "key": "k2", "who": "cand", "status": 1}) + "\n")
+    assert first_failed_tu(tmp_path)["tu"] == "b.c"
+    tail = ("/usr/bin/ld: debug.o: in function `f':\ndebug.c:3: undefined reference to `mallctl'\n"
+            "collect2: error: ld returned 1 exit status\nmake: *** [Makefile:379: redis-server] Error 1\n"
+            "make: Leaving directory '/t/src'\n")
+    assert telling_line(tail) == "debug.c:3: undefined reference to `mallctl'"
+    assert telling_line("a\nfoo.c:1: error: bad\nb\n") == "foo.c:1: error: bad"
+    assert telling_line("just this\n") == "just this" and telling_line("") == ""
+
+
+def test_a_culprits_compile_command_names_the_tu_from_its_folder():
+    from oracle.report.casedir import culprit_command
+
+    assert culprit_command({"tu": "src/crc64.c", "cwd": "src", "argv": ["-O2", "-I../deps"]}) == \
+        "cd src && CANDIDATE -O2 -I../deps -c crc64.c"
+    assert culprit_command({"tu": "e.c", "cwd": ".", "argv": []}) == "cd . && CANDIDATE -c e.c"

@@ -271,8 +271,9 @@ def count_tus(folder: Path) -> int:
 
 
 def first_failed_tu(folder: Path) -> dict | None:
+    """The first TU whose compile failed (not a link: a failed link has no TU; the log says it)."""
     for e in tu_log(folder):
-        if e.get("status") not in (0, None):
+        if "tu" in e and e.get("status") not in (0, None):
             return e
     return None
 

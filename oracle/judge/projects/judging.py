@@ -143,8 +143,8 @@ class ProjectCase:
             return f"{tu['tu']}: the compile timed out after {self.tools.compile_timeout:g}s"
         if tu is not None:
             return f"{tu['tu']}: {_first_line(tu.get('stderr', ''))}"
-        lines = [line for line in build.log_tail.splitlines() if line.strip()]
-        return f"{build.stage} {proc.Status.from_json(build.status)}" + (f": {lines[-1][:300]}" if lines else "")
+        line = telling_line(build.log_tail)
+        return f"{build.stage} {proc.Status.from_json(build.status)}" + (f": {line}" if line else "")
 
     # ------------------------------------------------------------ bisection
 
@@ -288,6 +288,17 @@ def _build_verdict(build, p, timeout: float) -> tuple[V.Verdict, str]:
         return V.COMPILE_TIMEOUT, f"the project's {build.stage} timed out"
     return V.COMPILE_ERROR, f"the project's {build.stage} failed: {p.why(build)}"
 
+
+
+def telling_line(log_tail: str) -> str:
+    """The line of a failed stage's log that says what went wrong: a link's first undefined
+    reference, else the first error, else the last line ("" for an empty log)."""
+    lines = [line.strip() for line in log_tail.splitlines() if line.strip()]
+    for needle in ("undefined reference", "error:", "error"):
+        for line in lines:
+            if needle in line:
+                return line[:300]
+    return lines[-1][:300] if lines else ""
 
 
 def _first_line(text: str) -> str:
