@@ -285,3 +285,13 @@ def test_a_culprits_compile_command_names_the_tu_from_its_folder():
     assert culprit_command({"tu": "src/crc64.c", "cwd": "src", "argv": ["-O2", "-I../deps"]}) == \
         "cd src && CANDIDATE -O2 -I../deps -c crc64.c"
     assert culprit_command({"tu": "e.c", "cwd": ".", "argv": []}) == "cd . && CANDIDATE -c e.c"
+
+
+def test_kbuilds_dependency_file_is_known_to_the_wrapper():
+    """Kbuild (busybox, the kernel) asks for `-Wp,-MD,FILE`: a TU found in the store writes that
+    file too, or fixdep stops the build."""
+    assert ccwrap._dep_file(["-Wp,-MD,libbb/.xfuncs.o.d", "-Os"], "libbb/xfuncs.o") == "libbb/.xfuncs.o.d"
+    assert ccwrap._dep_file(["-Wp,-MMD,a/.b.o.d"], "a/b.o") == "a/.b.o.d"
+    assert ccwrap._dep_file(["-MD", "-MF", "x.d"], "a.o") == "x.d"
+    assert ccwrap._dep_file(["-MMD"], "d/a.o") == "d/a.d"
+    assert ccwrap._dep_file(["-O2"], "a.o") is None

@@ -39,6 +39,7 @@ SOURCE_EXT = (".c", ".i", ".s", ".S", ".sx")
 WITH_ARG = {"-o", "-I", "-D", "-U", "-include", "-imacros", "-isystem", "-iquote", "-idirafter", "-MF",
             "-MT", "-MQ", "-x", "-L", "-Xlinker", "-Xassembler", "-Xpreprocessor", "-u", "-T", "-z",
             "-aux-info", "--param", "-isysroot", "-imultilib", "-iprefix", "-iwithprefix"}
+WP_DEP = ("-Wp,-MD,", "-Wp,-MMD,")  # the preprocessor's dependency file, as Kbuild asks for it
 PASS = {"-E", "-S", "-M", "-MM", "-v", "--version", "-dumpversion", "-dumpmachine", "-x", "-"}
 
 
@@ -138,7 +139,7 @@ class Wrapper:
             if a in ("-MF", "-MT", "-MQ"):
                 i += 2
                 continue
-            if a not in ("-MD", "-MMD", "-MP", "-MG", "-M", "-MM"):
+            if a not in ("-MD", "-MMD", "-MP", "-MG", "-M", "-MM") and not a.startswith(WP_DEP):
                 args.append(a)
             i += 1
         try:
@@ -182,7 +183,8 @@ class Wrapper:
         second process), else the reference's -M (a candidate's dependency file is never trusted, nor
         -MMD's, which leaves system headers out)."""
         files = None
-        if who == "ref" and "-MF" in common and "-MD" in common and "-MMD" not in common:  # written just now
+        full = ("-MF" in common and "-MD" in common and "-MMD" not in common) or any(a.startswith("-Wp,-MD,") for a in common)
+        if who == "ref" and full:  # written just now
             with contextlib.suppress(OSError):
                 with open(dep, "rb") as f:
                     files = self.rule_files(f.read(), src)
@@ -333,6 +335,11 @@ def _unique():
 
 
 def _dep_file(common, out):
+    """The dependency file a compile writes (-MD/-MMD with or without -MF, or Kbuild's
+    -Wp,-MD,FILE), or None: a store hit writes it too (make and Kbuild's fixdep read it)."""
+    for a in common:
+        if a.startswith(WP_DEP):
+            return a.split(",", 2)[2] or None
     if "-MF" in common:
         i = common.index("-MF")
         return common[i + 1] if i + 1 < len(common) else None
