@@ -291,3 +291,22 @@ def test_gate_rejudges_a_run_from_elsewhere_in_the_local_sandbox(tmp_path):
     res = run_cli("gate", "--baseline", str(baseline), str(results), "--reruns", "1", timeout=120)
     assert res.returncode in (0, 1) and "1 required cases checked" in res.stdout, res.stdout + res.stderr
     assert not marker.exists()  # it ran, confined: the sandbox is this machine's, not the record's
+
+
+@pytest.mark.skipif(not BWRAP, reason="bwrap unusable here")
+def test_a_projects_sandbox_has_a_private_writable_tmp(tmp_path):
+    """Project builds and tests (programs that write /tmp/NAME whatever TMPDIR says: busybox's
+    diff) get a /tmp of their own: written there, gone after; the host's /tmp still seen, read-only."""
+    import subprocess
+    import uuid
+
+    name = f"/tmp/oracle-private-{uuid.uuid4().hex}"
+    host = tmp_path / "host-file"  # tmp_path is under the host's /tmp
+    host.write_text("seen\n")
+    script = f"echo x > {name} && cat {name} && cat {host} && ! touch {tmp_path}/new 2>/dev/null && echo w > {tmp_path}/w/ok"
+    (tmp_path / "w").mkdir()
+    res = subprocess.run(_sandbox.confined(["sh", "-c", script], str(tmp_path / "w"), private_tmp=True),
+                         capture_output=True, text=True, timeout=60)
+    assert res.returncode == 0 and res.stdout == "x\nseen\n", res.stdout + res.stderr
+    assert not os.path.exists(name) and (tmp_path / "w" / "ok").read_text() == "w\n"
+    assert not (tmp_path / "new").exists()

@@ -9,7 +9,7 @@ shift
 TERM=dumb tclsh8.6 tests/test_helper.tcl --single "$unit" --clients 1 --baseport "$PORT" --portcount 400 \
     --tags -slow --timeout 900 "$@" > "$WORK/runtest.out" 2>&1 < /dev/null
 status=$?
-sed -E 's/\x1b\[[0-9;]*m//g' "$WORK/runtest.out" | grep -E '^\[(ok|err|exception|skip|ignore)\]:' | sed -E 's/ \([0-9]+ ms\)$//'
+sed -E 's/\x1b\[[0-9;]*m//g' "$WORK/runtest.out" | grep -a -E '^\[(ok|err|exception|skip|ignore)\]:' | sed -E 's/ \([0-9]+ ms\)$//'
 echo "runtest: exit $status"
 if [ $status -ne 0 ]; then
     tail -40 "$WORK/runtest.out"

@@ -18,6 +18,7 @@ its own run a timeout and the sandbox a restart, never a hung worker.
 
 from __future__ import annotations
 
+import itertools
 import os
 import random
 import shutil
@@ -80,13 +81,16 @@ def bwrap_argv(writable: str, runs: bool = False) -> list[str]:
             "--new-session"]
 
 
-def compiler_bwrap_argv(writable: str, *more: str) -> list[str]:
+def compiler_bwrap_argv(writable: str, *more: str, private_tmp: bool = False) -> list[str]:
     """bwrap's arguments for compilers: the host's files read-only (a compiler, its headers and
     libraries are wherever they are installed, /tmp included), only `writable` (the scratch
     folder: compilers write there, TMPDIR included) and `more` writable, no network, a PID
-    namespace of its own (what a compiler starts ends with its job), no capabilities even as root."""
+    namespace of its own (what a compiler starts ends with its job), no capabilities even as root.
+    `private_tmp`: /tmp is writable too, a capped tmpfs of the sandbox's own that shows what the
+    host's /tmp holds, read-only (a project's programs and tests that write /tmp/NAME whatever
+    TMPDIR says: busybox's diff, its tar tests)."""
     argv = ["bwrap", "--ro-bind", "/", "/", "--dev", "/dev", "--size", str(SHM_BYTES), "--tmpfs", "/dev/shm",
-            "--proc", "/proc", "--bind", writable, writable]
+            "--proc", "/proc", *(_private_tmp() if private_tmp else ()), "--bind", writable, writable]
     for path in more:
         argv += ["--bind", path, path]
     if os.geteuid() == 0:
@@ -95,11 +99,38 @@ def compiler_bwrap_argv(writable: str, *more: str) -> list[str]:
             "--new-session"]
 
 
-def confined(argv, writable: str, *more: str) -> list[str]:
+def confined(argv, writable: str, *more: str, private_tmp: bool = False) -> list[str]:
     """argv run once in a compilers' sandbox (configuration probes: a candidate's --version and
-    its trivial program; a project's build, `more` its shared object store); a Judge's compiles go
-    through a long-lived one (Sandbox)."""
-    return [*compiler_bwrap_argv(writable, *more), "--", *argv]
+    its trivial program; a project's build and tests, `more` its shared object store, with a
+    private /tmp); a Judge's compiles go through a long-lived one (Sandbox)."""
+    return [*compiler_bwrap_argv(writable, *more, private_tmp=private_tmp), "--", *argv]
+
+
+MAX_TMP_ENTRIES = 4096
+
+
+def _private_tmp() -> list[str]:
+    """A capped tmpfs over /tmp, each entry of the host's /tmp bound back read-only (symlinks
+    made again): whatever lives there (a compiler, a header a flag names) is still seen, and new
+    names can be written. [] (the host's /tmp, read-only) when it holds more than
+    MAX_TMP_ENTRIES entries."""
+    try:
+        with os.scandir("/tmp") as it:
+            entries = list(itertools.islice(it, MAX_TMP_ENTRIES + 1))
+    except OSError:
+        return []
+    if len(entries) > MAX_TMP_ENTRIES:
+        return []
+    argv = ["--size", str(TMP_BYTES), "--perms", "1777", "--tmpfs", "/tmp"]
+    for e in sorted(entries, key=lambda e: e.name):
+        try:
+            if e.is_symlink():
+                argv += ["--symlink", os.readlink(e.path), e.path]
+            else:  # (gone by the time bwrap starts: --ro-bind-try leaves it out)
+                argv += ["--ro-bind-try", e.path, e.path]
+        except OSError:
+            continue
+    return argv
 
 
 def _in_tmp(path: Path) -> bool:

@@ -44,7 +44,7 @@ class Toolset:
     compile_timeout: float = 60.0  # per TU
     build_timeout: float = 1800.0  # the whole configure + build
     # Builds and tests in a one-shot bwrap sandbox (sandbox.confined): the host read-only but the
-    # project's own folder, no network, their own PID namespace, no capabilities.
+    # project's own folder and a private /tmp, no network, their own PID namespace, no capabilities.
     confine: bool = False
     # The candidate's objects kept across runs: a folder per (candidate identity, reference,
     # arch, recipe) that a build's store/ links to; "" (every run compiles its own) when the
@@ -56,7 +56,7 @@ class Toolset:
             return argv
         from oracle.infra.backends.sandbox import confined
 
-        return confined(argv, str(writable), *([self.shared_store] if self.shared_store else []))
+        return confined(argv, str(writable), *([self.shared_store] if self.shared_store else []), private_tmp=True)
 
 
 @dataclass(slots=True)
