@@ -53,6 +53,8 @@ def test_a_good_recipe(tmp_path):
     assert [t.name for t in r.tests] == ["t1", "t2"]
     assert r.test("t2").timeout == 5.0 and r.test("t2").unsupported == {"aarch64": "needs x86"}
     assert r.reference_opt == "-O2" and r.data_dir == tmp_path / "proj"
+    assert r.budget is None
+    assert R.load_path(write(tmp_path, GOOD.replace('build = "make"', 'build = "make"\nbudget = 900'))).budget == 900.0
 
 
 def test_the_synthetic_recipe_has_a_local_source():
@@ -68,6 +70,9 @@ def test_the_synthetic_recipe_has_a_local_source():
     (GOOD.replace('name = "t2"', 'name = "t1"'), "must be unique"),
     (GOOD.replace('name = "t2"', 'name = "a b"'), "must be unique and made of"),
     (GOOD.replace("timeout = 5", "timeout = -1"), "timeout must be a positive"),
+    (GOOD.replace('build = "make"', 'build = "make"\nbudget = 0'), "build.budget must be a positive"),
+    (GOOD.replace('build = "make"', 'build = "make"\nbudget = inf'), "build.budget must be a positive"),
+    (GOOD.replace('build = "make"', 'build = "make"\nbudget = "1h"'), "build.budget must be a positive"),
     (GOOD.replace("aarch64 = ", "sparc = "), "not an arch"),
     (GOOD.replace('package = "zlib"\nversion = "1:1.2.13.dfsg-1"', ""), "needs package and version"),
     (GOOD.split("[[tests]]")[0], "[[tests]] is missing"),

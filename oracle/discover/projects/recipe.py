@@ -45,6 +45,9 @@ class Recipe:
     unsupported: dict[str, str] = field(default_factory=dict)  # arch -> why the project cannot be built there
     tests: tuple[Test, ...] = ()
     local_dir: Path | None = None  # source.dir: a tree next to the recipe, used as it is (no fetch)
+    # build.budget: the most seconds a run spends on this recipe per arch and opt level (its
+    # candidate build, tests and bisections; x the arch's slowdown under qemu); None: no limit.
+    budget: float | None = None
 
     @property
     def data_dir(self) -> Path:
@@ -136,9 +139,13 @@ def parse(data: dict, path: Path) -> Recipe:
     else:
         raise fail("[source] needs package and version (a Debian source package), or dir")
     build = table(data, "build")
-    unknown = sorted(set(build) - {"configure", "build", "cflags", "reference_opt", "env"})
+    unknown = sorted(set(build) - {"configure", "build", "cflags", "reference_opt", "env", "budget"})
     if unknown:
         raise fail(f"unknown key build.{unknown[0]}")
+    budget = build.get("budget")
+    if budget is not None and (isinstance(budget, bool) or not isinstance(budget, (int, float))
+                               or not 0 < budget < float("inf")):
+        raise fail("build.budget must be a positive, finite number of seconds")
     tests_data = data.get("tests")
     if not isinstance(tests_data, list) or not tests_data or not all(isinstance(t, dict) for t in tests_data):
         raise fail("[[tests]] is missing: a recipe needs at least one test")
@@ -159,4 +166,5 @@ def parse(data: dict, path: Path) -> Recipe:
     return Recipe(name, path, package, version, string(build, "configure", "build.", ""),
                   string(build, "build", "build."), string(build, "cflags", "build.", ""),
                   string(build, "reference_opt", "build.", "-O2"), str_map(build, "env", "build."),
-                  str_map(data, "unsupported", "", ARCHES), tuple(tests), local_dir)
+                  str_map(data, "unsupported", "", ARCHES), tuple(tests), local_dir,
+                  None if budget is None else float(budget))

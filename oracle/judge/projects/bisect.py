@@ -18,6 +18,7 @@ import json
 import shutil
 import sys
 import tempfile
+import time
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Sequence
@@ -25,6 +26,10 @@ from typing import Callable, Sequence
 from oracle.infra import proc
 from oracle.judge.projects import build as pb
 from oracle.discover.projects.recipe import Recipe, Test
+
+
+class OutOfBudget(Exception):
+    """A bisection step was due after the recipe's budget ran out (Mixed.deadline)."""
 
 
 def ddmin(items: Sequence[str], fails: Callable[[frozenset[str]], bool]) -> list[str]:
@@ -89,6 +94,8 @@ class Mixed:
     broken: int = 0  # steps whose mixed build did not build
     primary: int = 0  # bisect(): how many of the culprit sets found fail the test the candidate's way
     kinds: dict[frozenset[str], str] = field(default_factory=dict)  # route -> how its run differed
+    deadline: float = float("inf")  # time.monotonic() after which no step starts (the recipe's budget)
+    out_of_budget: bool = False
 
     def run(self, route: frozenset[str]) -> tuple[pb.BuildOutcome, proc.ProcResult | None]:
         step = Path(tempfile.mkdtemp(prefix="mixed-", dir=self.folder))
@@ -104,6 +111,8 @@ class Mixed:
             shutil.rmtree(step, ignore_errors=True)
 
     def fails(self, route: frozenset[str]) -> bool:
+        if time.monotonic() > self.deadline:
+            raise OutOfBudget()
         self.steps += 1
         outcome, run = self.run(route)
         if run is None:

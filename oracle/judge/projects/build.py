@@ -288,6 +288,26 @@ def rejected_tus(folder: Path) -> list[dict]:
     return [seen[tu] for tu in sorted(seen)]
 
 
+def compile_seconds(folder: Path, who: str) -> dict[tuple[str, str], float]:
+    """How long each TU (by folder and path) took `who` to compile in this build, where known."""
+    out: dict[tuple[str, str], float] = {}
+    for e in tu_log(folder):
+        secs = e.get("seconds")
+        if e.get("who") == who and e.get("status") == 0 and isinstance(secs, (int, float)) and "tu" in e:
+            out.setdefault((str(e.get("cwd", ".")), str(e["tu"])), float(secs))
+    return out
+
+
+def compile_ratio(cand_folder: Path, ref_folder: Path) -> float | None:
+    """The candidate's compile time over the reference's, summed over the TUs both compiled
+    (each TU's time as measured when its object was made, so a stored object still counts); None
+    when there is nothing to compare."""
+    cand, ref = compile_seconds(cand_folder, "cand"), compile_seconds(ref_folder, "ref")
+    both = cand.keys() & ref.keys()
+    c, r = sum(cand[k] for k in both), sum(ref[k] for k in both)
+    return c / r if both and r > 0 else None
+
+
 def candidate_tus(folder: Path) -> list[dict]:
     """Every distinct TU the candidate compiled in this build, in build order (one entry per key)."""
     seen: dict[str, dict] = {}

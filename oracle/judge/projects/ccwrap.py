@@ -33,6 +33,7 @@ import shutil
 import signal
 import subprocess
 import sys
+import time
 
 SOURCE_EXT = (".c", ".i", ".s", ".S", ".sx")
 # Options whose value is the next argument.
@@ -249,19 +250,31 @@ class Wrapper:
         dep = _dep_file(common, out)
         store = self.cfg.get("store")
         target = self.stored(store, key, who) if store else None
-        status, err = 0, b""
+        status, err, seconds = 0, b"", None
         if target is None:
             tmp = os.path.join(store, f"{key}.{who}.{_unique()}.tmp.o") if store else out
             argv = [*self.cfg["compilers"][who], *common, "-c", src, "-o", tmp]
+            started = time.monotonic()
             status, err = self.run(argv)
+            seconds = time.monotonic() - started
             sys.stderr.buffer.write(err)
             if status == 0 and store:
                 target = self.keep(store, key, who, tmp, src, common, dep)
                 if target is None:
                     shutil.move(tmp, out)  # its headers could not be listed: this build's, never stored
+                else:
+                    with contextlib.suppress(OSError):
+                        with open(f"{target}.secs", "w") as f:
+                            f.write(f"{seconds:.4f}")
             elif store:
                 with contextlib.suppress(OSError):
                     os.unlink(tmp)
+        elif status == 0:
+            # How long the stored object took to compile when it was made (the compiler's speed
+            # against the reference's scales a project's test timeouts).
+            with contextlib.suppress(OSError, ValueError):
+                with open(f"{target}.secs") as f:
+                    seconds = float(f.read())
         if status == 0 and store and target:
             shutil.copyfile(target, out)
             if dep and os.path.exists(f"{target}.d"):
@@ -269,6 +282,8 @@ class Wrapper:
         entry = {"tu": self.rel(src), "key": key, "who": who, "cwd": self.rel("."), "out": self.rel(out),
                  "argv": [self.norm(a) for a in common], "status": status,
                  "stderr": err.decode(errors="replace")[-4000:] if status else ""}
+        if seconds is not None:
+            entry["seconds"] = round(seconds, 4)
         if fallback:
             entry["fallback"] = True
         self.log(entry)

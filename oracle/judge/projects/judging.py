@@ -10,6 +10,8 @@ from __future__ import annotations
 import dataclasses
 import hashlib
 import json
+import os
+import time
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -35,6 +37,10 @@ from oracle.discover.projects.recipe import Recipe, Test
 STACK_HINT = "exits as GCC's build does with an unlimited stack"
 FORMAT = "project-v1"  # part of every reference build's key
 TU_TIMEOUT = 300.0  # seconds per TU, at least
+# A candidate that compiles N times slower than GCC gets N times its tests' timeouts (its code is
+# likely slower too), at most this many times: a hang must still end.
+MAX_SCALE = 20.0
+STARTED = "budget-started"  # in the candidate's build folder: when this run began on the recipe
 
 
 @dataclass(slots=True)
@@ -47,6 +53,7 @@ class ProjectCase:
     src: Path
     origin: str
     judge_root: Path
+    scale: float = 1.0  # the candidate's tests' timeouts are the recipe's x this (measure_scale)
 
     @classmethod
     def of(cls, case: Case, cfg: RunConfig, judge_root: Path) -> "ProjectCase":
@@ -66,7 +73,53 @@ class ProjectCase:
 
     @property
     def timeout(self) -> float:
+        """The reference's timeout for the test (the recipe's, x the arch's slowdown under qemu)."""
         return self.test.timeout * TARGETS[self.case.arch].slowdown
+
+    @property
+    def cand_timeout(self) -> float:
+        """The candidate's (and a mixed build's): the reference's x the candidate's compile-time ratio."""
+        return self.timeout * self.scale
+
+    def measure_scale(self) -> float:
+        """The candidate's compile time over GCC's on the TUs both compiled (the candidate's build
+        against the reference's), between 1 and MAX_SCALE."""
+        ratio = pb.compile_ratio(self.cand_folder(), self.ref_folder())
+        return min(max(ratio or 1.0, 1.0), MAX_SCALE)
+
+    # ------------------------------------------------------------ budget
+
+    @property
+    def budget(self) -> float | None:
+        """The recipe's budget for this run, arch and opt level (x the arch's slowdown), or None."""
+        b = self.recipe.budget
+        return None if b is None else b * TARGETS[self.case.arch].slowdown
+
+    def spent(self) -> float:
+        """Seconds since this run began on the recipe at this arch and opt level (its candidate
+        build folder, shared by the run's workers, holds the time)."""
+        mark = self.cand_folder() / STARTED
+        try:
+            return max(0.0, time.time() - float(mark.read_text()))
+        except (OSError, ValueError):
+            return 0.0
+
+    def left(self) -> float:
+        return float("inf") if self.budget is None else self.budget - self.spent()
+
+    def _start_clock(self) -> None:
+        folder = self.cand_folder()
+        folder.mkdir(parents=True, exist_ok=True)
+        try:
+            fd = os.open(folder / STARTED, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o644)
+        except FileExistsError:
+            return
+        with os.fdopen(fd, "w") as f:
+            f.write(f"{time.time():.3f}")
+
+    def budget_words(self) -> str:
+        return (f"the recipe's budget of {self.budget:g} s is spent ({self.spent():.0f} s so far; "
+                f"build.budget in {self.recipe.path.name})")
 
     @property
     def ref_cflags(self) -> str:
@@ -124,12 +177,13 @@ class ProjectCase:
 
     def candidate_build(self) -> pb.BuildOutcome:
         scratch.hold_shared(self.cand_folder())  # a run killed outright leaves it for the next to sweep
+        self._start_clock()
         return pb.build_once(self.cand_folder(), self.recipe, self.src, self.tools, self.cand_cflags,
                              compile="cand", link="cand", run_id=self.cfg.run_id)
 
     def candidate_run(self, test: Test | None = None) -> proc.ProcResult:
         return pb.run_test(self.cand_folder(), self.recipe, test or self.test, self.tools, self.cand_cflags,
-                           self.timeout, self.cfg.stdout_limit)
+                           self.cand_timeout, self.cfg.stdout_limit)
 
     def crash_is_stack(self, expected: proc.ProcResult) -> bool:
         """Does the crashing test exit as the reference's does with an unlimited stack (the
@@ -151,8 +205,13 @@ class ProjectCase:
     def bisect(self, expected: proc.ProcResult) -> tuple[list[str], dict]:
         """(culprit TUs, paths relative to the project root; what the case folder records)."""
         folder = self.cand_folder()
-        mixed = B.Mixed(folder, self.recipe, self.test, self.tools, self.cand_cflags, self.timeout, expected)
-        found, log = B.bisect(mixed)
+        mixed = B.Mixed(folder, self.recipe, self.test, self.tools, self.cand_cflags, self.cand_timeout, expected,
+                        deadline=time.monotonic() + self.left())
+        try:
+            found, log = B.bisect(mixed)
+        except B.OutOfBudget:
+            found, log = [], mixed.log + [f"stopped after {mixed.steps} steps: {self.budget_words()}"]
+            mixed.out_of_budget = True
         # The sets that alone fail the test the way the candidate's build does are this failure's
         # culprits (its task); the others are other bugs the same test shows (their own tests' tasks).
         sets, others = found[:mixed.primary], found[mixed.primary:]
@@ -168,12 +227,13 @@ class ProjectCase:
             "rejected_tus": sorted({e["tu"] for e in built if e.get("who") == "cand" and e.get("status") != 0
                                     and "tu" in e}),
             "cand": list(self.tools.cand), "ref": list(self.tools.ref), "emulator": list(self.tools.emulator),
-            "cflags": self.cand_cflags, "timeout": self.timeout, "culprit_sets": [[e["tu"] for e in s] for s in sets],
+            "cflags": self.cand_cflags, "timeout": self.cand_timeout, "timeout_scale": round(self.scale, 2),
+            "culprit_sets": [[e["tu"] for e in s] for s in sets],
             "other_culprit_sets": [[e["tu"] for e in s] for s in others], "broken_steps": mixed.broken,
             "culprit_keys": [e["key"] for s in sets for e in s],
             "culprit_commands": [{"tu": e["tu"], "cwd": e["cwd"], "argv": e["argv"]} for s in sets for e in s],
             "expected_status": expected.status.to_json(), "expected_stdout_hex": expected.stdout.hex(),
-            "preprocessor": pp, "preprocessed": looks, "steps": log}
+            "preprocessor": pp, "preprocessed": looks, "steps": log, "out_of_budget": mixed.out_of_budget}
 
 
 def judge(judge, case: Case) -> Result:
@@ -198,13 +258,16 @@ def judge(judge, case: Case) -> Result:
         shown = ProcResult(("sh", "-c", p.recipe.configure if build.stage == "configure" else p.recipe.build),
                            Status.from_json(build.status), stderr=log)
         return Result(case, verdict, reason, ref=ref, build=shown)
+    if p.left() <= 0:
+        return Result(case, V.NOT_RUN, f"not run: {p.budget_words()}", ref=ref)
+    p.scale = p.measure_scale()
     run = p.candidate_run()
-    verdict, reason = through_shell(*compare(ref.expected, run, p.timeout), run)
+    verdict, reason = through_shell(*compare(ref.expected, run, p.cand_timeout), run)
     ref, stale = judge.against_fresh(ref, verdict, lambda: _reference(p, refresh=True))
     if ref.verdict is not None:
         return Result(case, ref.verdict, ref.reason, ref=ref, run=run, stale_cache=stale)
     if stale:
-        verdict, reason = through_shell(*compare(ref.expected, run, p.timeout), run)
+        verdict, reason = through_shell(*compare(ref.expected, run, p.cand_timeout), run)
     stack = (verdict == V.CRASH or verdict == V.WRONG_EXIT and bool(CAUGHT_CRASH.search(run.stderr))) \
         and p.crash_is_stack(ref.expected)
     if stack:
@@ -213,11 +276,15 @@ def judge(judge, case: Case) -> Result:
         reason += f" ({STACK_HINT}: the candidate's code uses far more stack)"
     res = Result(case, verdict, reason, ref=ref, run=run, stale_cache=stale, stack_hint=stack,
                  signal=proc.signal_name(run.status.code - 128) if verdict == V.CRASH and shell_signal(run) else "")
-    if verdict.is_failure:
+    if verdict.is_failure and p.left() <= 0:
+        res.reason += f" (not bisected: {p.budget_words()})"
+    elif verdict.is_failure:
         judge.check()
         res.culprits, res.project = p.bisect(ref.expected)
         if res.culprits:
             res.reason += f" (culprit TUs: {' + '.join(res.culprits)})"
+        elif res.project.get("out_of_budget"):
+            res.reason += f" (not bisected to the end: {p.budget_words()})"
         elif res.project.get("broken_steps"):
             res.reason += f" (no culprit TU: {res.project['broken_steps']} mixed builds did not build)"
         pp = res.project.get("preprocessor")
