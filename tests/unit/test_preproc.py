@@ -62,6 +62,10 @@ def test_a_macro_defined_otherwise_is_no_preprocessor_bug():
     # through a macro's body: XSTR uses STR
     cand = dict(DEFS, STR="(x) x")
     assert P.classify(["10"], ['"10"'], {"XSTR", "MAJ"}, DEFS, cand)[0] == "definitions"
+    # a macro only the candidate defines (a forced include: `#define sqrt(x) (sqrt(x) + 1e-3)`)
+    cand = dict(DEFS, sqrt="(x) ( sqrt ( x ) + 1e-3 )")
+    assert P.classify(["(", "sqrt", "(", "arg", ")", "+", "1e-3", ")"], ["sqrt", "(", "arg", ")"], {"sqrt", "arg"},
+                      DEFS, cand) == ("definitions", "sqrt")
     # no -dM from the candidate and no macro name left: cannot tell
     assert P.classify(["x", "+", "1"], ["x", "+", "0"], {"BIAS"}, DEFS, None) == ("definitions", "")
     assert P.classify(["x", "+", "1"], ["x", "+", "0"], {"BIAS"}, DEFS, dict(DEFS))[0] == "expansion"

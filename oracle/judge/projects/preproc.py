@@ -127,13 +127,17 @@ def first_difference(cand: dict, ref: dict) -> tuple[tuple[str, int], list[str],
 def classify(cand_toks: list[str], ref_toks: list[str], used: set[str], ref_defs: dict[str, str],
              cand_defs: dict[str, str] | None) -> tuple[str, str]:
     """(kind, the macro it names or "") of a differing line."""
-    closure, todo = set(), [n for n in used if n in ref_defs]
+    # The macros the line uses on either side (one the candidate alone defines, by a forced
+    # include or a -D, counts: GCC has no definition of it), and those their bodies use.
+    known = ref_defs.keys() | (cand_defs or {}).keys()
+    closure, todo = set(), [n for n in used if n in known]
     while todo and len(closure) < 500:
         n = todo.pop()
         if n in closure:
             continue
         closure.add(n)
-        todo += [m for m in IDENT.findall(ref_defs.get(n, "")) if m in ref_defs and m not in closure]
+        body = ref_defs.get(n, "") + " " + (cand_defs or {}).get(n, "")
+        todo += [m for m in IDENT.findall(body) if m in known and m not in closure]
     if cand_defs is not None:
         differ = sorted(n for n in closure if cand_defs.get(n) != ref_defs.get(n))
         if differ:
