@@ -18,7 +18,7 @@ APT_PACKAGES=(
   strace  # the candidate compiler's identity: the files one compile runs and reads
   docker.io cgroupfs-mount debootstrap
   tcl8.6 tcl8.6-dev  # sqlite (tclsh writes its sources, testfixture links Tcl), redis (its test suite)
-  autoconf automake libtool patch  # recipes whose Debian source has configure.ac only (libsodium, libyaml, doom)
+  autoconf automake libtool patch  # recipes whose Debian source has configure.ac only (libsodium, libyaml, doom, cpython)
   cmake  # json-c, cjson (CMake builds)
   libsdl2-dev freedoom  # doom: chocolate-doom's one build dependency, and the WADs whose demos it plays
 )

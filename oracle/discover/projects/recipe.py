@@ -112,6 +112,12 @@ def parse(data: dict, path: Path) -> Recipe:
             raise fail(f"{ctx}{key} is missing" if v is None else f"{ctx}{key} must be a string")
         return v
 
+    def seconds(d: dict, key: str, ctx: str, default: float | None) -> float | None:
+        v = d.get(key, default)
+        if v is not None and (isinstance(v, bool) or not isinstance(v, (int, float)) or not 0 < v < float("inf")):
+            raise fail(f"{ctx}{key} must be a positive, finite number of seconds")
+        return None if v is None else float(v)
+
     def str_map(d: dict, key: str, ctx: str, keys: tuple[str, ...] | None = None) -> dict[str, str]:
         v = d.get(key, {})
         if not isinstance(v, dict) or not all(isinstance(k, str) and isinstance(x, str) for k, x in v.items()):
@@ -142,10 +148,7 @@ def parse(data: dict, path: Path) -> Recipe:
     unknown = sorted(set(build) - {"configure", "build", "cflags", "reference_opt", "env", "budget"})
     if unknown:
         raise fail(f"unknown key build.{unknown[0]}")
-    budget = build.get("budget")
-    if budget is not None and (isinstance(budget, bool) or not isinstance(budget, (int, float))
-                               or not 0 < budget < float("inf")):
-        raise fail("build.budget must be a positive, finite number of seconds")
+    budget = seconds(build, "budget", "build.", None)
     tests_data = data.get("tests")
     if not isinstance(tests_data, list) or not tests_data or not all(isinstance(t, dict) for t in tests_data):
         raise fail("[[tests]] is missing: a recipe needs at least one test")
@@ -159,12 +162,9 @@ def parse(data: dict, path: Path) -> Recipe:
         if not _NAME.match(tname) or tname in seen:
             raise fail(f"{ctx}name {tname!r} must be unique and made of letters, digits, '.', '_', '-'")
         seen.add(tname)
-        timeout = t.get("timeout", 30.0)
-        if isinstance(timeout, bool) or not isinstance(timeout, (int, float)) or not 0 < timeout < float("inf"):
-            raise fail(f"{ctx}timeout must be a positive, finite number of seconds")
-        tests.append(Test(tname, string(t, "run", ctx), float(timeout), str_map(t, "unsupported", ctx, ARCHES)))
+        timeout = seconds(t, "timeout", ctx, 30.0)
+        tests.append(Test(tname, string(t, "run", ctx), timeout, str_map(t, "unsupported", ctx, ARCHES)))
     return Recipe(name, path, package, version, string(build, "configure", "build.", ""),
                   string(build, "build", "build."), string(build, "cflags", "build.", ""),
                   string(build, "reference_opt", "build.", "-O2"), str_map(build, "env", "build."),
-                  str_map(data, "unsupported", "", ARCHES), tuple(tests), local_dir,
-                  None if budget is None else float(budget))
+                  str_map(data, "unsupported", "", ARCHES), tuple(tests), local_dir, budget)

@@ -95,7 +95,6 @@ class Mixed:
     primary: int = 0  # bisect(): how many of the culprit sets found fail the test the candidate's way
     kinds: dict[frozenset[str], str] = field(default_factory=dict)  # route -> how its run differed
     deadline: float = float("inf")  # time.monotonic() after which no step starts (the recipe's budget)
-    out_of_budget: bool = False
 
     def run(self, route: frozenset[str]) -> tuple[pb.BuildOutcome, proc.ProcResult | None]:
         step = Path(tempfile.mkdtemp(prefix="mixed-", dir=self.folder))

@@ -269,7 +269,7 @@ class Wrapper:
             elif store:
                 with contextlib.suppress(OSError):
                     os.unlink(tmp)
-        elif status == 0:
+        else:
             # How long the stored object took to compile when it was made (the compiler's speed
             # against the reference's scales a project's test timeouts).
             with contextlib.suppress(OSError, ValueError):

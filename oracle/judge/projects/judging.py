@@ -207,11 +207,12 @@ class ProjectCase:
         folder = self.cand_folder()
         mixed = B.Mixed(folder, self.recipe, self.test, self.tools, self.cand_cflags, self.cand_timeout, expected,
                         deadline=time.monotonic() + self.left())
+        out_of_budget = False
         try:
             found, log = B.bisect(mixed)
         except B.OutOfBudget:
             found, log = [], mixed.log + [f"stopped after {mixed.steps} steps: {self.budget_words()}"]
-            mixed.out_of_budget = True
+            out_of_budget = True
         # The sets that alone fail the test the way the candidate's build does are this failure's
         # culprits (its task); the others are other bugs the same test shows (their own tests' tasks).
         sets, others = found[:mixed.primary], found[mixed.primary:]
@@ -233,7 +234,7 @@ class ProjectCase:
             "culprit_keys": [e["key"] for s in sets for e in s],
             "culprit_commands": [{"tu": e["tu"], "cwd": e["cwd"], "argv": e["argv"]} for s in sets for e in s],
             "expected_status": expected.status.to_json(), "expected_stdout_hex": expected.stdout.hex(),
-            "preprocessor": pp, "preprocessed": looks, "steps": log, "out_of_budget": mixed.out_of_budget}
+            "preprocessor": pp, "preprocessed": looks, "steps": log, "out_of_budget": out_of_budget}
 
 
 def judge(judge, case: Case) -> Result:
@@ -247,6 +248,8 @@ def judge(judge, case: Case) -> Result:
     ref_build = p.reference_build()
     if not ref_build.ok:
         return Result(case, V.REF_INVALID, f"the reference does not build the project: {p.why(ref_build)}")
+    if p.left() <= 0:  # (no clock before the run's first candidate build of the recipe)
+        return Result(case, V.NOT_RUN, f"not run: {p.budget_words()}")
     ref = _reference(p)
     if ref.verdict is not None:
         return Result(case, ref.verdict, ref.reason, ref=ref)
@@ -258,7 +261,7 @@ def judge(judge, case: Case) -> Result:
         shown = ProcResult(("sh", "-c", p.recipe.configure if build.stage == "configure" else p.recipe.build),
                            Status.from_json(build.status), stderr=log)
         return Result(case, verdict, reason, ref=ref, build=shown)
-    if p.left() <= 0:
+    if p.left() <= 0:  # the build itself spent it
         return Result(case, V.NOT_RUN, f"not run: {p.budget_words()}", ref=ref)
     p.scale = p.measure_scale()
     run = p.candidate_run()
